@@ -1,0 +1,1 @@
+"""The DDL: one statement a file, applied in file-name order by ingest.migrate."""

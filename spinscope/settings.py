@@ -1,0 +1,76 @@
+"""Every setting spinscope reads, declared once: name, environment variable, default, help.
+
+Precedence is argument > environment > default. The CLI builds its options from this
+table and the README's settings section is checked against it by a test, so a setting
+cannot exist undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "SPINSCOPE_DATA_DIR", "./.spinscope/data",
+            "Data directory of the embedded ClickHouse store (used when no --store is given)."),
+    Setting("store", "SPINSCOPE_STORE", None,
+            "Store DSN: chdb://PATH (embedded) or http(s)://user:pass@host:8123/db (server or cluster)."),
+    Setting("database", "SPINSCOPE_DATABASE", "spinscope", "ClickHouse database holding spinscope's tables."),
+    Setting("host", "SPINSCOPE_HOST", "127.0.0.1", "Address the receivers, API and app listen on."),
+    Setting("otlp_http_port", "SPINSCOPE_OTLP_HTTP_PORT", 4318, "OTLP/HTTP receiver port."),
+    Setting("otlp_grpc_port", "SPINSCOPE_OTLP_GRPC_PORT", 4317, "OTLP/gRPC receiver port."),
+    Setting("ingest_token", "SPINSCOPE_INGEST_TOKEN", None,
+            "Bearer token the receivers require when set (401 without it)."),
+    Setting("max_body_bytes", "SPINSCOPE_MAX_BODY_BYTES", 64 * 1024 * 1024,
+            "Largest request body accepted, before and after decompression (413 past it)."),
+    Setting("queue_max_rows", "SPINSCOPE_QUEUE_MAX_ROWS", 400_000,
+            "Rows the write queue holds before receivers answer 429/UNAVAILABLE (backpressure)."),
+    Setting("batch_max_rows", "SPINSCOPE_BATCH_MAX_ROWS", 50_000, "Rows merged into one insert at most."),
+    Setting("batch_interval_s", "SPINSCOPE_BATCH_INTERVAL_S", 0.2,
+            "Longest a row waits in the queue before its batch is inserted."),
+    Setting("raw_ttl_days", "SPINSCOPE_RAW_TTL_DAYS", 30,
+            "Days raw spans, logs and metrics are kept (0 keeps them forever)."),
+    Setting("spins_ttl_days", "SPINSCOPE_SPINS_TTL_DAYS", 400, "Days typed spin rows are kept (0 keeps them forever)."),
+    Setting("cluster", "SPINSCOPE_CLUSTER", None,
+            "ClickHouse cluster name: DDL runs ON CLUSTER with Replicated engines and Distributed tables."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve(name: str, argument: Any = None) -> Any:
+    """Value of a setting: the argument if given, else its environment variable, else the default."""
+    setting = _BY_NAME[name]
+    if argument is not None:
+        return argument
+    raw = os.environ.get(setting.env)
+    if raw is None or raw == "":
+        return setting.default
+    if isinstance(setting.default, bool):
+        return raw.lower() in ("1", "true", "yes", "on")
+    if isinstance(setting.default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise SystemExit(f"spinscope: {setting.env}={raw!r} is not a whole number; unset it or fix it.") from None
+    if isinstance(setting.default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SystemExit(f"spinscope: {setting.env}={raw!r} is not a number; unset it or fix it.") from None
+    return raw
+
+
+def default_store_dsn(data_dir: str | os.PathLike[str]) -> str:
+    return "chdb://" + str(Path(data_dir).resolve())

@@ -1,0 +1,163 @@
+"""The one way spinscope reaches ClickHouse: clickhouse-connect, embedded (chdb://) or remote (http[s]://).
+
+The embedded engine admits one process per data directory. spinscope takes an
+exclusive lock file in that directory before opening the engine, so a second
+process fails with one clear line naming the holder instead of an engine traceback.
+This module holds connection and locking only; it knows no table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import clickhouse_connect
+from clickhouse_connect.driver.client import Client
+
+LOCK_NAME = "spinscope.lock"
+
+
+class StoreError(Exception):
+    """A store problem with a message fit for one line on a terminal."""
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+def quote_identifier(name: str) -> str:
+    """The one helper that escapes identifiers: backticks, with backslash and backtick escaped."""
+    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
+
+
+def is_embedded(dsn: str) -> bool:
+    return dsn.startswith("chdb:")
+
+
+def embedded_path(dsn: str) -> Path:
+    parsed = urlparse(dsn)
+    location = parsed.netloc + parsed.path if parsed.netloc not in ("", "memory") else parsed.path
+    if not location or location in (":memory:", "memory"):
+        raise StoreError(f"store {dsn!r}: spinscope needs an on-disk embedded store, e.g. chdb:///var/lib/spinscope")
+    return Path(location)
+
+
+@dataclass
+class _Lock:
+    path: Path
+    handle: Any
+
+
+def _acquire_lock(data_dir: Path) -> _Lock:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / LOCK_NAME
+    handle = open(path, "a+")  # noqa: SIM115 - held open for the life of the process
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        try:
+            info = json.loads(holder)
+            who = f"process {info.get('pid')} ({info.get('command', '?')}, since {info.get('since', '?')})"
+        except ValueError:
+            who = "another process"
+        raise StoreLocked(
+            f"the embedded store {data_dir} is in use by {who}; the embedded engine admits one process "
+            f"per data directory: stop that process, use its HTTP API, or pass another --data-dir"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(json.dumps({
+        "pid": os.getpid(),
+        "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:3]),
+        "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }))
+    handle.flush()
+    return _Lock(path, handle)
+
+
+@dataclass
+class Store:
+    """An opened store: the DSN, the database, and a factory for clients.
+
+    Each thread that queries should own its client (`client()` caches one per
+    thread): clickhouse-connect serialises calls on one client, and a shared
+    HTTP client must not carry a session id.
+    """
+
+    dsn: str
+    database: str
+    _lock: _Lock | None = None
+    _local: threading.local = field(default_factory=threading.local)
+    _clients: list[Client] = field(default_factory=list)
+
+    @property
+    def embedded(self) -> bool:
+        return is_embedded(self.dsn)
+
+    def new_client(self, database: str | None = "") -> Client:
+        db = self.database if database == "" else database
+        try:
+            if self.embedded:
+                client = clickhouse_connect.get_client(dsn=self.dsn, database=db)
+            else:
+                client = clickhouse_connect.get_client(dsn=self.dsn, database=db, autogenerate_session_id=False)
+        except Exception as exc:  # clickhouse-connect raises several types; all mean "cannot connect"
+            raise StoreError(f"cannot open the store {redact(self.dsn)}: {first_line(exc)}") from exc
+        self._clients.append(client)
+        return client
+
+    def client(self) -> Client:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self.new_client()
+        return client
+
+    def close(self) -> None:
+        for client in self._clients:
+            with contextlib.suppress(Exception):
+                client.close()
+        self._clients.clear()
+        if self._lock is not None:
+            self._lock.handle.close()
+            self._lock = None
+
+
+def redact(dsn: str) -> str:
+    parsed = urlparse(dsn)
+    if parsed.password:
+        return dsn.replace(f":{parsed.password}@", ":***@")
+    return dsn
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def open_store(dsn: str, database: str = "spinscope", create_database: bool = True) -> Store:
+    """Open the store at `dsn`, locking an embedded data directory and creating the database if asked."""
+    lock = _acquire_lock(embedded_path(dsn)) if is_embedded(dsn) else None
+    store = Store(dsn=dsn, database=database, _lock=lock)
+    try:
+        bootstrap = store.new_client(database=None)
+        exists = bootstrap.command(f"EXISTS DATABASE {quote_identifier(database)}")
+        if not int(exists) and create_database:
+            bootstrap.command(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(database)}")
+        elif not int(exists):
+            raise StoreError(f"database {database!r} does not exist in {redact(dsn)}; run `spinscope db migrate`")
+    except BaseException:
+        store.close()
+        raise
+    return store
