@@ -48,6 +48,8 @@ class Theory:
     std_dev: float  # of the round's total win per unit bet
     hit_frequency: Fraction  # share of paid spins with a win > 0
     method: str  # how each figure was derived, written into the catalog
+    variance: Fraction | None = None  # exact variance of the round's total win per unit bet
+    free_spins_per_round: Fraction | None = None  # expected free spins a paid spin leads to
 
 
 class Game(Protocol):

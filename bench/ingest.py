@@ -1,0 +1,240 @@
+"""Benchmark: OTLP/HTTP protobuf ingest end to end, against a raw bulk insert of the same rows.
+
+Targets (issue #2): >= 100,000 spans/s end to end on the 2-core machine, >= 0.5 of the
+raw-insert rate, and serve's peak memory under 2x overload <= 1.5 GiB.
+
+1. Starts `spinscope serve` (embedded store, fresh data directory) as a subprocess.
+2. End to end: several concurrent clients POST pre-serialised ExportTraceServiceRequests
+   of 1,000 `spin` spans (the spec's attributes) and wait for each 200; the rate is spans
+   acknowledged per wall-clock second.
+3. Overload: an open-loop sender offers twice the measured rate for a while; counts 200
+   and 429/503 answers and reads serve's peak RSS (VmHWM) from /proc.
+4. Reference, same run: the same rows, already decoded, bulk-inserted by clickhouse-connect
+   (`client.insert`, Native format) into a fresh embedded store with the same schema.
+
+Usage: python bench/ingest.py [--requests 300] [--clients 4] [--overload-seconds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+from opentelemetry.proto.resource.v1.resource_pb2 import Resource
+from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+GAMES = [("fortune-tiger", "1.4.2"), ("dragon-hoard", "2.0.1"), ("lucky-sevens", "1.0.0"), ("mega-vault", "3.1.0")]
+
+
+def kv(key: str, value: str) -> KeyValue:
+    return KeyValue(key=key, value=AnyValue(string_value=value))
+
+
+def build_request(seq: int, spans: int = 1000) -> bytes:
+    rng = random.Random(seq)
+    t0 = 1_790_000_000_000_000_000 + seq * 1_000_000_000
+    out = []
+    for i in range(spans):
+        game, version = GAMES[i % len(GAMES)]
+        start = t0 + i * 1_000_000
+        out.append(Span(
+            trace_id=rng.randbytes(16), span_id=rng.randbytes(8), name="spin", kind=Span.SPAN_KIND_SERVER,
+            start_time_unix_nano=start, end_time_unix_nano=start + rng.randint(20, 400) * 1_000_000,
+            attributes=[
+                kv("slot.spin.id", f"bench-{seq}-{i}"), kv("slot.game.id", game), kv("slot.game.version", version),
+                kv("slot.bet.amount", "1.25"), kv("slot.win.amount", rng.choice(["0", "0", "0.50", "2.50", "12.75"])),
+                kv("slot.currency", "EUR"), kv("slot.spin.mode", "paid"), kv("slot.feature", "none"),
+                kv("slot.player.id", f"p-{rng.randint(1, 50_000)}"), kv("slot.session.id", f"s-{rng.randint(1, 9999)}"),
+                kv("slot.channel", rng.choice(["web", "ios", "android"])),
+            ],
+        ))
+    request = ExportTraceServiceRequest(resource_spans=[ResourceSpans(
+        resource=Resource(attributes=[
+            kv("service.name", "slot-server"), kv("service.version", "2026.11.3"),
+            kv("service.instance.id", f"slot-server-{seq % 6}"), kv("deployment.environment.name", "prod"),
+            kv("cloud.region", "eu-west-1")]),
+        scope_spans=[ScopeSpans(spans=out)],
+    )])
+    return request.SerializeToString()
+
+
+def post(conn: http.client.HTTPConnection, body: bytes) -> int:
+    conn.request("POST", "/v1/traces", body=body, headers={"Content-Type": "application/x-protobuf"})
+    reply = conn.getresponse()
+    reply.read()
+    return reply.status
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def end_to_end(port: int, bodies: list[bytes], clients: int) -> float:
+    work = list(range(len(bodies)))
+    lock = threading.Lock()
+    failures: list[int] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            with lock:
+                if not work:
+                    break
+                index = work.pop()
+            while True:
+                status = post(conn, bodies[index])
+                if status == 200:
+                    break
+                if status not in (429, 503):
+                    failures.append(status)
+                    break
+                time.sleep(0.05)
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise SystemExit(f"unexpected statuses: {sorted(set(failures))}")
+    return len(bodies) * 1000 / elapsed
+
+
+def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, pid: int) -> dict[str, float]:
+    """Offer `rate_spans` spans/s open-loop (a new request on schedule, whatever the answers)."""
+    interval = 1000 / rate_spans
+    counts = {"ok": 0, "refused": 0, "other": 0}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    next_at = [time.monotonic()]
+    peak = [0.0]
+
+    def sender(seed: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        rng = random.Random(seed)
+        while True:
+            with lock:
+                now = time.monotonic()
+                if now >= stop_at:
+                    break
+                slot = next_at[0]
+                next_at[0] += interval
+            if slot > now:
+                time.sleep(slot - now)
+            status = post(conn, bodies[rng.randrange(len(bodies))])
+            with lock:
+                key = "ok" if status == 200 else "refused" if status in (429, 503) else "other"
+                counts[key] += 1
+        conn.close()
+
+    def watch() -> None:
+        while time.monotonic() < stop_at + 2:
+            peak[0] = max(peak[0], peak_rss_mib(pid))
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(24)] + [threading.Thread(target=watch)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {**counts, "peak_rss_mib": max(peak[0], peak_rss_mib(pid))}
+
+
+def reference_insert(bodies: list[bytes]) -> float:
+    """Decode the same requests (not timed), then time clickhouse-connect's bulk insert of the rows."""
+    from ingest.batcher import merge_tables
+    from ingest.decode import decode_traces, parse_request
+    from ingest.migrate import RenderOptions, migrate
+    from spinscope.store import open_store
+
+    decoded = [decode_traces(parse_request("traces", b, "application/x-protobuf")).tables for b in bodies]
+    chunks = [merge_tables(decoded[i:i + 50]) for i in range(0, len(decoded), 50)]
+    prepared = []
+    for chunk in chunks:
+        columns = chunk["otel_traces"]
+        # Native inserts take DateTime64 as integer ticks: convert outside the timed part.
+        for name in ("Timestamp",):
+            columns[name] = [int(v.replace(".", "")) for v in columns[name]]
+        columns["Events.Timestamp"] = [[int(v.replace(".", "")) for v in ts] for ts in columns["Events.Timestamp"]]
+        prepared.append((list(columns), list(columns.values())))
+    with tempfile.TemporaryDirectory() as data_dir:
+        store = open_store(f"chdb://{data_dir}")
+        client = store.client()
+        migrate(client, RenderOptions(), log=lambda *_: None)
+        started = time.perf_counter()
+        for names, values in prepared:
+            client.insert("otel_traces", values, column_names=names, column_oriented=True)
+        elapsed = time.perf_counter() - started
+        spins = client.query("SELECT count() FROM spins").result_rows[0][0]
+        store.close()
+    assert spins == len(bodies) * 1000, spins
+    return len(bodies) * 1000 / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="1,000-span requests in the end-to-end phase")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--overload-seconds", type=float, default=15)
+    args = parser.parse_args()
+
+    print(f"building {args.requests} requests of 1,000 spin spans ...", flush=True)
+    bodies = [build_request(i) for i in range(args.requests)]
+    overload_bodies = [build_request(100_000 + i) for i in range(40)]
+    with tempfile.TemporaryDirectory() as data_dir:
+        port, grpc_port = 43180 + os.getpid() % 1000, 44170 + os.getpid() % 1000
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "spinscope.cli", "serve", "--no-ui", "--data-dir", data_dir,
+             "--otlp-http-port", str(port), "--otlp-grpc-port", str(grpc_port)],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                    conn.request("GET", "/healthz")
+                    if conn.getresponse().status == 200:
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+            post(http.client.HTTPConnection("127.0.0.1", port), build_request(999_999, spans=10))  # warm-up
+            e2e = end_to_end(port, bodies, args.clients)
+            print(f"end to end: {e2e:,.0f} spans/s ({args.requests} x 1,000 spans, {args.clients} clients)", flush=True)
+            over = overload(port, overload_bodies, 2 * e2e, args.overload_seconds, serve.pid)
+            print(f"2x overload ({2 * e2e:,.0f} spans/s offered for {args.overload_seconds:.0f}s): "
+                  f"{over['ok']} accepted, {over['refused']} refused with 429/503, {over['other']} other; "
+                  f"serve peak RSS {over['peak_rss_mib']:,.0f} MiB", flush=True)
+        finally:
+            serve.terminate()
+            serve.wait(60)
+    raw = reference_insert(bodies)
+    print(f"reference raw bulk insert (clickhouse-connect, Native): {raw:,.0f} rows/s")
+    print(f"ratio end-to-end / raw insert: {e2e / raw:.2f}  (target >= 0.5)")
+    print(f"target >= 100,000 spans/s: {'met' if e2e >= 100_000 else 'NOT met'}; "
+          f"peak RSS <= 1,536 MiB: {'met' if over['peak_rss_mib'] <= 1536 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""OTLP/HTTP receiver: POST /v1/traces, /v1/metrics, /v1/logs (protobuf or JSON, optionally gzip).
+
+Status codes follow the OTLP specification: 200 only once the rows are stored
+(with partial_success when some records were rejected); 400 with a google.rpc.Status
+for malformed input; 401 without the bearer token when one is configured; 413 past
+the body limit, checked before and after decompression so a gzip bomb cannot
+exhaust memory; 415 for other content types; 429 (queue full) or 503 (store
+unavailable) with Retry-After. Responses use the request's content type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import zlib
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .decode import encode_response, encode_status
+from .pipeline import Accepted, BadRequest, Overloaded, Pipeline, Unavailable
+
+PROTOBUF = "application/x-protobuf"
+JSON = "application/json"
+
+
+class TooLarge(Exception):
+    pass
+
+
+def _media_type(content_type: str) -> str | None:
+    base = content_type.split(";", 1)[0].strip().lower()
+    if base in (PROTOBUF, JSON):
+        return base
+    return None
+
+
+def gunzip_limited(body: bytes, limit: int) -> bytes:
+    """Decompress gzip without ever holding more than `limit` bytes of output."""
+    inflater = zlib.decompressobj(wbits=31)
+    out = inflater.decompress(body, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise TooLarge(f"the decompressed body exceeds the {limit}-byte limit")
+    if not inflater.eof:
+        raise zlib.error("truncated gzip stream")
+    return out
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise TooLarge(f"the body of {declared} bytes exceeds the {limit}-byte limit")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"the body exceeds the {limit}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int) -> list[Route]:
+    def status(code: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
+        return Response(encode_status(message, media), status_code=code, media_type=media, headers=headers)
+
+    def endpoint(signal: str) -> Callable:  # type: ignore[type-arg]
+        async def receive(request: Request) -> Response:
+            media = _media_type(request.headers.get("content-type", ""))
+            reply_media = media or PROTOBUF
+            if token is not None:
+                supplied = request.headers.get("authorization", "")
+                if not hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode()):
+                    return status(401, "missing or wrong bearer token (Authorization: Bearer <token>)", reply_media,
+                                  {"WWW-Authenticate": "Bearer"})
+            if media is None:
+                return status(415, f"unsupported Content-Type {request.headers.get('content-type', '')!r}: "
+                                   f"send {PROTOBUF} or {JSON}", reply_media)
+            try:
+                body = await _read_limited(request, max_body_bytes)
+                encoding = request.headers.get("content-encoding", "identity").strip().lower()
+                if encoding == "gzip":
+                    body = gunzip_limited(body, max_body_bytes)
+                elif encoding not in ("identity", ""):
+                    return status(415, f"unsupported Content-Encoding {encoding!r}: send gzip or identity", media)
+            except TooLarge as exc:
+                return status(413, str(exc), media)
+            except zlib.error as exc:
+                return status(400, f"the body is not valid gzip: {exc}", media)
+
+            decoded = pipeline.decode(signal, body, media)
+            if isinstance(decoded, BadRequest):
+                return status(400, decoded.message, media)
+            submitted = pipeline.submit(signal, decoded)
+            if not isinstance(submitted, Future):
+                outcome = submitted
+            else:
+                try:
+                    await asyncio.wait_for(asyncio.wrap_future(submitted), pipeline.ack_timeout_s)
+                    outcome = pipeline.finish(signal, decoded, None)
+                except TimeoutError:
+                    outcome = Unavailable("the store is slow to acknowledge; retry later")
+                except Exception as exc:
+                    outcome = pipeline.finish(signal, decoded, exc)
+            if isinstance(outcome, Accepted):
+                body_out = encode_response(signal, outcome.rejected, outcome.message, media)
+                return Response(body_out, status_code=200, media_type=media)
+            if isinstance(outcome, Overloaded):
+                return status(429, outcome.message, media, {"Retry-After": str(outcome.retry_after_s)})
+            if isinstance(outcome, Unavailable):
+                return status(503, outcome.message, media, {"Retry-After": str(outcome.retry_after_s)})
+            return status(400, outcome.message, media)
+
+        return receive
+
+    return [Route(f"/v1/{signal}", endpoint(signal), methods=["POST"]) for signal in ("traces", "metrics", "logs")]

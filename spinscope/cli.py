@@ -1,0 +1,174 @@
+"""The `spinscope` command line: argument parsing and one-line errors, nothing else.
+
+Each subcommand resolves its settings (argument > environment > default, see
+spinscope.settings), opens what it needs, and reports failures in one line
+naming what was wrong and what to do, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from spinscope import __version__
+from spinscope.settings import SETTINGS, default_store_dsn, resolve
+from spinscope.store import Store, StoreError, open_store
+
+_HELP = {s.name: s.help for s in SETTINGS}
+
+
+def _store_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", help=_HELP["store"] + " Env: SPINSCOPE_STORE.")
+    parser.add_argument("--data-dir", help=_HELP["data_dir"] + " Env: SPINSCOPE_DATA_DIR.")
+    parser.add_argument("--database", help=_HELP["database"] + " Env: SPINSCOPE_DATABASE.")
+
+
+def _serve_args(parser: argparse.ArgumentParser) -> None:
+    _store_args(parser)
+    parser.add_argument("--host", help=_HELP["host"])
+    parser.add_argument("--otlp-http-port", type=int, help=_HELP["otlp_http_port"])
+    parser.add_argument("--otlp-grpc-port", type=int, help=_HELP["otlp_grpc_port"])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spinscope", description="Observability and KPI analytics for slot servers.")
+    parser.add_argument("--version", action="version", version=f"spinscope {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="Run the receivers, the API (and the app) on the store.")
+    _serve_args(serve)
+    serve.add_argument("--no-ui", action="store_true", help="Do not start the Streamlit app.")
+
+    ingest = sub.add_parser("ingest", help="Run the OTLP receivers only (e.g. in front of a ClickHouse server).")
+    _serve_args(ingest)
+
+    db = sub.add_parser("db", help="Store administration.")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
+    migrate = db_sub.add_parser("migrate", help="Create or upgrade the schema (idempotent).")
+    _store_args(migrate)
+    migrate.add_argument("--cluster", help=_HELP["cluster"])
+    migrate.add_argument("--print", dest="print_only", action="store_true",
+                         help="Print the DDL instead of running it (no store needed).")
+
+    query = db_sub.add_parser("query", help="Run one read-only SQL query on the store and print JSON rows.")
+    _store_args(query)
+    query.add_argument("sql", help="The query, e.g. \"SELECT count() FROM spins\".")
+
+    catalog = sub.add_parser("catalog", help="The game catalog (theoretical RTP and volatility).")
+    cat_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="SUBCOMMAND")
+    build = cat_sub.add_parser("build", help="Write games.yaml from the simulator's game models.")
+    build.add_argument("--out", default="config/games.yaml", help="Where to write the catalog.")
+    return parser
+
+
+def _dsn(args: argparse.Namespace) -> str:
+    dsn = resolve("store", getattr(args, "store", None))
+    if dsn:
+        return str(dsn)
+    return default_store_dsn(resolve("data_dir", getattr(args, "data_dir", None)))
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return open_store(_dsn(args), resolve("database", getattr(args, "database", None)))
+
+
+def _render_options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ingest.migrate import RenderOptions
+
+    return RenderOptions(
+        database=resolve("database", getattr(args, "database", None)),
+        cluster=resolve("cluster", getattr(args, "cluster", None)),
+        raw_ttl_days=resolve("raw_ttl_days"),
+        spins_ttl_days=resolve("spins_ttl_days"),
+    )
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from ingest.migrate import migrate, render_all
+
+    opts = _render_options(args)
+    if args.print_only:
+        print(";\n\n".join(render_all(opts)) + ";")
+        return 0
+    store = _open(args)
+    try:
+        applied = migrate(store.client(), opts)
+        print(f"spinscope: schema up to date ({len(applied)} migration(s) applied)")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import json
+
+    store = _open(args)
+    try:
+        result = store.client().query(args.sql, settings={"readonly": 1})
+        for row in result.named_results():
+            print(json.dumps(row, default=str))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    return cmd_query(args) if args.db_command == "query" else cmd_migrate(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ingest.migrate import migrate
+    from spinscope.server import ServeOptions, serve
+
+    opts = ServeOptions(
+        host=resolve("host", args.host),
+        otlp_http_port=resolve("otlp_http_port", args.otlp_http_port),
+        otlp_grpc_port=resolve("otlp_grpc_port", args.otlp_grpc_port),
+        token=resolve("ingest_token"),
+        max_body_bytes=resolve("max_body_bytes"),
+        queue_max_rows=resolve("queue_max_rows"),
+        batch_max_rows=resolve("batch_max_rows"),
+        batch_interval_s=resolve("batch_interval_s"),
+    )
+    store = _open(args)
+    try:
+        migrate(store.client(), _render_options(args), log=lambda line: print(f"spinscope: {line}"))
+    except BaseException:
+        store.close()
+        raise
+    print(f"spinscope: store {store.dsn} (database {store.database})", flush=True)
+    serve(store, opts)
+    return 0
+
+
+def cmd_catalog_build(args: argparse.Namespace) -> int:
+    from sim.catalog import write_catalog
+
+    write_catalog(args.out)
+    print(f"spinscope: wrote {args.out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {
+        "serve": cmd_serve,
+        "ingest": cmd_serve,
+        "db": cmd_db,
+        "catalog": cmd_catalog_build,
+    }
+    try:
+        return handlers[args.command](args)
+    except StoreError as exc:
+        print(f"spinscope: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"spinscope: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""`spinscope serve` / `spinscope ingest`: one process hosting the receivers and the HTTP API.
+
+The embedded store admits one process per data directory, so everything that
+needs the store lives in this process: OTLP/HTTP (and the API, on the same port),
+OTLP/gRPC, and the writer thread. Shutdown order keeps every acknowledged record:
+stop accepting (HTTP, then gRPC with a grace period for in-flight calls), drain the
+write queue, close the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ingest.batcher import Batcher
+from ingest.grpc_receiver import start_grpc
+from ingest.http_receiver import otlp_routes
+from ingest.pipeline import Pipeline
+from ingest.writer import StoreWriter
+from spinscope.store import Store
+
+log = logging.getLogger("spinscope")
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    otlp_http_port: int = 4318
+    otlp_grpc_port: int = 4317
+    token: str | None = None
+    max_body_bytes: int = 64 * 1024 * 1024
+    queue_max_rows: int = 400_000
+    batch_max_rows: int = 50_000
+    batch_interval_s: float = 0.2
+
+
+def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
+                   extra_routes: list[Route] | None = None) -> Starlette:
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "queue_rows": pipeline.batcher.queued_rows,
+                             "store": "embedded" if store.embedded else "server"})
+
+    async def metrics(request: Request) -> Response:
+        return PlainTextResponse(pipeline.prometheus(), media_type="text/plain; version=0.0.4")
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+        *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
+        *(extra_routes or []),
+    ]
+    return Starlette(routes=routes)
+
+
+class Service:
+    """The receivers, writer and HTTP app on one store; start() returns once listening."""
+
+    def __init__(self, store: Store, opts: ServeOptions, extra_routes: list[Route] | None = None) -> None:
+        self.store = store
+        self.opts = opts
+        self.batcher = Batcher(StoreWriter(store), opts.queue_max_rows, opts.batch_max_rows, opts.batch_interval_s)
+        self.pipeline = Pipeline(self.batcher)
+        self.app = build_http_app(self.pipeline, store, opts, extra_routes)
+        self.grpc_port = 0
+        self.http_port = 0
+        self._grpc: object = None
+        self._http: uvicorn.Server | None = None
+        self._http_thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        opts = self.opts
+        self._grpc, self.grpc_port = start_grpc(self.pipeline, opts.host, opts.otlp_grpc_port, opts.token,
+                                                opts.max_body_bytes)
+        config = uvicorn.Config(self.app, host=opts.host, port=opts.otlp_http_port, log_level="warning",
+                                access_log=False, timeout_graceful_shutdown=30, lifespan="off")
+        self._http = uvicorn.Server(config)
+        # uvicorn installs signal handlers only on the main thread; here the caller owns signals.
+        self._http_thread = threading.Thread(target=self._http.run, name="otlp-http", daemon=True)
+        self._http_thread.start()
+        while not self._http.started:
+            if not self._http_thread.is_alive():
+                self._grpc.stop(0)  # type: ignore[attr-defined]
+                self.batcher.close()
+                raise OSError(f"cannot listen for OTLP/HTTP on {opts.host}:{opts.otlp_http_port}")
+            time.sleep(0.02)
+        self.http_port = self._http.servers[0].sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        """Stop accepting, let in-flight requests finish, drain the queue. The store stays open."""
+        if self._http is not None and self._http_thread is not None:
+            self._http.should_exit = True
+            self._http_thread.join(timeout=35)
+        if self._grpc is not None:
+            self._grpc.stop(grace=10).wait()  # type: ignore[attr-defined]
+        self.batcher.close()
+
+
+def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = None,
+          background: list[Callable[[threading.Event], None]] | None = None) -> None:
+    """Run until SIGINT/SIGTERM, then shut down without losing acknowledged data."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    service = Service(store, opts, extra_routes)
+    try:
+        service.start()
+        print(f"spinscope: OTLP/HTTP on http://{opts.host}:{service.http_port} (also /healthz, /metrics)", flush=True)
+        print(f"spinscope: OTLP/gRPC on {opts.host}:{service.grpc_port}", flush=True)
+        workers = [threading.Thread(target=job, args=(stop,), daemon=True) for job in background or []]
+        for worker in workers:
+            worker.start()
+        print("spinscope: ready (Ctrl-C to stop)", flush=True)
+        stop.wait()
+        print("spinscope: shutting down: finishing in-flight requests and draining the write queue", flush=True)
+        for worker in workers:
+            worker.join(timeout=10)
+        service.stop()
+    finally:
+        store.close()
+    print("spinscope: stopped cleanly", flush=True)

@@ -1,0 +1,113 @@
+"""Shared fixtures.
+
+The embedded engine admits one data directory per process, so the whole test
+session shares one store (in a temporary directory) and each test that needs the
+store gets its own freshly migrated database in it. Tests that need a separate
+process (locking, SIGTERM, restart) run `spinscope` as a subprocess on its own
+data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.migrate import RenderOptions, migrate
+from spinscope.server import ServeOptions, Service
+from spinscope.store import Store, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = open_store("chdb://" + str(tmp_path_factory.mktemp("store")), database="spinscope_test")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def store(session_store: Store) -> Iterator[Store]:
+    """A Store on a fresh, migrated database of the session's engine."""
+    database = "t_" + uuid.uuid4().hex[:12]
+    admin = session_store.new_client(database=None)
+    admin.command(f"CREATE DATABASE {database}")
+    migrate(admin, RenderOptions(database=database), log=lambda *_: None)
+    fresh = Store(dsn=session_store.dsn, database=database)
+    yield fresh
+    fresh.close()
+    admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+@pytest.fixture
+def store_client(store: Store):  # type: ignore[no-untyped-def]
+    return store.client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_service(store: Store) -> Iterator[Service]:
+    """Receivers on real loopback sockets (ephemeral ports), writing to a fresh database."""
+    service = Service(store, ServeOptions(otlp_http_port=0, otlp_grpc_port=0, batch_interval_s=0.05))
+    service.start()
+    yield service
+    service.stop()
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "spinscope.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})}, cwd=REPO)
+
+
+class ServeProcess:
+    """`spinscope serve` in a subprocess on its own data directory."""
+
+    def __init__(self, data_dir: Path, extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.http_port = free_port()
+        self.grpc_port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "spinscope.cli", "serve", "--no-ui", "--data-dir", str(data_dir),
+             "--otlp-http-port", str(self.http_port), "--otlp-grpc-port", str(self.grpc_port), *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO, env={**os.environ, **(env or {})},
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"serve exited early: {self.proc.stdout.read() if self.proc.stdout else ''}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError("serve did not become healthy")
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def stop(self, timeout: float = 60) -> str:
+        import signal
+
+        self.proc.send_signal(signal.SIGTERM)
+        out, _ = self.proc.communicate(timeout=timeout)
+        return out

@@ -1,0 +1,73 @@
+"""`spinscope serve` as operators run it: a real process, its lock, SIGTERM and restart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ServeProcess, run_cli
+from tests.e2e.test_http_receiver import PB, request, spin_span
+
+
+def query(data_dir: Path, sql: str) -> list[dict]:
+    done = run_cli("db", "query", "--data-dir", str(data_dir), sql)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_second_process_on_the_same_store_gets_one_clear_line(tmp_path: Path) -> None:
+    serve = ServeProcess(tmp_path / "data")
+    try:
+        done = run_cli("db", "migrate", "--data-dir", str(tmp_path / "data"))
+        assert done.returncode == 2
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1, done.stderr
+        assert f"process {serve.proc.pid}" in lines[0]
+        assert "--data-dir" in lines[0]
+        assert "Traceback" not in done.stderr
+    finally:
+        serve.stop()
+
+
+def test_sigterm_keeps_acknowledged_data_and_restart_keeps_it(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    serve = ServeProcess(data_dir)
+    try:
+        for batch in range(5):
+            spans = [spin_span(batch * 100 + i, bet="0.10", win="0.05") for i in range(100)]
+            reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
+                               headers={"Content-Type": PB}, timeout=30)
+            assert reply.status_code == 200
+    finally:
+        out = serve.stop()
+    assert serve.proc.returncode == 0, out
+    assert "stopped cleanly" in out
+    assert query(data_dir, "SELECT count() AS n, toString(sum(bet_amount)) AS bet FROM spins") == [
+        {"n": 500, "bet": "50"}]
+
+    again = ServeProcess(data_dir)
+    try:
+        reply = httpx.post(f"{again.http_url}/v1/traces", content=request([spin_span(1)]).SerializeToString(),
+                           headers={"Content-Type": PB}, timeout=30)
+        assert reply.status_code == 200
+    finally:
+        again.stop()
+    assert query(data_dir, "SELECT count() AS n FROM spins") == [{"n": 500}]  # spin 1 was a duplicate
+
+
+def test_migrate_twice_applies_nothing_the_second_time(tmp_path: Path) -> None:
+    first = run_cli("db", "migrate", "--data-dir", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    assert "applied 0001_otel_traces" in first.stdout
+    second = run_cli("db", "migrate", "--data-dir", str(tmp_path))
+    assert second.returncode == 0
+    assert "(0 migration(s) applied)" in second.stdout
+
+
+def test_unreachable_server_store_is_one_line(tmp_path: Path) -> None:
+    done = run_cli("db", "migrate", "--store", "http://default:pw@127.0.0.1:9/spinscope")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "pw" not in done.stderr

@@ -1,0 +1,94 @@
+"""The schema on the real engine: Collector-compatible tables, the spins view, money, cluster DDL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ingest.migrate import RenderOptions, load_migrations, render_all
+
+SPAN_COLUMNS = ["Timestamp", "TraceId", "SpanId", "SpanName", "SpanKind", "ServiceName", "ResourceAttributes",
+                "SpanAttributes", "Duration", "StatusCode"]
+T0 = "2026-11-20 12:00:00.000000000"
+
+
+def span(spin_id: str, bet: str | None = "1.25", win: str | None = "0", name: str = "spin", **extra: str) -> list:
+    attrs = {"slot.spin.id": spin_id, "slot.game.id": "g1", "slot.game.version": "1", "slot.currency": "EUR",
+             "slot.spin.mode": "paid", **extra}
+    if bet is not None:
+        attrs["slot.bet.amount"] = bet
+    if win is not None:
+        attrs["slot.win.amount"] = win
+    return [T0, "ab" * 16, "cd" * 8, name, "Server", "slot", {}, attrs, 1000, "Ok"]
+
+
+def insert(client, rows: list[list]) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    for row in rows:
+        row[0] = datetime(2026, 11, 20, 12, 0, 0)
+    client.insert("otel_traces", rows, column_names=SPAN_COLUMNS)
+
+
+def test_tables_match_the_collector_exporter_names(store_client) -> None:  # type: ignore[no-untyped-def]
+    tables = {r[0] for r in store_client.query("SHOW TABLES").result_rows}
+    assert {"otel_traces", "otel_traces_trace_id_ts", "otel_traces_trace_id_ts_mv", "otel_logs", "otel_metrics_gauge",
+            "otel_metrics_sum", "otel_metrics_histogram", "otel_metrics_exponential_histogram",
+            "otel_metrics_summary", "spins", "spins_mv"} <= tables
+
+
+def test_otel_traces_columns_and_types_are_the_exporters(store_client) -> None:  # type: ignore[no-untyped-def]
+    described = {r[0]: r[1] for r in store_client.query("DESCRIBE TABLE otel_traces").result_rows}
+    assert described["Timestamp"] == "DateTime64(9)"
+    assert described["SpanAttributes"] == "Map(LowCardinality(String), String)"
+    assert described["Duration"] == "UInt64"
+    assert described["Events.Timestamp"] == "Array(DateTime64(9))"
+    assert described["Links.Attributes"] == "Array(Map(LowCardinality(String), String))"
+    assert len(described) == 22
+
+
+def test_money_is_exact_to_eighteen_digits_and_malformed_money_is_visible(store_client) -> None:  # type: ignore[no-untyped-def]
+    insert(store_client, [
+        span("a", bet="12345678901234567890.123456789012345678", win="0.000000000000000001"),
+        span("b", bet="1e5"),
+        span("c", win="0.1234567890123456789"),
+        span("d", bet=None),
+        span("e", bet="-1"),
+        span("f", bet="100", win="250", **{"spinscope.money_error": "slot.bet.amount was sent as a double (1.5)"}),
+        span("x", name="wallet.debit"),
+    ])
+    rows = {r[0]: r[1:] for r in store_client.query(
+        "SELECT spin_id, bet_amount, win_amount, money_error FROM spins ORDER BY spin_id").result_rows}
+    assert rows["a"] == (Decimal("12345678901234567890.123456789012345678"), Decimal("0.000000000000000001"), "")
+    assert rows["b"] == (None, None, "slot.bet.amount is not a decimal amount: 1e5")
+    assert rows["c"] == (None, None, "slot.win.amount is not a decimal amount: 0.1234567890123456789")
+    assert rows["d"] == (None, None, "slot.bet.amount is missing")
+    assert rows["e"] == (None, None, "slot.bet.amount is not a decimal amount: -1")
+    assert rows["f"] == (None, None, "slot.bet.amount was sent as a double (1.5)")
+    assert "x" not in rows
+
+
+def test_duplicate_spins_across_inserts_count_once_even_before_merges(store_client) -> None:  # type: ignore[no-untyped-def]
+    insert(store_client, [span("a"), span("b")])
+    insert(store_client, [span("a"), span("c")])
+    insert(store_client, [span("a")])
+    assert store_client.query("SELECT count() FROM spins").result_rows == [(3,)]
+    assert store_client.query("SELECT count() FROM otel_traces").result_rows == [(5,)]
+
+
+def test_cluster_ddl_is_accepted_by_the_engines_parser(store_client) -> None:  # type: ignore[no-untyped-def]
+    statements = render_all(RenderOptions(database="spinscope", cluster="spin_cluster"))
+    assert len(statements) == 1 + len(load_migrations()) + 9  # tracking table, objects, Distributed tables
+    for statement in statements:
+        assert "ON CLUSTER `spin_cluster`" in statement
+        store_client.command("EXPLAIN AST " + statement)
+    local_spins = next(s for s in statements if "`spins_local`" in s and "ReplicatedReplacingMergeTree" in s)
+    assert "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'" in local_spins
+    distributed = [s for s in statements if "ENGINE = Distributed" in s]
+    assert any("`otel_traces` ON CLUSTER" in s and "cityHash64(TraceId)" in s for s in distributed)
+    view = next(s for s in statements if "spins_mv" in s)
+    assert "FROM `spinscope`.otel_traces_local" in view and "TO `spinscope`.spins_local" in view
+
+
+def test_single_node_ddl_has_no_cluster_clause() -> None:
+    for statement in render_all(RenderOptions()):
+        assert "ON CLUSTER" not in statement and "Replicated" not in statement
