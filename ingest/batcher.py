@@ -53,6 +53,8 @@ def merge_tables(items: list[dict[str, Columns]]) -> dict[str, Columns]:
     merged: dict[str, Columns] = {}
     for tables in items:
         for table, columns in tables.items():
+            if not count_rows({table: columns}):
+                continue
             target = merged.get(table)
             if target is None:
                 merged[table] = {name: list(values) for name, values in columns.items()}
@@ -141,6 +143,8 @@ class Batcher:
             try:
                 merged = merge_tables([item.tables for item in batch])
                 for table, columns in merged.items():
+                    if not count_rows({table: columns}):
+                        continue
                     self._write(table, columns)
                     inserted = self.stats.inserted_rows
                     inserted[table] = inserted.get(table, 0) + count_rows({table: columns})

@@ -72,7 +72,10 @@ class Pipeline:
     def decode(self, signal: str, body: bytes, content_type: str) -> Decoded | BadRequest:
         try:
             request = parse_request(signal, body, content_type)
-            decoded = _DECODERS[signal](request)
+            if signal == "traces" and not content_type.startswith("application/json"):
+                decoded = decode_traces(request, body=body)  # skips re-encoding the request
+            else:
+                decoded = _DECODERS[signal](request)
         except DecodeError as exc:
             self.counters.add(self.counters.requests, (signal, "bad_request"))
             return BadRequest(str(exc))

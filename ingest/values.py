@@ -91,10 +91,18 @@ def floats_column(values) -> list:
     return [finite_or_text(v) for v in out]
 
 
+DATETIME64_MAX_NS = 2**63 - 1  # DateTime64(9) ends at 2262-04-11
+
+
 def datetime64_text(ns: int) -> str:
-    """Nanoseconds since the epoch as DateTime64(9) text "SECONDS.NNNNNNNNN"."""
-    s, n = divmod(ns, 1_000_000_000)
-    return f"{s}.{n:09d}"
+    """Nanoseconds since the epoch as DateTime64(9) text "SSSSSSSSSS.NNNNNNNNN".
+
+    ClickHouse reads such text as a Unix timestamp only with ten integer digits (fewer
+    is taken for a date and fails the whole insert), hence the zero padding; values past
+    the type's range would fail it too, so they are clamped to its end.
+    """
+    s, n = divmod(ns if ns <= DATETIME64_MAX_NS else DATETIME64_MAX_NS, 1_000_000_000)
+    return f"{s:010d}.{n:09d}"
 
 
 # --- AnyValue --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ naming what was wrong and what to do, never with a traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -152,6 +153,8 @@ def cmd_catalog_build(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Store errors are reported once, by us, in one line; the driver's own logging would repeat them.
+    logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)
     handlers = {
         "serve": cmd_serve,
         "ingest": cmd_serve,

@@ -143,7 +143,8 @@ def redact(dsn: str) -> str:
 
 def first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) <= 240 else line[:237] + "..."
 
 
 def open_store(dsn: str, database: str = "spinscope", create_database: bool = True) -> Store:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 
 import httpx
 import pytest
@@ -19,7 +20,8 @@ from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Sp
 from spinscope.server import ServeOptions, Service
 
 PB = "application/x-protobuf"
-T0 = 1_763_640_000_000_000_000  # 2025-11-20T12:00:00Z in ns
+# An hour ago, whole second: raw tables keep 30 days (TTL), so test data must be recent.
+T0 = (time.time_ns() // 1_000_000_000 - 3600) * 1_000_000_000
 
 
 def kv(key: str, value: str) -> KeyValue:
@@ -187,8 +189,6 @@ def test_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted(s
             pool = concurrent.futures.ThreadPoolExecutor(2)
             first = pool.submit(client.post, url(service), content=request([spin_span(1), spin_span(2)])
                                 .SerializeToString(), headers={"Content-Type": PB})
-            import time
-
             deadline = time.monotonic() + 5
             while service.batcher.queued_rows == 0 and time.monotonic() < deadline:
                 time.sleep(0.01)

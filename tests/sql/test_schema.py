@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from ingest.migrate import RenderOptions, load_migrations, render_all
 
 SPAN_COLUMNS = ["Timestamp", "TraceId", "SpanId", "SpanName", "SpanKind", "ServiceName", "ResourceAttributes",
                 "SpanAttributes", "Duration", "StatusCode"]
-T0 = "2026-11-20 12:00:00.000000000"
 
 
 def span(spin_id: str, bet: str | None = "1.25", win: str | None = "0", name: str = "spin", **extra: str) -> list:
@@ -18,14 +18,13 @@ def span(spin_id: str, bet: str | None = "1.25", win: str | None = "0", name: st
         attrs["slot.bet.amount"] = bet
     if win is not None:
         attrs["slot.win.amount"] = win
-    return [T0, "ab" * 16, "cd" * 8, name, "Server", "slot", {}, attrs, 1000, "Ok"]
+    return [None, "ab" * 16, "cd" * 8, name, "Server", "slot", {}, attrs, 1000, "Ok"]
 
 
 def insert(client, rows: list[list]) -> None:  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
+    recent = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(hours=1)  # inside the raw TTL
     for row in rows:
-        row[0] = datetime(2026, 11, 20, 12, 0, 0)
+        row[0] = recent
     client.insert("otel_traces", rows, column_names=SPAN_COLUMNS)
 
 
