@@ -84,6 +84,7 @@ class Batcher:
         self._queued_rows = 0
         self._cond = threading.Condition()
         self._closing = False
+        self._last_insert_started = 0.0
         self.stats = BatcherStats()
         self._thread = threading.Thread(target=self._run, name="spinscope-writer", daemon=True)
         self._thread.start()
@@ -114,12 +115,19 @@ class Batcher:
         return future
 
     def _take_batch(self) -> list[_Item]:
+        """Wait for rows, then for a full batch or the interval since the previous insert began.
+
+        Timing from the previous insert (not from the first queued row) is group commit:
+        under load an insert takes longer than the interval, so the next one starts at
+        once with everything that queued meanwhile, and batches grow with the load;
+        under light load inserts are at most one per interval.
+        """
         with self._cond:
             while not self._queue and not self._closing:
                 self._cond.wait()
             if not self._queue:
                 return []
-            deadline = time.monotonic() + self.interval_s
+            deadline = self._last_insert_started + self.interval_s
             while self._queued_rows < self.max_batch_rows and not self._closing:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -131,6 +139,7 @@ class Batcher:
                 item = self._queue.popleft()
                 batch.append(item)
                 rows += item.rows
+            self._last_insert_started = time.monotonic()
             return batch
 
     def _run(self) -> None:

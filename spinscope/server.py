@@ -41,7 +41,7 @@ class ServeOptions:
     max_body_bytes: int = 64 * 1024 * 1024
     queue_max_rows: int = 400_000
     batch_max_rows: int = 50_000
-    batch_interval_s: float = 0.2
+    batch_interval_s: float = 0.05
 
 
 def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,

@@ -4,7 +4,7 @@ A game module supplies only its rules (a `ReelRules`: strips, paytable, paylines
 `ReelGame` turns those rules into one spin's outcome (`spin`, the slow path that draws real
 reel stops) and into the exact outcome distribution (`outcome_table`, by enumerating every
 combination of reel stops with numpy). Both paths evaluate the same rules with separate code
-(scalar here, vectorised in `_enumerate`), so tests can hold one against the other.
+(scalar here, vectorised in `enumerate_stops`), so tests can hold one against the other.
 
 Unit of account: one *credit* is the line bet, and a paid spin stakes `len(lines)` credits.
 Line pays are in credits; scatter pays and bonus prizes are whole multiples of the total bet;
@@ -84,6 +84,11 @@ class ReelRules:
             raise ValueError(f"{self.id}: a bonus symbol needs a wheel of prizes")
 
 
+def reel_strip(text: str) -> tuple[str, ...]:
+    """A reel strip from its symbols separated by spaces, top stop first (as PAR sheets list them)."""
+    return tuple(text.split())
+
+
 def _at(table: tuple[int, ...], count: int) -> int:
     """Value of a by-count table; counts beyond its end pay nothing."""
     return table[count] if count < len(table) else 0
@@ -111,6 +116,8 @@ class ReelGame:
         self.bet_credits = len(rules.lines)
         self._pays = dict(rules.line_pays)
         self._wheel_total = sum(s.weight for s in rules.wheel) or 1
+        # The version production would report; differs from `version` only for mis-set variants.
+        self.intended_version = rules.version
 
     def __repr__(self) -> str:
         return f"ReelGame({self.id!r}, {self.version!r})"
@@ -135,13 +142,13 @@ class ReelGame:
     def spin(self, rng: random.Random, free: bool = False) -> SpinOutcome:
         """Draw one stop per reel (and a wheel slice if the bonus lands) and evaluate it."""
         stops = tuple(rng.randrange(len(strip)) for strip in self.strips(free))
-        draw = rng.randrange(self._wheel_total)
-        for index, wheel_slice in enumerate(self.rules.wheel):
+        draw = rng.randrange(self._wheel_total)  # drawn on every spin, so draws stay aligned
+        index = 0
+        for wheel_slice in self.rules.wheel:
             if draw < wheel_slice.weight:
                 break
             draw -= wheel_slice.weight
-        else:
-            index = 0
+            index += 1
         return self.spin_at(stops, free, wheel_index=index)
 
     def window(self, stops: tuple[int, ...], free: bool = False) -> tuple[tuple[str, ...], ...]:
@@ -176,7 +183,7 @@ class ReelGame:
         credits += _at(r.scatter_pays, scatters) * self.bet_credits
         award = _at(r.free_spins_retrigger if free else r.free_spins_award, scatters)
         feature = "free_spins" if award else "none"
-        if r.bonus and bonuses >= r.bonus_min:
+        if r.bonus and bonuses >= r.bonus_min:  # one label per spin: the wheel's wins over free_spins
             wheel_slice = r.wheel[wheel_index]
             credits += wheel_slice.prize * self.bet_credits
             feature = wheel_slice.feature
@@ -234,7 +241,7 @@ def _line_pay_lookup(game: ReelGame, alphabet: list[str], n_reels: int) -> np.nd
     return best
 
 
-def _enumerate(game: ReelGame, free: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def enumerate_stops(game: ReelGame, free: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per reel-stop combination (C order of stops): line credits, scatter count, bonus count."""
     r = game.rules
     alphabet, windows = _symbol_ids(game, free)
@@ -255,9 +262,7 @@ def _enumerate(game: ReelGame, free: bool) -> tuple[np.ndarray, np.ndarray, np.n
         if symbol is None or symbol not in alphabet:
             return np.zeros(shape, dtype=np.int64)
         sid = alphabet.index(symbol)
-        return sum(broadcast(j, (windows[j] == sid).sum(axis=1)) for j in range(n)) + np.zeros(
-            shape, dtype=np.int64
-        )
+        return sum(broadcast(j, (windows[j] == sid).sum(axis=1)) for j in range(n)) + np.zeros(shape, dtype=np.int64)
 
     return credits.ravel(), count(r.scatter).ravel(), count(r.bonus).ravel()
 
@@ -270,7 +275,7 @@ def exact_table(game: ReelGame, free: bool) -> ExactTable:
     the theory and the catalog all ask for the same tables.
     """
     r = game.rules
-    line_credits, scatters, bonuses = _enumerate(game, free)
+    line_credits, scatters, bonuses = enumerate_stops(game, free)
     by_count = r.free_spins_retrigger if free else r.free_spins_award
     max_count = int(scatters.max(initial=0))
     scatter_credits = np.array([_at(r.scatter_pays, c) * game.bet_credits for c in range(max_count + 1)])
@@ -280,6 +285,9 @@ def exact_table(game: ReelGame, free: bool) -> ExactTable:
     feature = np.where(award > 0, FEATURES.index("free_spins"), 0).astype(np.int64)
     triggered = (bonuses >= r.bonus_min) if r.bonus else np.zeros_like(credits, dtype=bool)
     wheel_total = game._wheel_total
+    total = len(line_credits) * wheel_total
+    if total >= 2**53:
+        raise ValueError(f"{game.id}: {total:,} weighted outcomes exceed exact float64 counting; use fewer stops")
 
     parts = [_group(credits[~triggered], award[~triggered], feature[~triggered], wheel_total)]
     for wheel_slice in r.wheel:
@@ -289,8 +297,8 @@ def exact_table(game: ReelGame, free: bool) -> ExactTable:
     c, a, f, w = (np.concatenate(x) for x in zip(*parts, strict=True))
     c = c * (r.free_multiplier if free else 1)
     merged = _group(c, a, f, 1, weights=w)
-    total = len(line_credits) * wheel_total
-    assert int(merged[3].sum()) == total
+    if int(merged[3].sum()) != total:  # a broken grouping must never yield a silently wrong RTP
+        raise RuntimeError(f"{game.id}: outcome weights sum to {int(merged[3].sum())}, expected {total}")
     return ExactTable(merged[0], merged[1], merged[2].astype(np.int8), merged[3], total)
 
 

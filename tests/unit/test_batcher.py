@@ -20,14 +20,24 @@ def test_merge_concatenates_table_by_table() -> None:
     assert count_rows(merged) == 4
 
 
-def test_requests_are_merged_into_one_insert_and_acknowledged_after_it() -> None:
+def test_requests_queued_during_an_insert_are_merged_into_the_next_one() -> None:
     inserts: list[tuple[str, dict]] = []
-    batcher = Batcher(lambda table, cols: inserts.append((table, cols)), max_batch_rows=100, interval_s=0.2)
-    futures = [batcher.submit(rows("t", i)) for i in range(5)]
-    for future in futures:
+    gate = threading.Event()
+
+    def write(table: str, cols: dict) -> None:
+        gate.wait(5)
+        inserts.append((table, cols))
+
+    batcher = Batcher(write, max_batch_rows=100, interval_s=0.01)
+    first = batcher.submit(rows("t", 0))
+    while batcher._queue:  # wait until the worker has taken the first request and is inserting it
+        time.sleep(0.001)
+    futures = [batcher.submit(rows("t", i)) for i in range(1, 5)]
+    gate.set()
+    for future in [first, *futures]:
         future.result(timeout=5)
     batcher.close()
-    assert inserts == [("t", {"a": [0, 1, 2, 3, 4], "b": ["0", "1", "2", "3", "4"]})]
+    assert inserts == [("t", {"a": [0], "b": ["0"]}), ("t", {"a": [1, 2, 3, 4], "b": ["1", "2", "3", "4"]})]
 
 
 def test_flush_on_size_does_not_wait_for_the_interval() -> None:
