@@ -78,10 +78,14 @@ def render(migration: Migration, opts: RenderOptions) -> list[str]:
         "local": local,
         "engine": f"ReplicatedMergeTree({_REPLICA_PATH})" if clustered else "MergeTree()",
         "replacing_engine": f"ReplicatedReplacingMergeTree({_REPLICA_PATH})" if clustered else "ReplacingMergeTree()",
+        "aggregating_engine": (
+            f"ReplicatedAggregatingMergeTree({_REPLICA_PATH})" if clustered else "AggregatingMergeTree()"
+        ),
         "raw_ttl_Timestamp": _ttl("Timestamp", opts.raw_ttl_days),
         "raw_ttl_Start": _ttl("Start", opts.raw_ttl_days),
         "raw_ttl_TimeUnix": _ttl("TimeUnix", opts.raw_ttl_days),
         "spins_ttl_started_at": _ttl("started_at", opts.spins_ttl_days),
+        "spins_ttl_minute": _ttl("minute", opts.spins_ttl_days),
     }
     body = Template(migration.template).substitute(values)
     statements = [_strip_comments(body)]
