@@ -1,0 +1,71 @@
+-- rpt_kpi: slot KPIs per day or ISO week (Monday start, UTC), per currency (amounts are never
+-- added across currencies), optionally per game and per game version ('*' when not split).
+-- Everything is a ratio of sums over spin_minutely, so any window costs the same:
+--   handle = sum of bets (free spins stake 0), RTP = wins / handle, GGR = handle - wins,
+--   hold = GGR / handle, hit frequency = paid spins with a win / paid spins,
+--   average bet = handle / paid spins, ARPU = GGR / active players,
+--   spins per session = spins / distinct sessions, error rate = error spins / spins.
+-- Money stays Decimal(38, 18); ratios of money divide in Decimal256 (scale 18, truncated),
+-- because Decimal128 division overflows silently past ~10^2 at scale 18. Latency quantiles are t-digest estimates in ms.
+-- Parameters: start, end (DateTime, UTC, end exclusive), grain ('day' | 'week'),
+-- by_game, by_version (UInt8 flags).
+WITH
+rollup AS (
+    SELECT
+        if({grain:String} = 'week', toMonday(minute), toDate(minute)) AS period_start,
+        if({by_game:UInt8} = 1, game_id, '*') AS game,
+        if({by_game:UInt8} = 1 AND {by_version:UInt8} = 1, game_version, '*') AS version,
+        currency AS currency_code,
+        mode, status, spins, hit_spins, money_error_spins, bet_amount, win_amount, players, sessions,
+        latency_ns_quantiles
+    FROM spin_minutely
+    WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+),
+
+sums AS (
+    SELECT
+        period_start,
+        game,
+        version,
+        currency_code,
+        sum(spins) AS spins_count,
+        sumIf(spins, mode = 'paid') AS paid_spins_count,
+        sumIf(spins, mode = 'free') AS free_spins_count,
+        sumIf(hit_spins, mode = 'paid') AS paid_hits_count,
+        sumIf(spins, status = 'error') AS error_spins_count,
+        sum(money_error_spins) AS money_error_spins_count,
+        sum(bet_amount) AS handle,
+        sum(win_amount) AS wins,
+        uniqExactMerge(players) AS active_players_count,
+        uniqExactMerge(sessions) AS sessions_count,
+        quantilesTDigestMerge(0.5, 0.95, 0.99)(latency_ns_quantiles) AS latency_ns
+    FROM rollup
+    GROUP BY period_start, game, version, currency_code
+)
+
+SELECT
+    period_start,
+    if({grain:String} = 'week', period_start + 6, period_start) AS period_end,
+    game AS game_id,
+    version AS game_version,
+    currency_code AS currency,
+    spins_count AS spins,
+    paid_spins_count AS paid_spins,
+    free_spins_count AS free_spins,
+    handle AS handle_amount,
+    wins AS win_amount,
+    handle - wins AS ggr_amount,
+    if(handle = 0, NULL, toDecimal256(handle - wins, 18) / handle) AS hold_ratio,
+    if(handle = 0, NULL, toDecimal256(wins, 18) / handle) AS rtp_ratio,
+    if(paid_spins_count = 0, NULL, paid_hits_count / paid_spins_count) AS hit_frequency_ratio,
+    if(paid_spins_count = 0, NULL, toDecimal256(handle, 18) / paid_spins_count) AS average_bet_amount,
+    active_players_count AS active_players,
+    if(active_players_count = 0, NULL, toDecimal256(handle - wins, 18) / active_players_count) AS arpu_amount,
+    if(sessions_count = 0, NULL, spins_count / sessions_count) AS spins_per_session,
+    round(latency_ns[1] / 1e6, 3) AS latency_p50_ms,
+    round(latency_ns[2] / 1e6, 3) AS latency_p95_ms,
+    round(latency_ns[3] / 1e6, 3) AS latency_p99_ms,
+    if(spins_count = 0, NULL, error_spins_count / spins_count) AS error_rate_ratio,
+    money_error_spins_count AS money_error_spins
+FROM sums
+ORDER BY period_start, game_id, game_version, currency
