@@ -11,10 +11,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from spinscope import __version__
+from spinscope import __version__, jsonout, textout
 from spinscope.settings import SETTINGS, default_store_dsn, resolve
-from spinscope.store import Store, StoreError, open_store
+from spinscope.store import Store, StoreError, StoreLocked, open_store
 
 _HELP = {s.name: s.help for s in SETTINGS}
 
@@ -55,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     query = db_sub.add_parser("query", help="Run one read-only SQL query on the store and print JSON rows.")
     _store_args(query)
     query.add_argument("sql", help="The query, e.g. \"SELECT count() FROM spins\".")
+
+    kpi = sub.add_parser("kpi", help="KPIs per day or week, per game, version and currency.")
+    _store_args(kpi)
+    kpi.add_argument("--from", dest="start", help="First day, YYYY-MM-DD (default: 6 days before --to).")
+    kpi.add_argument("--to", dest="end", help="Last day, YYYY-MM-DD (default: today, UTC).")
+    kpi.add_argument("--grain", choices=["day", "week"], default="day")
+    kpi.add_argument("--by", default="game,version", help="Split by game and/or version (default game,version).")
+    kpi.add_argument("--json", action="store_true", help="Print JSON (the same as GET /api/v1/kpi).")
 
     catalog = sub.add_parser("catalog", help="The game catalog (theoretical RTP and volatility).")
     cat_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="SUBCOMMAND")
@@ -118,6 +128,47 @@ def cmd_db(args: argparse.Namespace) -> int:
     return cmd_query(args) if args.db_command == "query" else cmd_migrate(args)
 
 
+def read_or_ask_server(args: argparse.Namespace, path: str, params: dict[str, str], local) -> Any:  # type: ignore[no-untyped-def]
+    """Run `local(client)` on the store; if `serve` holds the embedded store, ask its API instead."""
+    try:
+        store = _open(args)
+    except StoreLocked as exc:
+        api = exc.holder.get("api")
+        if not api:
+            raise
+        import httpx
+
+        reply = httpx.get(api + path, params={k: v for k, v in params.items() if v is not None}, timeout=120)
+        payload = reply.json()
+        if reply.status_code != 200:
+            raise StoreError(f"{api}{path}: {payload.get('error', reply.status_code)}") from None
+        return payload
+    try:
+        return jsonout.plain(local(store.client()))
+    finally:
+        store.close()
+
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    from spinscope.kpi import kpis, parse_day
+
+    end = parse_day(args.end, "--to") if args.end else datetime.now(UTC).date()
+    start = parse_day(args.start, "--from") if args.start else end - timedelta(days=6)
+    payload = read_or_ask_server(
+        args, "/api/v1/kpi", {"from": start.isoformat(), "to": end.isoformat(), "grain": args.grain, "by": args.by},
+        lambda client: {"from": start, "to": end, "grain": args.grain,
+                        "rows": kpis(client, start, end, args.grain, args.by)},
+    )
+    if args.json:
+        print(jsonout.dumps(payload, indent=2))
+    else:
+        columns = ["period_start", "game_id", "game_version", "currency", "spins", "handle_amount", "win_amount",
+                   "ggr_amount", "rtp_ratio", "hit_frequency_ratio", "active_players", "latency_p99_ms",
+                   "error_rate_ratio"]
+        print(textout.table(payload["rows"], columns) if payload["rows"] else "no spins in this window")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ingest.migrate import migrate
     from spinscope.server import ServeOptions, serve
@@ -160,10 +211,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ingest": cmd_serve,
         "db": cmd_db,
         "catalog": cmd_catalog_build,
+        "kpi": cmd_kpi,
     }
     try:
         return handlers[args.command](args)
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:
         print(f"spinscope: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

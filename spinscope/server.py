@@ -53,8 +53,11 @@ def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
     async def metrics(request: Request) -> Response:
         return PlainTextResponse(pipeline.prometheus(), media_type="text/plain; version=0.0.4")
 
+    from spinscope.api import api_routes
+
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
+        *api_routes(store),
         Route("/metrics", metrics, methods=["GET"]),
         *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
         *(extra_routes or []),
@@ -114,7 +117,9 @@ def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = N
     service = Service(store, opts, extra_routes)
     try:
         service.start()
-        print(f"spinscope: OTLP/HTTP on http://{opts.host}:{service.http_port} (also /healthz, /metrics)", flush=True)
+        api = f"http://{opts.host}:{service.http_port}"
+        store.announce(api=api)
+        print(f"spinscope: OTLP/HTTP and the JSON API on {api} (/v1/*, /api/v1/*, /healthz, /metrics)", flush=True)
         print(f"spinscope: OTLP/gRPC on {opts.host}:{service.grpc_port}", flush=True)
         workers = [threading.Thread(target=job, args=(stop,), daemon=True) for job in background or []]
         for worker in workers:

@@ -31,7 +31,11 @@ class StoreError(Exception):
 
 
 class StoreLocked(StoreError):
-    pass
+    """The embedded store is held by another process; `holder` is what that process announced."""
+
+    def __init__(self, message: str, holder: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.holder = holder or {}
 
 
 def quote_identifier(name: str) -> str:
@@ -55,6 +59,13 @@ def embedded_path(dsn: str) -> Path:
 class _Lock:
     path: Path
     handle: Any
+    info: dict[str, Any]
+
+    def write(self) -> None:
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(json.dumps(self.info))
+        self.handle.flush()
 
 
 def _acquire_lock(data_dir: Path) -> _Lock:
@@ -71,20 +82,19 @@ def _acquire_lock(data_dir: Path) -> _Lock:
             info = json.loads(holder)
             who = f"process {info.get('pid')} ({info.get('command', '?')}, since {info.get('since', '?')})"
         except ValueError:
-            who = "another process"
+            info, who = {}, "another process"
         raise StoreLocked(
             f"the embedded store {data_dir} is in use by {who}; the embedded engine admits one process "
-            f"per data directory: stop that process, use its HTTP API, or pass another --data-dir"
+            f"per data directory: stop that process, use its HTTP API, or pass another --data-dir",
+            info,
         ) from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(json.dumps({
+    lock = _Lock(path, handle, {
         "pid": os.getpid(),
         "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:3]),
         "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }))
-    handle.flush()
-    return _Lock(path, handle)
+    })
+    lock.write()
+    return lock
 
 
 @dataclass
@@ -123,6 +133,12 @@ class Store:
         if client is None:
             client = self._local.client = self.new_client()
         return client
+
+    def announce(self, **info: Any) -> None:
+        """Tell other processes (through the lock file) how to reach this one, e.g. its API URL."""
+        if self._lock is not None:
+            self._lock.info.update(info)
+            self._lock.write()
 
     def close(self) -> None:
         for client in self._clients:

@@ -71,3 +71,23 @@ def test_unreachable_server_store_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "pw" not in done.stderr
+
+
+def test_kpi_cli_asks_the_running_server_when_it_holds_the_store(tmp_path: Path) -> None:
+    serve = ServeProcess(tmp_path / "data")
+    try:
+        spans = [spin_span(i, bet="2.00", win="1.00") for i in range(10)]
+        reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
+                           headers={"Content-Type": PB}, timeout=30)
+        assert reply.status_code == 200
+        api = httpx.get(f"{serve.http_url}/api/v1/kpi", params={"by": "game"}, timeout=30).json()
+        done = run_cli("kpi", "--json", "--by", "game", "--data-dir", str(tmp_path / "data"))
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == api
+        row = api["rows"][0]
+        assert (row["game_id"], row["game_version"], row["spins"], row["handle_amount"], row["rtp_ratio"]) == (
+            "g", "*", 10, "20", "0.5")
+        bad = httpx.get(f"{serve.http_url}/api/v1/kpi", params={"from": "yesterday"}, timeout=30)
+        assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]
+    finally:
+        serve.stop()

@@ -1,0 +1,47 @@
+"""The JSON API served by `spinscope serve` next to the OTLP receivers: /api/v1/...
+
+Handlers are plain functions (Starlette runs them in its thread pool, each thread with
+its own store client); they parse parameters, call the same functions the CLI calls,
+and answer with spinscope.jsonout, so CLI --json and the API print the same JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from spinscope import jsonout
+from spinscope.kpi import KpiRequestError, kpis, parse_day
+from spinscope.store import Store
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(jsonout.dumps(payload), status_code=status, media_type="application/json")
+
+
+def _errors(handler: Callable[[Request], Any]) -> Callable[[Request], Response]:
+    def wrapped(request: Request) -> Response:
+        try:
+            return json_response(handler(request))
+        except (KpiRequestError, ValueError) as exc:
+            return json_response({"error": str(exc)}, 400)
+        except Exception as exc:  # a failed query is a 503 with its first line, never a traceback
+            return json_response({"error": f"query failed: {str(exc).splitlines()[0][:300]}"}, 503)
+
+    return wrapped
+
+
+def api_routes(store: Store, extra: list[Route] | None = None) -> list[Route]:
+    def kpi(request: Request) -> Any:
+        q = request.query_params
+        end = parse_day(q["to"], "to") if "to" in q else date.today()
+        start = parse_day(q["from"], "from") if "from" in q else end - timedelta(days=6)
+        rows = kpis(store.client(), start, end, q.get("grain", "day"), q.get("by"))
+        return {"from": start, "to": end, "grain": q.get("grain", "day"), "rows": rows}
+
+    return [Route("/api/v1/kpi", _errors(kpi), methods=["GET"]), *(extra or [])]
