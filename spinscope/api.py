@@ -8,7 +8,7 @@ and answer with spinscope.jsonout, so CLI --json and the API print the same JSON
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -36,7 +36,24 @@ def _errors(handler: Callable[[Request], Any]) -> Callable[[Request], Response]:
     return wrapped
 
 
-def api_routes(store: Store, extra: list[Route] | None = None) -> list[Route]:
+def parse_at(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"at {text!r} is not a time; write e.g. 2026-11-24T12:00:00Z") from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def api_routes(store: Store, config_dir: str | None = None, extra: list[Route] | None = None) -> list[Route]:
+    from spinscope.slo_store import load_config_slos, slo_statuses
+
+    def slo(request: Request) -> Any:
+        specs = load_config_slos(config_dir)
+        statuses = slo_statuses(store.client(), specs, parse_at(request.query_params.get("at")))
+        return {"slos": [s.to_json() for s in statuses]}
+
     def kpi(request: Request) -> Any:
         q = request.query_params
         end = parse_day(q["to"], "to") if "to" in q else date.today()
@@ -44,4 +61,5 @@ def api_routes(store: Store, extra: list[Route] | None = None) -> list[Route]:
         rows = kpis(store.client(), start, end, q.get("grain", "day"), q.get("by"))
         return {"from": start, "to": end, "grain": q.get("grain", "day"), "rows": rows}
 
-    return [Route("/api/v1/kpi", _errors(kpi), methods=["GET"]), *(extra or [])]
+    return [Route("/api/v1/kpi", _errors(kpi), methods=["GET"]), Route("/api/v1/slo", _errors(slo), methods=["GET"]),
+            *(extra or [])]

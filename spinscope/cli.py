@@ -42,9 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="Run the receivers, the API (and the app) on the store.")
     _serve_args(serve)
     serve.add_argument("--no-ui", action="store_true", help="Do not start the Streamlit app.")
+    serve.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
 
     ingest = sub.add_parser("ingest", help="Run the OTLP receivers only (e.g. in front of a ClickHouse server).")
     _serve_args(ingest)
+    ingest.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
 
     db = sub.add_parser("db", help="Store administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
@@ -65,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     kpi.add_argument("--grain", choices=["day", "week"], default="day")
     kpi.add_argument("--by", default="game,version", help="Split by game and/or version (default game,version).")
     kpi.add_argument("--json", action="store_true", help="Print JSON (the same as GET /api/v1/kpi).")
+
+    slo = sub.add_parser("slo", help="SLO status, error budgets and burn-rate alerts.")
+    slo_sub = slo.add_subparsers(dest="slo_command", required=True, metavar="SUBCOMMAND")
+    for name, text in (("status", "Every SLO's SLI, budget and alert state."),
+                       ("check", "Exit 1 when any SLO pages or has exhausted its budget (for CI gates and cron).")):
+        one = slo_sub.add_parser(name, help=text)
+        _store_args(one)
+        one.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
+        one.add_argument("--at", help="Evaluate at this UTC time (ISO 8601) instead of now.")
+        one.add_argument("--json", action="store_true", help="Print JSON (the same as GET /api/v1/slo).")
 
     catalog = sub.add_parser("catalog", help="The game catalog (theoretical RTP and volatility).")
     cat_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="SUBCOMMAND")
@@ -169,6 +181,34 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slo(args: argparse.Namespace) -> int:
+    from spinscope.api import parse_at
+    from spinscope.slo_store import load_config_slos, slo_statuses
+
+    config_dir = resolve("config", args.config)
+    specs = load_config_slos(config_dir)  # validate locally first: errors name the file and field
+    at = parse_at(args.at)
+    payload = read_or_ask_server(
+        args, "/api/v1/slo", {"at": args.at},
+        lambda client: {"slos": [s.to_json() for s in slo_statuses(client, specs, at)]},
+    )
+    rows = payload["slos"]
+    if args.json:
+        print(jsonout.dumps(payload, indent=2))
+    else:
+        flat = [{"slo": r["slo"], "group": ",".join(f"{k}={v}" for k, v in r["group"].items()) or "-",
+                 "target": r["target"], "sli": r["sli"], "budget_left": r["budget"]["remaining_ratio"],
+                 "alert": r["alert"]["state"], "fired_by": ",".join(r["alert"]["fired_by"]) or "-",
+                 "events": r["events"]["total"]} for r in rows]
+        print(textout.table(flat, ["slo", "group", "target", "sli", "budget_left", "alert", "fired_by", "events"]))
+    if args.slo_command == "check":
+        failing = [r["slo"] + (f" {r['group']}" if r["group"] else "") for r in rows if r["fails_check"]]
+        if failing:
+            print(f"spinscope: {len(failing)} SLO(s) failing: {'; '.join(failing)}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ingest.migrate import migrate
     from spinscope.server import ServeOptions, serve
@@ -182,6 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         queue_max_rows=resolve("queue_max_rows"),
         batch_max_rows=resolve("batch_max_rows"),
         batch_interval_s=resolve("batch_interval_s"),
+        config_dir=resolve("config", args.config),
     )
     store = _open(args)
     try:
@@ -212,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": cmd_db,
         "catalog": cmd_catalog_build,
         "kpi": cmd_kpi,
+        "slo": cmd_slo,
     }
     try:
         return handlers[args.command](args)

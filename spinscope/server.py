@@ -42,6 +42,7 @@ class ServeOptions:
     queue_max_rows: int = 400_000
     batch_max_rows: int = 50_000
     batch_interval_s: float = 0.05
+    config_dir: str | None = None
 
 
 def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
@@ -57,7 +58,7 @@ def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
-        *api_routes(store),
+        *api_routes(store, opts.config_dir),
         Route("/metrics", metrics, methods=["GET"]),
         *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
         *(extra_routes or []),

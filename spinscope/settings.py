@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("raw_ttl_days", "SPINSCOPE_RAW_TTL_DAYS", 30,
             "Days raw spans, logs and metrics are kept (0 keeps them forever)."),
     Setting("spins_ttl_days", "SPINSCOPE_SPINS_TTL_DAYS", 400, "Days typed spin rows are kept (0 keeps them forever)."),
+    Setting("config", "SPINSCOPE_CONFIG", None,
+            "Config folder: slos/*.yaml (OpenSLO specs) and games.yaml (game catalog); default: the shipped one."),
     Setting("cluster", "SPINSCOPE_CLUSTER", None,
             "ClickHouse cluster name: DDL runs ON CLUSTER with Replicated engines and Distributed tables."),
 )

@@ -119,10 +119,13 @@ class Store:
     def new_client(self, database: str | None = "") -> Client:
         db = self.database if database == "" else database
         try:
+            # Times are UTC everywhere: naive datetimes in and out mean UTC whatever the host's zone.
+            settings = {"session_timezone": "UTC"}
             if self.embedded:
-                client = clickhouse_connect.get_client(dsn=self.dsn, database=db)
+                client = clickhouse_connect.get_client(dsn=self.dsn, database=db, settings=settings)
             else:
-                client = clickhouse_connect.get_client(dsn=self.dsn, database=db, autogenerate_session_id=False)
+                client = clickhouse_connect.get_client(dsn=self.dsn, database=db, settings=settings,
+                                                       autogenerate_session_id=False)
         except Exception as exc:  # clickhouse-connect raises several types; all mean "cannot connect"
             raise StoreError(f"cannot open the store {redact(self.dsn)}: {first_line(exc)}") from exc
         self._clients.append(client)

@@ -3,30 +3,29 @@
 -- budget burndown are all sums of these buckets, so the alert and the dashboard cannot
 -- disagree. Good is either "status = ok" (availability) or "duration <= threshold"
 -- (latency, exact: the rollup counts durations against each threshold of the ladder).
--- Parameters: start, end (DateTime, end exclusive), step_s (bucket length in seconds),
--- good_kind ('status_ok' | 'latency'), threshold_ms (one of the ladder, for latency),
--- filter_keys / filter_values (parallel arrays; a spin counts when every key equals its
--- value), group_by ('' or one dimension column).
+-- Parameters: start, end (DateTime, end exclusive), step_s (bucket seconds), good_kind
+-- ('status_ok' | 'latency'), threshold_ms (a ladder value, for latency), filter_keys and
+-- filter_values (parallel arrays: a spin counts when, for every key, its value is one of
+-- the listed values), group_by (array of dimension keys; group_key holds their values).
 WITH
 rows AS (
     SELECT
         toStartOfInterval(minute, toIntervalSecond({step_s:UInt32})) AS bucket_start,
-        multiIf(
-        {group_by:String} = 'game_id', game_id,
-        {group_by:String} = 'game_version', game_version,
-        {group_by:String} = 'region', region,
-        {group_by:String} = 'instance_id', instance_id,
-        {group_by:String} = 'channel', channel,
-        {group_by:String} = 'currency', currency,
-        {group_by:String} = 'mode', mode,
-        {group_by:String} = 'feature', feature,
-        {group_by:String} = 'status', status,
-        {group_by:String} = 'service_name', service_name,
-        {group_by:String} = 'environment', environment,
-            ''
-        ) AS group_value,
+        arrayMap(k -> multiIf(
+                k = 'game_id', game_id,
+                k = 'game_version', game_version,
+                k = 'region', region,
+                k = 'instance_id', instance_id,
+                k = 'channel', channel,
+                k = 'currency', currency,
+                k = 'mode', mode,
+                k = 'feature', feature,
+                k = 'status', status,
+                k = 'service_name', service_name,
+                k = 'environment', environment,
+                ''), {group_by:Array(String)}) AS group_key,
         spins,
-        if(status = 'ok', spins, 0) AS ok_spins,
+        if(status = 'ok', spins, 0) AS ok_events,
         multiIf(
             {threshold_ms:UInt32} = 50, latency_le_50ms,
             {threshold_ms:UInt32} = 100, latency_le_100ms,
@@ -39,29 +38,29 @@ rows AS (
             {threshold_ms:UInt32} = 2000, latency_le_2000ms,
             {threshold_ms:UInt32} = 5000, latency_le_5000ms,
             0
-        ) AS fast_spins
+        ) AS fast_events
     FROM spin_minutely
     WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
       AND arrayAll((k, v) -> multiIf(
-            k = 'game_id', game_id = v,
-            k = 'game_version', game_version = v,
-            k = 'region', region = v,
-            k = 'instance_id', instance_id = v,
-            k = 'channel', channel = v,
-            k = 'currency', currency = v,
-            k = 'mode', mode = v,
-            k = 'feature', feature = v,
-            k = 'status', status = v,
-            k = 'service_name', service_name = v,
-            k = 'environment', environment = v,
-            0), {filter_keys:Array(String)}, {filter_values:Array(String)})
+                k = 'game_id', has(v, game_id),
+                k = 'game_version', has(v, game_version),
+                k = 'region', has(v, region),
+                k = 'instance_id', has(v, instance_id),
+                k = 'channel', has(v, channel),
+                k = 'currency', has(v, currency),
+                k = 'mode', has(v, mode),
+                k = 'feature', has(v, feature),
+                k = 'status', has(v, status),
+                k = 'service_name', has(v, service_name),
+                k = 'environment', has(v, environment),
+                0), {filter_keys:Array(String)}, {filter_values:Array(Array(String))})
 )
 
 SELECT
     bucket_start,
-    group_value,
-    sum(if({good_kind:String} = 'latency', fast_spins, ok_spins)) AS good_events,
+    group_key,
+    sum(if({good_kind:String} = 'latency', fast_events, ok_events)) AS good_events,
     sum(spins) AS total_events
 FROM rows
-GROUP BY bucket_start, group_value
-ORDER BY group_value, bucket_start
+GROUP BY bucket_start, group_key
+ORDER BY group_key, bucket_start

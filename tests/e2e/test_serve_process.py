@@ -91,3 +91,35 @@ def test_kpi_cli_asks_the_running_server_when_it_holds_the_store(tmp_path: Path)
         assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]
     finally:
         serve.stop()
+
+
+def test_slo_status_and_check_through_the_running_server(tmp_path: Path) -> None:
+    serve = ServeProcess(tmp_path / "data")
+    try:
+        spans = [spin_span(i) for i in range(20)]
+        for span in spans[:10]:
+            span.status.code = 2  # ERROR: a burst of failures pages the availability SLO
+        reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
+                           headers={"Content-Type": PB}, timeout=30)
+        assert reply.status_code == 200
+        status = run_cli("slo", "status", "--json", "--data-dir", str(tmp_path / "data"))
+        assert status.returncode == 0, status.stderr
+        slos = {s["slo"]: s for s in json.loads(status.stdout)["slos"]}
+        assert slos["spin-availability"]["events"] == {"good": 10, "bad": 10, "total": 20}
+        assert slos["spin-availability"]["sli"] == "0.5"
+        check = run_cli("slo", "check", "--data-dir", str(tmp_path / "data"))
+        assert check.returncode == 1
+        assert "spin-availability" in check.stderr
+    finally:
+        serve.stop()
+
+
+def test_invalid_slo_spec_is_one_line_naming_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "slos").mkdir()
+    (tmp_path / "slos" / "bad.yaml").write_text(
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: bad}\nspec:\n  service: s\n"
+        "  budgetingMethod: Occurrences\n  objectives: [{target: 1.5}]\n")
+    done = run_cli("slo", "status", "--config", str(tmp_path), "--data-dir", str(tmp_path / "data"))
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "bad.yaml" in done.stderr

@@ -1,0 +1,83 @@
+"""SLOs: OpenSLO v1 specs (spec.py), exact SLO arithmetic (math.py) and evaluation (evaluate.py).
+
+Pure: the only file I/O is `load_slos`; counts come from an injected provider that the SQL layer
+implements over the minute rollups. One `SloSpec` drives alerting and dashboards alike.
+"""
+
+from spinscope.slo.evaluate import (
+    CountsProvider,
+    GroupKey,
+    SeriesProvider,
+    SloStatus,
+    evaluate,
+    evaluate_burndown,
+    truncate_to_step,
+)
+from spinscope.slo.math import (
+    MWMB_POLICY,
+    NO_DATA,
+    AlertState,
+    AlertWindow,
+    BurndownPoint,
+    ErrorBudget,
+    NoData,
+    PairState,
+    alert_state,
+    budget_burndown,
+    burn_rate,
+    burn_rate_windows,
+    error_budget,
+    format_duration,
+    format_ratio,
+    sli,
+    window_bounds,
+)
+from spinscope.slo.spec import (
+    DEFAULT_MIN_EVENTS,
+    DIMENSIONS,
+    LATENCY_THRESHOLDS_MS,
+    SPAN_DIMENSIONS,
+    SPINS_DIMENSIONS,
+    SloSpec,
+    SloSpecError,
+    TimeWindow,
+    load_slos,
+    parse_slo,
+)
+
+__all__ = [
+    "DEFAULT_MIN_EVENTS",
+    "DIMENSIONS",
+    "LATENCY_THRESHOLDS_MS",
+    "MWMB_POLICY",
+    "NO_DATA",
+    "SPAN_DIMENSIONS",
+    "SPINS_DIMENSIONS",
+    "AlertState",
+    "AlertWindow",
+    "BurndownPoint",
+    "CountsProvider",
+    "ErrorBudget",
+    "GroupKey",
+    "NoData",
+    "PairState",
+    "SeriesProvider",
+    "SloSpec",
+    "SloSpecError",
+    "SloStatus",
+    "TimeWindow",
+    "alert_state",
+    "budget_burndown",
+    "burn_rate",
+    "burn_rate_windows",
+    "error_budget",
+    "evaluate",
+    "evaluate_burndown",
+    "format_duration",
+    "format_ratio",
+    "load_slos",
+    "parse_slo",
+    "sli",
+    "truncate_to_step",
+    "window_bounds",
+]

@@ -1,0 +1,85 @@
+"""SLO counts from the store: the providers spinscope.slo.evaluate is given, backed by SQL models.
+
+Both providers run the same model (slo/slo_series_spins or slo/slo_series_spans), so the
+status (alert state, budget) and the charts (SLI over time, burndown) read one series.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+
+from queries.loader import run
+from spinscope.slo import SloSpec, SloSpecError, load_slos
+from spinscope.slo.evaluate import SloStatus, evaluate
+
+GroupKey = tuple[str, ...]
+
+
+def _params(spec: SloSpec, start: datetime, end: datetime, step_s: int) -> dict[str, Any]:
+    kind, value = spec.good_when
+    keys, values = [], []
+    for key, wanted in spec.filters:
+        keys.append(key)
+        values.append(list(wanted) if isinstance(wanted, tuple) else [wanted])
+    params: dict[str, Any] = {
+        "start": start.replace(tzinfo=None), "end": end.replace(tzinfo=None), "step_s": step_s,
+        "good_kind": "latency" if kind == "latency_lte_ms" else "status_ok",
+        "threshold_ms": int(value) if kind == "latency_lte_ms" else 0,
+        "filter_keys": keys, "filter_values": values, "group_by": list(spec.group_by),
+    }
+    if spec.source == "spans":
+        params["span_name"] = spec.span_name or ""
+    return params
+
+
+def _model(spec: SloSpec) -> str:
+    return "slo/slo_series_spans" if spec.source == "spans" else "slo/slo_series_spins"
+
+
+class StoreCounts:
+    """`counts` and `series` providers over one client."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def counts(self, spec: SloSpec, start: datetime, end: datetime) -> Mapping[GroupKey, tuple[int, int]]:
+        step = max(60, int((end - start).total_seconds()))  # one bucket covering the window
+        totals: dict[GroupKey, list[int]] = defaultdict(lambda: [0, 0])
+        for row in run(self.client, _model(spec), **_params(spec, start, end, step)):
+            key = tuple(row["group_key"])
+            totals[key][0] += int(row["good_events"])
+            totals[key][1] += int(row["total_events"])
+        return {k: (g, t) for k, (g, t) in totals.items()}
+
+    def series(self, spec: SloSpec, start: datetime, end: datetime,
+               step_s: int) -> Mapping[GroupKey, Sequence[tuple[datetime, int, int]]]:
+        out: dict[GroupKey, list[tuple[datetime, int, int]]] = defaultdict(list)
+        for row in run(self.client, _model(spec), **_params(spec, start, end, step_s)):
+            bucket_end = row["bucket_start"].replace(tzinfo=start.tzinfo) + timedelta(seconds=step_s)
+            out[tuple(row["group_key"])].append((bucket_end, int(row["good_events"]), int(row["total_events"])))
+        return out
+
+
+def default_config_dir() -> Path:
+    """The shipped config folder (SLO specs, game catalog) next to the package."""
+    return Path(__file__).resolve().parents[1] / "config"
+
+
+def load_config_slos(config_dir: str | Path | None) -> list[SloSpec]:
+    directory = Path(config_dir) if config_dir else default_config_dir()
+    if not (directory / "slos").is_dir():
+        raise SloSpecError(f"{directory}: no slos/ folder with SLO specs; pass --config DIR holding slos/*.yaml")
+    return load_slos(directory / "slos")
+
+
+def slo_statuses(client: Client, specs: Sequence[SloSpec], at: datetime | None = None) -> list[SloStatus]:
+    """Every SLO (and group) evaluated at `at` (default now), from the rollups."""
+    provider = StoreCounts(client)
+    when = at or datetime.now(UTC)
+    return [status for spec in specs for status in evaluate(spec, provider.counts, when)]

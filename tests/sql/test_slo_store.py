@@ -1,0 +1,75 @@
+"""SLOs evaluated on the real engine: counts from the rollups, burn rates and budgets known in advance."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+from spinscope.slo import parse_slo
+from spinscope.slo_store import StoreCounts, default_config_dir, load_config_slos, slo_statuses
+from tests.sql.spans import Spin, insert_spins
+
+AT = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)
+
+
+def availability(**spec_extra):  # type: ignore[no-untyped-def]
+    source = {"source": "spins", **spec_extra}
+    return parse_slo({
+        "apiVersion": "openslo/v1", "kind": "SLO", "metadata": {"name": "avail"},
+        "spec": {"service": "slot-server", "budgetingMethod": "Occurrences",
+                 "timeWindow": [{"duration": "28d", "isRolling": True}],
+                 "indicator": {"metadata": {"name": "ok"}, "spec": {"ratioMetric": {
+                     "good": {"metricSource": {"type": "spinscope", "spec": {"source": "spins",
+                                                                             "filter": {"status": "ok"}}}},
+                     "total": {"metricSource": {"type": "spinscope", "spec": source}}}}},
+                 "objectives": [{"target": 0.999}]}}, "test")
+
+
+def spins_at(minutes_before: int, n: int, errors: int, prefix: str, **kw) -> list[Spin]:  # type: ignore[no-untyped-def]
+    t = (AT - timedelta(minutes=minutes_before)).replace(tzinfo=None)
+    return [Spin(f"{prefix}-{i}", t, error_type="wallet_timeout" if i < errors else "", **kw) for i in range(n)]
+
+
+def test_error_burst_pages_with_burn_rates_computed_independently(store_client) -> None:  # type: ignore[no-untyped-def]
+    # Last 5 minutes: 200 spins, 10 errors. 5 min to 1 h ago: 1,000 spins, 20 errors. 2 days ago: 5,000 clean.
+    insert_spins(store_client, spins_at(3, 200, 10, "now") + spins_at(40, 1000, 20, "hour")
+                 + spins_at(2 * 24 * 60, 5000, 0, "old"))
+    status = slo_statuses(store_client, [availability()], AT)[0]
+    budget = Fraction(1, 1000)
+    short_burn = Fraction(10, 200) / budget  # 50x over 5m
+    long_burn = Fraction(30, 1200) / budget  # 25x over 1h
+    pair = next(p for p in status.alert.pairs if p.window.long_s == 3600)
+    assert (pair.short_burn, pair.long_burn) == (short_burn, long_burn)
+    assert status.alert.state == "page"
+    assert (status.budget.good, status.budget.total) == (6170, 6200)
+    assert status.budget.consumed_events == 30
+    assert status.budget.remaining_ratio == 1 - Fraction(30) / (Fraction(6200) * budget)  # overspent: negative
+    assert status.fails_check
+
+
+def test_group_by_game_gives_one_status_per_game(store_client) -> None:  # type: ignore[no-untyped-def]
+    insert_spins(store_client, spins_at(10, 300, 0, "a", game_id="a") + spins_at(10, 300, 3, "b", game_id="b"))
+    statuses = slo_statuses(store_client, [availability(groupBy=["game_id"])], AT)
+    assert [dict(s.group) for s in statuses] == [{"game_id": "a"}, {"game_id": "b"}]
+    assert [(s.budget.good, s.budget.total) for s in statuses] == [(300, 300), (297, 300)]
+
+
+def test_no_traffic_is_no_data_not_nan(store_client) -> None:  # type: ignore[no-untyped-def]
+    status = slo_statuses(store_client, [availability()], AT)[0]
+    assert status.alert.state == "no_data"
+    assert status.to_json()["sli"] is None
+
+
+def test_latency_threshold_counts_are_exact_at_the_edge(store_client) -> None:  # type: ignore[no-untyped-def]
+    t = (AT - timedelta(minutes=5)).replace(tzinfo=None)
+    insert_spins(store_client, [Spin("fast", t, duration_ms=500), Spin("edge", t, duration_ms=500.000001),
+                                Spin("slow", t, duration_ms=900)])
+    latency = next(s for s in load_config_slos(default_config_dir()) if s.name == "spin-latency")
+    counts = StoreCounts(store_client).counts(latency, AT - timedelta(hours=1), AT)
+    assert counts == {(): (1, 3)}
+
+
+def test_shipped_specs_all_evaluate(store_client) -> None:  # type: ignore[no-untyped-def]
+    insert_spins(store_client, spins_at(10, 50, 1, "x"))
+    statuses = slo_statuses(store_client, load_config_slos(default_config_dir()), AT)
+    assert {s.spec.name for s in statuses} >= {"spin-availability", "spin-latency"}
