@@ -1,0 +1,28 @@
+-- rtp_sums: the mergeable sums RTP statistics need, per game, version and currency (amounts of
+-- different currencies are never added), optionally split by channel, over [start, end),
+-- and optionally in time batches (batch_s > 0: one row per batch, for the sequential detector).
+-- spins counts every spin (paid and free); free spins stake 0 and carry their wins, so
+-- win_amount / bet_amount is the RTP of the spec. Squares and products are exact Decimal(76, 36).
+-- Parameters: start, end (DateTime, end exclusive), batch_s (0 = one batch for the window),
+-- by_channel (UInt8), game_id ('' = every game).
+SELECT
+    if({batch_s:UInt32} = 0, {start:DateTime}, toStartOfInterval(minute, toIntervalSecond({batch_s:UInt32})))
+        AS batch_start,
+    game_id,
+    game_version,
+    currency,
+    if({by_channel:UInt8} = 1, channel, '*') AS channel_name,
+    sum(spins) AS spins_count,
+    sumIf(spins, mode = 'paid') AS paid_spins_count,
+    sumIf(hit_spins, mode = 'paid') AS paid_hits_count,
+    sum(money_error_spins) AS money_error_spins_count,
+    sum(bet_amount) AS bet_sum,
+    sum(win_amount) AS win_sum,
+    sum(bet_squared_sum) AS bet_squared,
+    sum(win_squared_sum) AS win_squared,
+    sum(win_bet_sum) AS win_bet
+FROM spin_minutely
+WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+  AND ({game_id:String} = '' OR game_id = {game_id:String})
+GROUP BY batch_start, game_id, game_version, currency, channel_name
+ORDER BY game_id, game_version, currency, channel_name, batch_start

@@ -1,0 +1,35 @@
+-- trace_spans: every span of one trace (duplicates from retries removed), with timings relative
+-- to the trace start, for the span tree and waterfall. The trace-id lookup table narrows the
+-- scan to the partitions that hold the trace, as the Collector exporter's README does.
+-- Parameters: trace_id.
+WITH
+bounds AS (
+    SELECT min(Start) - INTERVAL 1 MINUTE AS lo, max(End) + INTERVAL 1 MINUTE AS hi
+    FROM otel_traces_trace_id_ts
+    WHERE TraceId = {trace_id:String}
+),
+
+spans AS (
+    SELECT *
+    FROM otel_traces
+    WHERE TraceId = {trace_id:String}
+      AND Timestamp >= (SELECT lo FROM bounds) AND Timestamp <= (SELECT hi FROM bounds)
+    LIMIT 1 BY SpanId
+)
+
+SELECT
+    SpanId AS span_id,
+    ParentSpanId AS parent_span_id,
+    SpanName AS span_name,
+    SpanKind AS span_kind,
+    ServiceName AS service_name,
+    Timestamp AS started_at,
+    round(dateDiff('nanosecond', min(Timestamp) OVER (), Timestamp) / 1e6, 3) AS offset_ms,
+    round(Duration / 1e6, 3) AS duration_ms,
+    StatusCode AS status_code,
+    StatusMessage AS status_message,
+    SpanAttributes AS attributes,
+    ResourceAttributes AS resource_attributes,
+    arrayMap((t, n, a) -> (t, n, a), Events.Timestamp, Events.Name, Events.Attributes) AS events
+FROM spans
+ORDER BY started_at, span_id
