@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from spinscope import __version__, jsonout, textout
@@ -43,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_args(serve)
     serve.add_argument("--no-ui", action="store_true", help="Do not start the Streamlit app.")
     serve.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
+    serve.add_argument("--demo", action="store_true",
+                       help="Load demo history into an empty store, then send live simulated traffic to itself.")
+    serve.add_argument("--demo-spins-per-day", type=int, default=300_000,
+                       help="Demo history size (default 300,000 spins a day: a week loads in well under a minute).")
 
     ingest = sub.add_parser("ingest", help="Run the OTLP receivers only (e.g. in front of a ClickHouse server).")
     _serve_args(ingest)
@@ -77,6 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
         one.add_argument("--at", help="Evaluate at this UTC time (ISO 8601) instead of now.")
         one.add_argument("--json", action="store_true", help="Print JSON (the same as GET /api/v1/slo).")
+
+    sim = sub.add_parser("sim", help="Send live simulated slot traffic (real OpenTelemetry SDK) to an OTLP endpoint.")
+    sim.add_argument("--endpoint", default="http://127.0.0.1:4318",
+                     help="OTLP/HTTP base URL (http://host:4318) or, with --protocol grpc, host:4317.")
+    sim.add_argument("--protocol", choices=["http", "grpc"], default="http")
+    sim.add_argument("--rate", type=float, default=20.0, help="Spins per second (default 20).")
+    sim.add_argument("--duration", type=float, default=60.0, help="Seconds to run (default 60).")
+    sim.add_argument("--scenario", help="Fault scenario name (sim/scenarios/*.yaml) or file.")
+    sim.add_argument("--seed", type=int, help="Random seed (default: the current time).")
+    sim.add_argument("--token", help="Bearer token, when the receiver requires one.")
+
+    demo = sub.add_parser("demo", help="Fill the store with days of simulated history, quickly.")
+    _store_args(demo)
+    demo.add_argument("--days", type=float, default=7.0)
+    demo.add_argument("--spins-per-day", type=int, default=1_430_000, help="Default ~10 million spins a week.")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--scenario", help="Fault scenario name (sim/scenarios/*.yaml) or file.")
+    demo.add_argument("--manifest", help="Write the scenario's ground-truth manifest (JSON) here.")
 
     catalog = sub.add_parser("catalog", help="The game catalog (theoretical RTP and volatility).")
     cat_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="SUBCOMMAND")
@@ -231,7 +254,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
         store.close()
         raise
     print(f"spinscope: store {store.dsn} (database {store.database})", flush=True)
-    serve(store, opts)
+    background = []
+    if getattr(args, "demo", False):
+        from sim.demo import serve_demo_job
+
+        endpoint = f"http://{'127.0.0.1' if opts.host in ('0.0.0.0', '::') else opts.host}:{opts.otlp_http_port}"
+        background.append(serve_demo_job(store, endpoint, spins_per_day=args.demo_spins_per_day,
+                                         token=opts.token, log=lambda line: print(line, flush=True)))
+    serve(store, opts, background=background)
+    return 0
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+    import time
+
+    from sim.traffic import run_live
+
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    seed = args.seed if args.seed is not None else int(time.time())
+    print(f"spinscope: sending ~{args.rate:g} spins/s to {args.endpoint} for {args.duration:g}s (seed {seed})",
+          file=sys.stderr)
+    result = run_live(args.endpoint, args.rate, args.duration, protocol=args.protocol, scenario=args.scenario,
+                      seed=seed, stop=stop, token=args.token)
+    print(f"spinscope: sent {result.spins:,} spins ({result.errors:,} failed spins)", file=sys.stderr)
+    print(jsonout.dumps(result.manifest, indent=2))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ingest.migrate import migrate
+    from sim.demo import load_history
+    from spinscope.progress import ProgressBar
+
+    store = _open(args)
+    try:
+        migrate(store.client(), _render_options(args), log=lambda line: None)
+        bar = ProgressBar("demo history")
+        result = load_history(store, days=args.days, spins_per_day=args.spins_per_day, seed=args.seed,
+                              scenario=args.scenario, progress=bar)
+        bar.finish()
+    finally:
+        store.close()
+    print(f"spinscope: loaded {result.spins:,} spins in {result.seconds:.1f} s "
+          f"({result.spins / max(result.seconds, 1e-9):,.0f} spins/s)")
+    if args.manifest:
+        Path(args.manifest).write_text(jsonout.dumps(result.manifest, indent=2) + "\n")
+        print(f"spinscope: wrote the scenario manifest to {args.manifest}")
     return 0
 
 
@@ -254,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "catalog": cmd_catalog_build,
         "kpi": cmd_kpi,
         "slo": cmd_slo,
+        "sim": cmd_sim,
+        "demo": cmd_demo,
     }
     try:
         return handlers[args.command](args)

@@ -1,9 +1,11 @@
 -- rpt_kpi: slot KPIs per day or ISO week (Monday start, UTC), per currency (amounts are never
 -- added across currencies), optionally per game and per game version ('*' when not split).
--- Everything is a ratio of sums over spin_minutely, so any window costs the same:
+-- Everything is a ratio of sums over spin_minutely, so any window costs the same. Money figures
+-- count settled spins only: status ok and well-formed amounts (a failed spin moved no money;
+-- a malformed one is counted in money_error_spins instead):
 --   handle = sum of bets (free spins stake 0), RTP = wins / handle, GGR = handle - wins,
---   hold = GGR / handle, hit frequency = paid spins with a win / paid spins,
---   average bet = handle / paid spins, ARPU = GGR / active players,
+--   hold = GGR / handle, hit frequency = settled paid spins with a win / settled paid spins,
+--   average bet = handle / settled paid spins, ARPU = GGR / active players,
 --   spins per session = spins / distinct sessions, error rate = error spins / spins.
 -- Money stays Decimal(38, 18); ratios of money divide in Decimal256 (scale 18, truncated),
 -- because Decimal128 division overflows silently past ~10^2 at scale 18. Latency quantiles are t-digest estimates in ms.
@@ -31,11 +33,12 @@ sums AS (
         sum(spins) AS spins_count,
         sumIf(spins, mode = 'paid') AS paid_spins_count,
         sumIf(spins, mode = 'free') AS free_spins_count,
-        sumIf(hit_spins, mode = 'paid') AS paid_hits_count,
+        sumIf(spins - money_error_spins, mode = 'paid' AND status = 'ok') AS settled_paid_spins_count,
+        sumIf(hit_spins, mode = 'paid' AND status = 'ok') AS paid_hits_count,
         sumIf(spins, status = 'error') AS error_spins_count,
         sum(money_error_spins) AS money_error_spins_count,
-        sum(bet_amount) AS handle,
-        sum(win_amount) AS wins,
+        sumIf(bet_amount, status = 'ok') AS handle,
+        sumIf(win_amount, status = 'ok') AS wins,
         uniqExactMerge(players) AS active_players_count,
         uniqExactMerge(sessions) AS sessions_count,
         quantilesTDigestMerge(0.5, 0.95, 0.99)(latency_ns_quantiles) AS latency_ns
@@ -57,8 +60,8 @@ SELECT
     handle - wins AS ggr_amount,
     if(handle = 0, NULL, toDecimal256(handle - wins, 18) / handle) AS hold_ratio,
     if(handle = 0, NULL, toDecimal256(wins, 18) / handle) AS rtp_ratio,
-    if(paid_spins_count = 0, NULL, paid_hits_count / paid_spins_count) AS hit_frequency_ratio,
-    if(paid_spins_count = 0, NULL, toDecimal256(handle, 18) / paid_spins_count) AS average_bet_amount,
+    if(settled_paid_spins_count = 0, NULL, paid_hits_count / settled_paid_spins_count) AS hit_frequency_ratio,
+    if(settled_paid_spins_count = 0, NULL, toDecimal256(handle, 18) / settled_paid_spins_count) AS average_bet_amount,
     active_players_count AS active_players,
     if(active_players_count = 0, NULL, toDecimal256(handle - wins, 18) / active_players_count) AS arpu_amount,
     if(sessions_count = 0, NULL, spins_count / sessions_count) AS spins_per_session,

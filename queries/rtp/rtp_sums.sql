@@ -1,8 +1,9 @@
 -- rtp_sums: the mergeable sums RTP statistics need, per game, version and currency (amounts of
 -- different currencies are never added), optionally split by channel, over [start, end),
 -- and optionally in time batches (batch_s > 0: one row per batch, for the sequential detector).
--- spins counts every spin (paid and free); free spins stake 0 and carry their wins, so
--- win_amount / bet_amount is the RTP of the spec. Squares and products are exact Decimal(76, 36).
+-- Settled spins only (status ok: a failed spin moved no money). spins_count counts them, paid
+-- and free; free spins stake 0 and carry their wins, so win_sum / bet_sum is the RTP of the
+-- spec. Squares and products are exact Decimal(76, 36).
 -- Parameters: start, end (DateTime, end exclusive), batch_s (0 = one batch for the window),
 -- by_channel (UInt8), game_id ('' = every game).
 SELECT
@@ -23,6 +24,7 @@ SELECT
     sum(win_bet_sum) AS win_bet
 FROM spin_minutely
 WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+  AND status = 'ok'
   AND ({game_id:String} = '' OR game_id = {game_id:String})
 GROUP BY batch_start, game_id, game_version, currency, channel_name
 ORDER BY game_id, game_version, currency, channel_name, batch_start

@@ -1,0 +1,242 @@
+"""Demo history: a week of spins written straight into the store, quickly, as the server would have sent them.
+
+`load_history` plays the same `SpinGenerator` the live traffic uses over past time
+(ending now), turns each window into the otel_traces rows the receiver would have
+written for those spans (`sim.rows`), and inserts them through `ingest.writer.StoreWriter`,
+so the `spins_mv` view fills `spins` exactly as for live traffic: one path for every figure.
+
+Speed: generation (numpy) and row building (one literal dict per spin) run on this
+thread while writer threads insert earlier windows; the engine parses and writes with
+the GIL released, so both cores work. Child spans are written for the last
+`detail_hours` of history and for every failed spin (so a wallet provider's errors can be
+traced in the whole week); log records for every spin that logs (failures, slow spins,
+big wins). Metrics are not back-filled: spans are the source of truth for spins.
+
+Reproducible: the same seed, scale, scenario and `end` give identical rows.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from ingest.writer import StoreWriter
+from sim import scenario as scenarios
+from sim.population import players_for
+from sim.rows import SpinText, detail_columns, spin_span_columns
+from sim.scenario import Scenario
+from sim.spins import NS, SpinGenerator, SpinIds, Spins
+from spinscope.store import Store
+
+DEFAULT_SPINS_PER_DAY = 1_430_000  # ~10 million spins a week
+DEFAULT_CHUNK_SPINS = 200_000
+DEFAULT_WRITERS = 2
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class HistoryPlan:
+    """What a history covers: its time range, its scale and the resolved scenario."""
+
+    start_ns: int
+    end_ns: int
+    spins_per_day: int
+    seed: int
+    scenario: Scenario
+    chunk_spins: int = DEFAULT_CHUNK_SPINS
+    n_players: int = 20_000
+
+    @property
+    def expected_spins(self) -> int:
+        return int(self.spins_per_day * (self.end_ns - self.start_ns) / (86400 * NS))
+
+    def window_ns(self) -> int:
+        """Window length giving about `chunk_spins` spins at the mean rate (1 minute to 6 hours)."""
+        seconds = self.chunk_spins / (self.spins_per_day / 86400)
+        return int(min(max(seconds, 60), 6 * 3600)) * NS
+
+
+@dataclass
+class LoadResult:
+    spins: int
+    spans: int
+    logs: int
+    seconds: float
+    start_ns: int
+    end_ns: int
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spins_per_s(self) -> float:
+        return self.spins / self.seconds if self.seconds else 0.0
+
+
+def plan_history(days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY, seed: int = 0,
+                 scenario: str | Scenario | None = None, end: datetime | int | None = None,
+                 chunk_spins: int = DEFAULT_CHUNK_SPINS, n_players: int | None = None) -> HistoryPlan:
+    """Resolve the arguments of a history: `end` (default now) back `days`, the scenario's windows."""
+    if days <= 0 or spins_per_day <= 0:
+        raise ValueError(f"days={days}, spins_per_day={spins_per_day}: both must be positive")
+    if end is None:
+        end_ns = time.time_ns() // NS * NS
+    elif isinstance(end, datetime):
+        end_ns = int(end.timestamp()) * NS
+    else:
+        end_ns = int(end)
+    start_ns = end_ns - int(days * 86400) * NS
+    chosen = scenario if isinstance(scenario, Scenario) else scenarios.load(scenario)
+    players = n_players or players_for(spins_per_day)
+    return HistoryPlan(start_ns, end_ns, spins_per_day, seed, chosen.resolve(start_ns, end_ns), chunk_spins, players)
+
+
+def generate_history(plan: HistoryPlan) -> Iterator[tuple[SpinGenerator, Spins, SpinIds]]:
+    """The history's spins, window by window in time order (what load_history writes)."""
+    generator = SpinGenerator(plan.spins_per_day / 86400, seed=plan.seed, scenario=plan.scenario,
+                              n_players=plan.n_players, shape="diurnal")
+    step = plan.window_ns()
+    a = plan.start_ns
+    while a < plan.end_ns:
+        b = min(a + step, plan.end_ns)
+        spins, ids = generator.window(a, b)
+        yield generator, spins, ids
+        a = b
+
+
+def load_history(store: Store, days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY, seed: int = 0,
+                 scenario: str | Scenario | None = None, end: datetime | int | None = None,
+                 progress: Progress | None = None, chunk_spins: int = DEFAULT_CHUNK_SPINS,
+                 writers: int = DEFAULT_WRITERS, detail_hours: float = 1.0) -> LoadResult:
+    """Fill `store` with `days` of spins ending at `end` (default now); returns counts and timing.
+
+    `progress(spins_inserted, spins_expected)` is called as windows land (from this thread).
+    """
+    plan = plan_history(days, spins_per_day, seed, scenario, end, chunk_spins)
+    return load_plan(store, plan, progress, writers, detail_hours)
+
+
+class _Writers:
+    """Writer threads inserting queued tables; the queue is bounded so memory stays bounded."""
+
+    def __init__(self, store: Store, n: int) -> None:
+        self.write = StoreWriter(store)
+        self.tasks: queue.Queue[tuple[str, dict[str, list], int] | None] = queue.Queue(maxsize=max(n, 1))
+        self.inserted_spins = 0
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, name=f"demo-writer-{i}", daemon=True) for i in range(n)]
+        for t in self._threads:
+            t.start()
+
+    def _run(self) -> None:
+        while (task := self.tasks.get()) is not None:
+            table, columns, spins = task
+            if self.error is not None:
+                continue
+            try:
+                self.write(table, columns)
+            except BaseException as exc:  # surfaced to the caller by put/close
+                self.error = exc
+                continue
+            with self._lock:
+                self.inserted_spins += spins
+
+    def put(self, table: str, columns: dict[str, list], spins: int = 0) -> None:
+        if self.error is not None:
+            raise self.error
+        self.tasks.put((table, columns, spins))
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self.tasks.put(None)
+        for t in self._threads:
+            t.join()
+        if self.error is not None:
+            raise self.error
+
+
+def load_plan(store: Store, plan: HistoryPlan, progress: Progress | None = None, writers: int = DEFAULT_WRITERS,
+              detail_hours: float = 1.0) -> LoadResult:
+    """Generate and insert the plan's history (see module docstring for what is written)."""
+    started = time.perf_counter()
+    pool = _Writers(store, writers)
+    detail_from = plan.end_ns - int(detail_hours * 3600) * NS
+    detail_rng = np.random.default_rng([plan.seed, 2])
+    expected = plan.expected_spins
+    spins_total = spans_total = logs_total = 0
+    text: SpinText | None = None
+    try:
+        for generator, spins, ids in generate_history(plan):
+            if text is None:
+                text = SpinText(generator)
+            if len(spins) == 0:
+                continue
+            columns = spin_span_columns(text, spins, ids)
+            children, logs = detail_columns(text, spins, ids, detail_rng,
+                                            (spins.ts_ns >= detail_from) | (spins.error > 0))
+            for name, values in children.items():
+                columns[name].extend(values)
+            spins_total += len(spins)
+            spans_total += len(columns["Timestamp"])
+            pool.put("otel_traces", columns, len(spins))
+            if logs["Timestamp"]:
+                logs_total += len(logs["Timestamp"])
+                pool.put("otel_logs", logs)
+            if progress is not None:
+                progress(pool.inserted_spins, max(expected, pool.inserted_spins))
+    finally:
+        pool.close()
+    if progress is not None:
+        progress(spins_total, spins_total)
+    return LoadResult(spins_total, spans_total, logs_total, time.perf_counter() - started,
+                      plan.start_ns, plan.end_ns, plan.scenario.manifest())
+
+
+def has_spins(store: Store) -> bool:
+    """Whether the store already holds spins (`serve --demo` loads history only into an empty store)."""
+    return bool(store.client().command("SELECT count() > 0 FROM spins"))
+
+
+def serve_demo_job(store: Store, endpoint: str, days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY,
+                   rate: float = 20.0, seed: int = 0, protocol: str = "http", token: str | None = None,
+                   log: Callable[[str], None] = print) -> Callable[[threading.Event], None]:
+    """The `serve --demo` background job: history once (only into an empty store), then live traffic.
+
+    Pass it in `spinscope.server.serve(..., background=[job])`; `endpoint` is the serve
+    process's own OTLP/HTTP base URL. Live traffic starts where the history ended (it
+    catches up the minutes the load took, then runs in real time) and shares the history's
+    players (same seed), with fresh spin ids on every start.
+    """
+
+    def job(stop: threading.Event) -> None:
+        from sim.traffic import run_live
+
+        live_from: int | None = None
+        if not has_spins(store):
+            plan = plan_history(days, spins_per_day, seed)
+            log(f"spinscope: loading {days:g} days of demo history (~{plan.expected_spins:,} spins)")
+            reported = [0]
+
+            def progress(done: int, total: int) -> None:
+                tenth = 10 * done // max(total, 1)
+                if tenth > reported[0]:
+                    reported[0] = tenth
+                    log(f"spinscope: demo history {10 * tenth}% ({done:,} spins)")
+
+            result = load_plan(store, plan, progress)
+            log(f"spinscope: demo history loaded: {result.spins:,} spins in {result.seconds:.0f} s")
+            live_from = plan.end_ns
+        if stop.is_set():
+            return
+        log(f"spinscope: demo traffic: {rate:g} spins/s to {endpoint}")
+        run_live(endpoint, rate, None, protocol=protocol, seed=seed, stop=stop, token=token,
+                 run_id=time.time_ns(), n_players=players_for(spins_per_day), start_ns=live_from)
+
+    return job
