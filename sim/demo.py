@@ -8,9 +8,11 @@ so the `spins_mv` view fills `spins` exactly as for live traffic: one path for e
 Speed: generation (numpy) and row building (one literal dict per spin) run on this
 thread while writer threads insert earlier windows; the engine parses and writes with
 the GIL released, so both cores work. Child spans are written for the last
-`detail_hours` of history and for every failed spin (so a wallet provider's errors can be
-traced in the whole week); log records for every spin that logs (failures, slow spins,
-big wins). Metrics are not back-filled: spans are the source of truth for spins.
+`detail_hours` of history and for a uniform sample (`detail_sample`) of older spins: a
+sample chosen regardless of outcome keeps child-span SLOs (wallet success per provider)
+unbiased over the whole week, where keeping every failed spin's children would not; log
+records for every spin that logs (failures, slow spins, big wins). Metrics are not
+back-filled: spans are the source of truth for spins.
 
 Reproducible: the same seed, scale, scenario and `end` give identical rows.
 """
@@ -38,6 +40,7 @@ from spinscope.store import Store
 DEFAULT_SPINS_PER_DAY = 1_430_000  # ~10 million spins a week
 DEFAULT_CHUNK_SPINS = 200_000
 DEFAULT_WRITERS = 2
+DEFAULT_DETAIL_SAMPLE = 0.05  # share of spins older than detail_hours written with their child spans
 
 Progress = Callable[[int, int], None]
 
@@ -113,13 +116,14 @@ def generate_history(plan: HistoryPlan) -> Iterator[tuple[SpinGenerator, Spins, 
 def load_history(store: Store, days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY, seed: int = 0,
                  scenario: str | Scenario | None = None, end: datetime | int | None = None,
                  progress: Progress | None = None, chunk_spins: int = DEFAULT_CHUNK_SPINS,
-                 writers: int = DEFAULT_WRITERS, detail_hours: float = 1.0) -> LoadResult:
+                 writers: int = DEFAULT_WRITERS, detail_hours: float = 1.0,
+                 detail_sample: float = DEFAULT_DETAIL_SAMPLE) -> LoadResult:
     """Fill `store` with `days` of spins ending at `end` (default now); returns counts and timing.
 
     `progress(spins_inserted, spins_expected)` is called as windows land (from this thread).
     """
     plan = plan_history(days, spins_per_day, seed, scenario, end, chunk_spins)
-    return load_plan(store, plan, progress, writers, detail_hours)
+    return load_plan(store, plan, progress, writers, detail_hours, detail_sample)
 
 
 class _Writers:
@@ -163,7 +167,7 @@ class _Writers:
 
 
 def load_plan(store: Store, plan: HistoryPlan, progress: Progress | None = None, writers: int = DEFAULT_WRITERS,
-              detail_hours: float = 1.0) -> LoadResult:
+              detail_hours: float = 1.0, detail_sample: float = DEFAULT_DETAIL_SAMPLE) -> LoadResult:
     """Generate and insert the plan's history (see module docstring for what is written)."""
     started = time.perf_counter()
     pool = _Writers(store, writers)
@@ -180,7 +184,8 @@ def load_plan(store: Store, plan: HistoryPlan, progress: Progress | None = None,
                 continue
             columns = spin_span_columns(text, spins, ids)
             children, logs = detail_columns(text, spins, ids, detail_rng,
-                                            (spins.ts_ns >= detail_from) | (spins.error > 0))
+                                            (spins.ts_ns >= detail_from)
+                                            | (detail_rng.random(len(spins)) < detail_sample))
             for name, values in children.items():
                 columns[name].extend(values)
             spins_total += len(spins)

@@ -82,7 +82,7 @@ def test_history_amount_text_follows_each_currency_precision(store, store_client
 
 
 def test_children_and_logs_are_correlated_with_their_spin(store, store_client) -> None:  # type: ignore[no-untyped-def]
-    load_history(store, detail_hours=6, **SMALL)
+    load_history(store, detail_hours=6, detail_sample=1.0, **SMALL)
     orphans = store_client.command(
         "SELECT count() FROM otel_traces c LEFT ANTI JOIN (SELECT TraceId, SpanId FROM otel_traces "
         "WHERE SpanName = 'spin') p ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId "
@@ -92,7 +92,7 @@ def test_children_and_logs_are_correlated_with_their_spin(store, store_client) -
         "SELECT SpanName, count() FROM otel_traces WHERE SpanName != 'spin' GROUP BY SpanName").result_rows)
     common = {"wallet.debit", "rng.draw", "reels.evaluate", "wallet.credit", "state.save"}
     assert common <= set(children) <= common | {"feature.evaluate"}  # features are rare in these games
-    # Every failed spin, whenever it happened, has its failing step and an ERROR log.
+    # With every spin detailed, each failed spin has its failing step and an ERROR log.
     failed = store_client.query(
         "SELECT s.error_type, c.SpanName, c.SpanAttributes['error.type'], l.SeverityText FROM spins s "
         "LEFT JOIN (SELECT TraceId, SpanName, SpanAttributes FROM otel_traces WHERE StatusCode = 'Error' "
@@ -120,7 +120,8 @@ def test_same_seed_gives_identical_rows() -> None:
 
 
 def test_wallet_error_burst_lands_on_the_manifest_provider(store, store_client) -> None:  # type: ignore[no-untyped-def]
-    result = load_history(store, scenario="wallet-error-burst", **{**SMALL, "spins_per_day": 40_000})
+    result = load_history(store, scenario="wallet-error-burst", detail_sample=1.0,
+                          **{**SMALL, "spins_per_day": 40_000})
     [fault] = result.manifest["faults"]
     assert fault["where"] == {"wallet.provider": "walletly"}
     by_provider = Counter(dict(store_client.query(

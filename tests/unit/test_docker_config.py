@@ -1,0 +1,386 @@
+"""The production stack's configuration, checked without Docker: docker/ against the code it deploys.
+
+Compose files, the Collector config and the ClickHouse XML must parse, agree with each
+other (services, volumes, cluster topology, users) and with spinscope itself (table names
+from ingest/schema, settings, CLI commands, the embedded engine's version), and hold no
+secret: every password, secret and token comes from docker/.env.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import xml.etree.ElementTree as ET
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ingest.migrate import load_migrations
+from spinscope.cli import build_parser
+from spinscope.settings import SETTINGS
+
+REPO = Path(__file__).resolve().parents[2]
+DOCKER = REPO / "docker"
+COMPOSE_FILES = ["compose.yaml", "compose.cluster.yaml"]
+COLLECTOR = DOCKER / "otel-collector" / "config.yaml"
+USERS_XML = DOCKER / "clickhouse" / "users.d" / "spinscope.xml"
+CLUSTER_XML = DOCKER / "clickhouse" / "cluster" / "cluster.xml"
+KEEPER_XML = DOCKER / "clickhouse" / "keeper" / "keeper_config.xml"
+REQUIRED_VAR = re.compile(r"\$\{(\w+):\?[^}]+\}")
+ANY_VAR = re.compile(r"\$\{(?:env:)?(\w+)")
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN", re.IGNORECASE)
+# `spinscope app` is named by the production-stack issue; the command is being written elsewhere.
+PENDING_COMMANDS = {("app",)}
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text())
+
+
+def compose(name: str) -> dict[str, Any]:
+    return load_yaml(DOCKER / name)
+
+
+def collector() -> dict[str, Any]:
+    return load_yaml(COLLECTOR)
+
+
+def exporter() -> dict[str, Any]:
+    return collector()["exporters"]["clickhouse"]
+
+
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        return dict(item.split("=", 1) for item in env)
+    return {k: str(v) for k, v in env.items()}
+
+
+def spinscope_services(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: s for name, s in doc["services"].items() if str(s.get("image", "")).startswith("spinscope:")}
+
+
+def remote_servers() -> tuple[str, list[list[str]]]:
+    clusters = ET.parse(CLUSTER_XML).getroot().find("remote_servers")
+    assert clusters is not None and len(clusters) == 1
+    cluster = clusters[0]
+    shards = [[r.findtext("host") or "" for r in shard.findall("replica")] for shard in cluster.findall("shard")]
+    return cluster.tag, shards
+
+
+def schema_tables() -> set[str]:
+    return {m.name for m in load_migrations() if m.is_table}
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [*(DOCKER / n for n in COMPOSE_FILES), COLLECTOR], ids=lambda p: p.name)
+def test_yaml_files_parse_to_mappings(path: Path) -> None:
+    assert isinstance(load_yaml(path), dict)
+
+
+@pytest.mark.parametrize("path", sorted((DOCKER / "clickhouse").rglob("*.xml")), ids=lambda p: p.name)
+def test_clickhouse_xml_parses_with_a_clickhouse_root(path: Path) -> None:
+    assert ET.parse(path).getroot().tag == "clickhouse"
+
+
+# --- the Collector ---------------------------------------------------------------------------
+
+def test_collector_exporter_writes_spinscope_tables_without_creating_them() -> None:
+    exp = exporter()
+    tables = schema_tables()
+    assert exp["create_schema"] is False
+    for key in ("endpoint", "database", "username", "password"):
+        assert exp[key], key
+    assert exp["traces_table_name"] == "otel_traces" and "otel_traces" in tables
+    assert exp["logs_table_name"] == "otel_logs" and "otel_logs" in tables
+    metric_kinds = {"gauge", "sum", "summary", "histogram", "exponential_histogram"}
+    assert set(exp["metrics_tables"]) == metric_kinds
+    assert {kind: exp["metrics_tables"][kind]["name"] for kind in metric_kinds} == {
+        kind: f"otel_metrics_{kind}" for kind in metric_kinds}
+    assert {f"otel_metrics_{kind}" for kind in metric_kinds} <= tables
+
+
+def test_collector_ttl_matches_spinscope_raw_retention() -> None:
+    raw_days = next(s.default for s in SETTINGS if s.env == "SPINSCOPE_RAW_TTL_DAYS")
+    assert exporter()["ttl"] == f"{raw_days * 24}h"
+
+
+def test_collector_database_defaults_to_spinscopes() -> None:
+    database = next(s.default for s in SETTINGS if s.env == "SPINSCOPE_DATABASE")
+    assert exporter()["database"] == f"${{env:SPINSCOPE_DATABASE:-{database}}}"
+
+
+def test_collector_queue_is_persistent_and_retries_never_drop() -> None:
+    config = collector()
+    queue, retry = exporter()["sending_queue"], exporter()["retry_on_failure"]
+    assert queue["enabled"] is True
+    assert queue["storage"].split("/")[0] == "file_storage"
+    assert queue["storage"] in config["extensions"] and queue["storage"] in config["service"]["extensions"]
+    assert retry["enabled"] is True and retry["max_elapsed_time"] == 0
+
+
+def test_collector_pipelines_use_only_defined_components() -> None:
+    config = collector()
+    service = config["service"]
+    assert set(service["pipelines"]) == {"traces", "metrics", "logs"}
+    for section in ("receivers", "processors", "exporters"):
+        for pipeline in service["pipelines"].values():
+            assert set(pipeline[section]) <= set(config[section]), section
+    used = {c for p in service["pipelines"].values() for section in ("receivers", "processors", "exporters")
+            for c in p[section]}
+    defined = {c for section in ("receivers", "processors", "exporters") for c in config[section]}
+    assert used == defined  # nothing configured and left unused
+    assert set(service["extensions"]) == set(config["extensions"])
+
+
+def test_collector_pipelines_limit_memory_first_then_batch() -> None:
+    for pipeline in collector()["service"]["pipelines"].values():
+        assert pipeline["processors"] == ["memory_limiter", "batch"]
+        assert pipeline["exporters"] == ["clickhouse"]
+
+
+def test_collector_receivers_require_the_ingest_token() -> None:
+    config = collector()
+    protocols = config["receivers"]["otlp"]["protocols"]
+    assert set(protocols) == {"grpc", "http"}
+    for protocol in protocols.values():
+        authenticator = protocol["auth"]["authenticator"]
+        assert authenticator in config["service"]["extensions"]
+    assert config["extensions"]["bearertokenauth"]["token"] == "${env:SPINSCOPE_INGEST_TOKEN}"
+
+
+def test_collector_secrets_come_from_the_environment() -> None:
+    exp = exporter()
+    assert exp["password"] == "${env:CLICKHOUSE_PASSWORD}"
+    assert exp["username"] == "${env:CLICKHOUSE_USERNAME}"
+    text = COLLECTOR.read_text()
+    assert not re.search(r"(?im)^\s*(password|token|secret)\s*:\s*(?!\$\{env:)\S", text)
+
+
+def test_every_collector_variable_is_set_by_each_compose_file() -> None:
+    needed = set(ANY_VAR.findall(COLLECTOR.read_text()))
+    for name in COMPOSE_FILES:
+        env = environment(compose(name)["services"]["otel-collector"])
+        assert needed <= set(env), (name, needed - set(env))
+
+
+# --- compose ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_compose_references_only_defined_volumes_networks_and_services(name: str) -> None:
+    doc = compose(name)
+    volumes, networks, services = set(doc.get("volumes") or {}), set(doc.get("networks") or {}), doc["services"]
+    used_volumes = set()
+    for service_name, service in services.items():
+        for mount in service.get("volumes", []):
+            source = (mount.get("source", "") if isinstance(mount, dict) else mount.split(":")[0])
+            if source.startswith((".", "/")):
+                assert (DOCKER / source).resolve().exists(), f"{service_name} mounts missing {source}"
+            else:
+                assert source in volumes, f"{service_name} uses undeclared volume {source!r}"
+                used_volumes.add(source)
+        assert set(service.get("networks") or []) <= networks, service_name
+        assert set(service.get("depends_on") or {}) <= set(services), service_name
+    assert used_volumes == volumes  # no declared volume left unused
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_compose_images_are_pinned(name: str) -> None:
+    for service_name, service in compose(name)["services"].items():
+        image = service["image"]
+        repository, _, tag = image.rpartition(":")
+        assert repository and tag and tag != "latest", f"{service_name}: {image}"
+        assert re.fullmatch(r"\d+(\.\d+)+", tag.split("@")[0]), f"{service_name}: {image} is not a version tag"
+
+
+def test_clickhouse_image_is_the_embedded_engines_minor_version() -> None:
+    """DDL and queries are tested on chdb; the server must be the same ClickHouse line."""
+    engine = ".".join(metadata.version("chdb-core").split(".")[:2])
+    for name in COMPOSE_FILES:
+        for service in compose(name)["services"].values():
+            if "clickhouse/clickhouse-" in service["image"]:
+                assert service["image"].split(":")[1] == engine, service["image"]
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_compose_startup_order_migrates_before_anything_writes_or_reads(name: str) -> None:
+    services = compose(name)["services"]
+    migrate = services["migrate"]
+    assert migrate["restart"] == "no"
+    assert all(dep["condition"] in ("service_healthy", "service_completed_successfully")
+               for dep in migrate["depends_on"].values())
+    for dependent in ("otel-collector", "app", "ingest"):
+        assert services[dependent]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert services["ingest"]["profiles"] == ["spinscope-ingest"]
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_long_running_services_have_health_checks(name: str) -> None:
+    # The Collector image has no shell or HTTP client: it exposes health_check on :13133 instead.
+    for service_name, service in compose(name)["services"].items():
+        if service.get("restart") == "no" or service_name == "otel-collector":
+            continue
+        assert service["healthcheck"]["test"], service_name
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_no_literal_secrets_in_compose(name: str) -> None:
+    doc = compose(name)
+    for service_name, service in doc["services"].items():
+        for key, value in environment(service).items():
+            if SECRET_NAME.search(key):
+                assert REQUIRED_VAR.fullmatch(value), f"{service_name}.{key} must be ${{VAR:?...}}, not {value!r}"
+            userinfo = re.search(r"://([^/@\s]+)@", value)
+            if userinfo:
+                _, _, password = userinfo.group(1).partition(":")
+                assert REQUIRED_VAR.fullmatch(password), f"{service_name}.{key}: password in DSN must be required var"
+    assert not re.search(r":-[^}]*\}", "\n".join(
+        line for line in (DOCKER / name).read_text().splitlines() if SECRET_NAME.search(line)))
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_every_required_variable_is_in_the_env_example(name: str) -> None:
+    example = {line.split("=", 1)[0] for line in (DOCKER / ".env.example").read_text().splitlines()
+               if line and not line.startswith("#")}
+    assert set(REQUIRED_VAR.findall((DOCKER / name).read_text())) <= example
+
+
+def test_env_example_holds_no_secret_values() -> None:
+    for line in (DOCKER / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            if SECRET_NAME.search(key):
+                assert value == "", f"{key} has a value in .env.example"
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_app_reads_as_the_read_only_user_and_writers_as_the_writer(name: str) -> None:
+    services = compose(name)["services"]
+    assert environment(services["app"])["SPINSCOPE_STORE"].startswith("http://spinscope_app:")
+    for writer in ("migrate", "ingest"):
+        assert environment(services[writer])["SPINSCOPE_STORE"].startswith("http://spinscope_writer:")
+    assert environment(services["otel-collector"])["CLICKHOUSE_USERNAME"] == "spinscope_writer"
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_spinscope_commands_in_compose_are_real_cli_commands(name: str) -> None:
+    parser = build_parser()
+    for service_name, service in spinscope_services(compose(name)).items():
+        command = service["command"]
+        command = shlex.split(command) if isinstance(command, str) else command
+        assert command[0] == "spinscope", service_name
+        if tuple(command[1:]) in PENDING_COMMANDS:
+            continue
+        parser.parse_args(command[1:])  # exits (SystemExit) on an unknown command or option
+
+
+# --- users -----------------------------------------------------------------------------------
+
+def test_app_user_is_read_only_and_writer_can_migrate() -> None:
+    root = ET.parse(USERS_XML).getroot()
+    users, profiles = root.find("users"), root.find("profiles")
+    assert users is not None and profiles is not None
+    assert users.find("default").get("remove") == "remove"
+    app, writer = users.find("spinscope_app"), users.find("spinscope_writer")
+    app_profile = profiles.find(app.findtext("profile"))
+    assert app_profile.findtext("readonly") == "1"
+    # spinscope's client asks for session_timezone=UTC; a readonly=1 user connects only if it matches.
+    assert app_profile.findtext("session_timezone") == "UTC"
+    assert [q.text for q in app.find("grants")] == ["GRANT SELECT ON spinscope.*"]
+    assert profiles.find(writer.findtext("profile")).findtext("readonly") is None
+    assert "GRANT ALL ON spinscope.*" in [q.text for q in writer.find("grants")]
+
+
+def test_clickhouse_xml_secrets_come_from_the_environment() -> None:
+    for path in (DOCKER / "clickhouse").rglob("*.xml"):
+        for element in ET.parse(path).getroot().iter():
+            if element.tag in ("password", "secret", "password_sha256_hex"):
+                assert element.get("from_env") and not (element.text or "").strip(), f"{path.name}: {element.tag}"
+
+
+# --- cluster ---------------------------------------------------------------------------------
+
+def test_cluster_is_two_shards_of_two_replicas_with_internal_replication() -> None:
+    name, shards = remote_servers()
+    assert name == "spinscope_cluster"
+    assert [len(replicas) for replicas in shards] == [2, 2]
+    cluster = ET.parse(CLUSTER_XML).getroot().find(f"remote_servers/{name}")
+    assert [s.findtext("internal_replication") for s in cluster.findall("shard")] == ["true", "true"]
+    assert cluster.find("secret").get("from_env") == "CLICKHOUSE_CLUSTER_SECRET"
+
+
+def test_each_cluster_node_has_its_own_shard_and_replica_macros() -> None:
+    root = ET.parse(CLUSTER_XML).getroot()
+    assert {m.tag: m.get("from_env") for m in root.find("macros") if m.get("from_env")} == {
+        "shard": "CLICKHOUSE_SHARD", "replica": "CLICKHOUSE_REPLICA"}
+    _, shards = remote_servers()
+    services = compose("compose.cluster.yaml")["services"]
+    for index, replicas in enumerate(shards, start=1):
+        for host in replicas:
+            env = environment(services[host])
+            assert services[host]["hostname"] == host
+            assert (int(env["CLICKHOUSE_SHARD"]), env["CLICKHOUSE_REPLICA"]) == (index, host)
+            mounts = [m.split(":")[1] for m in services[host]["volumes"]]
+            assert "/etc/clickhouse-server/config.d/cluster.xml" in mounts
+
+
+def test_keeper_ensemble_matches_servers_and_compose() -> None:
+    servers = {n.findtext("host") for n in ET.parse(CLUSTER_XML).getroot().find("zookeeper")}
+    raft = {s.findtext("hostname"): s.findtext("id")
+            for s in ET.parse(KEEPER_XML).getroot().find("keeper_server/raft_configuration")}
+    services = compose("compose.cluster.yaml")["services"]
+    assert servers == set(raft) and len(raft) == 3
+    for host, server_id in raft.items():
+        assert environment(services[host])["KEEPER_SERVER_ID"] == server_id
+
+
+def test_cluster_migrate_and_receivers_use_the_configured_cluster() -> None:
+    name, _ = remote_servers()
+    services = compose("compose.cluster.yaml")["services"]
+    assert services["migrate"]["command"] == ["spinscope", "db", "migrate", "--cluster", name]
+    assert environment(services["ingest"])["SPINSCOPE_CLUSTER"] == name
+    assert f"ON CLUSTER {name}" in " ".join(services["db-init"]["command"])
+    endpoint = environment(services["otel-collector"])["CLICKHOUSE_ENDPOINT"]
+    hosts = {h.split(":")[0] for h in endpoint.removeprefix("tcp://").split("?")[0].split(",")}
+    assert hosts == {h for replicas in remote_servers()[1] for h in replicas}
+
+
+# --- image -----------------------------------------------------------------------------------
+
+def dockerfile_stages() -> list[list[str]]:
+    text = re.sub(r"\\\n", " ", (DOCKER / "Dockerfile").read_text())
+    stages: list[list[str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.upper().startswith("FROM "):
+            stages.append([])
+        stages[-1].append(line)
+    return stages
+
+
+def test_image_is_slim_python_and_runs_as_a_non_root_user() -> None:
+    stages = dockerfile_stages()
+    assert all(stage[0].split()[1] == "python:3.11-slim" for stage in stages)
+    users = [line.split()[1] for line in stages[-1] if line.upper().startswith("USER ")]
+    assert users and users[-1].split(":")[0] not in ("root", "0")
+
+
+def test_image_installs_the_lock_then_spinscope_without_dependencies() -> None:
+    lines = [line for stage in dockerfile_stages() for line in stage if line.upper().startswith("RUN ")]
+    lock = next(i for i, line in enumerate(lines) if "-r /tmp/requirements.lock" in line)
+    package = next(i for i, line in enumerate(lines) if "--no-deps" in line)
+    assert lock < package
+    cmd = next(line for line in reversed(dockerfile_stages()[-1]) if line.upper().startswith("CMD "))
+    assert cmd.split(None, 1)[1] == '["spinscope", "serve", "--host", "0.0.0.0"]'
+
+
+def test_build_context_excludes_secrets_and_history() -> None:
+    ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {".git", "docker", "**/.env"} <= ignored
