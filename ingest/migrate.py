@@ -107,7 +107,9 @@ def _strip_comments(sql: str) -> str:
 
 def _tracking_ddl(opts: RenderOptions) -> str:
     on_cluster = f"ON CLUSTER {quote_identifier(opts.cluster)}" if opts.cluster else ""
-    engine = f"ReplicatedMergeTree({_REPLICA_PATH})" if opts.cluster else "MergeTree()"
+    # One history for the whole cluster: every node of every shard replicates the same table.
+    engine = (f"ReplicatedMergeTree('/clickhouse/tables/{{database}}/{MIGRATIONS_TABLE}', '{{shard}}-{{replica}}')"
+              if opts.cluster else "MergeTree()")
     return (
         f"CREATE TABLE IF NOT EXISTS {quote_identifier(opts.database)}.{MIGRATIONS_TABLE} {on_cluster} "
         "(version UInt32, name String, checksum String, applied_at DateTime DEFAULT now()) "
@@ -131,6 +133,9 @@ def applied_versions(client: Client, opts: RenderOptions) -> dict[int, str]:
 
 def migrate(client: Client, opts: RenderOptions, log=print) -> list[Migration]:  # type: ignore[no-untyped-def]
     """Apply every migration not yet recorded; returns those applied now."""
+    if opts.cluster:
+        client.command(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(opts.database)} "
+                       f"ON CLUSTER {quote_identifier(opts.cluster)}")
     client.command(_tracking_ddl(opts))
     done = applied_versions(client, opts)
     applied = []
