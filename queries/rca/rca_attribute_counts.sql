@@ -21,6 +21,7 @@ spin_spans AS (
       AND ((Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)})
            OR (Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)}))
       AND cityHash64(TraceId) % {sample_mod:UInt32} = 0
+      AND ({signal:String} != 'latency' OR StatusCode != 'Error')
     LIMIT 1 BY SpanAttributes['slot.spin.id']
 ),
 

@@ -1,0 +1,28 @@
+-- app_fleet_totals: fleet health over [start, end) in one row, from spin_minutely: spins, error
+-- spins, their ratio and the latency quantiles (t-digest estimates, ms). The Overview's headline.
+-- environment / game_id '' mean every one.
+-- Parameters: start, end (DateTime, UTC, end exclusive), environment, game_id.
+WITH
+filtered AS (
+    SELECT status, spins, latency_ns_quantiles
+    FROM spin_minutely
+    WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+      AND ({environment:String} = '' OR environment = {environment:String})
+      AND ({game_id:String} = '' OR game_id = {game_id:String})
+),
+
+sums AS (
+    SELECT
+        sum(spins) AS spins_count,
+        sumIf(spins, status = 'error') AS error_spins_count,
+        quantilesTDigestMerge(0.5, 0.95, 0.99)(latency_ns_quantiles) AS latency_ns
+    FROM filtered
+)
+
+SELECT
+    spins_count AS spins,
+    error_spins_count AS error_spins,
+    if(spins_count = 0, NULL, error_spins_count / spins_count) AS error_rate_ratio,
+    if(spins_count = 0, NULL, round(latency_ns[1] / 1e6, 3)) AS latency_p50_ms,
+    if(spins_count = 0, NULL, round(latency_ns[3] / 1e6, 3)) AS latency_p99_ms
+FROM sums

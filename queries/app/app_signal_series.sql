@@ -1,0 +1,56 @@
+-- app_signal_series: the app's health signals per time bucket over [start, end), from spin_minutely:
+-- spins, error spins, spins slower than threshold_ms (a value of the latency ladder), settled bets
+-- and wins (for the RTP signal), and the p99 latency. Drives the Investigate page's signal chart
+-- and the Overview's trend. environment / game_id '' mean every one.
+-- Parameters: start, end (DateTime, UTC, end exclusive), step_s (bucket seconds), environment,
+-- game_id, threshold_ms (UInt32, one of 50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000).
+WITH
+filtered AS (
+    SELECT
+        toStartOfInterval(minute, toIntervalSecond({step_s:UInt32})) AS bucket_start,
+        status,
+        spins,
+        multiIf(
+            {threshold_ms:UInt32} = 50, latency_le_50ms,
+            {threshold_ms:UInt32} = 100, latency_le_100ms,
+            {threshold_ms:UInt32} = 200, latency_le_200ms,
+            {threshold_ms:UInt32} = 250, latency_le_250ms,
+            {threshold_ms:UInt32} = 300, latency_le_300ms,
+            {threshold_ms:UInt32} = 500, latency_le_500ms,
+            {threshold_ms:UInt32} = 750, latency_le_750ms,
+            {threshold_ms:UInt32} = 1000, latency_le_1000ms,
+            {threshold_ms:UInt32} = 2000, latency_le_2000ms,
+            latency_le_5000ms
+        ) AS fast_spins,
+        bet_amount,
+        win_amount,
+        latency_ns_quantiles
+    FROM spin_minutely
+    WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+      AND ({environment:String} = '' OR environment = {environment:String})
+      AND ({game_id:String} = '' OR game_id = {game_id:String})
+),
+
+sums AS (
+    SELECT
+        bucket_start,
+        sum(spins) AS spins_count,
+        sumIf(spins, status = 'error') AS error_spins_count,
+        sum(fast_spins) AS fast_spins_count,
+        sumIf(bet_amount, status = 'ok') AS bet_sum,
+        sumIf(win_amount, status = 'ok') AS win_sum,
+        quantilesTDigestMerge(0.5, 0.95, 0.99)(latency_ns_quantiles) AS latency_ns
+    FROM filtered
+    GROUP BY bucket_start
+)
+
+SELECT
+    bucket_start,
+    spins_count AS spins,
+    error_spins_count AS error_spins,
+    spins_count - fast_spins_count AS slow_spins,
+    bet_sum AS bet_amount,
+    win_sum AS win_amount,
+    round(latency_ns[3] / 1e6, 3) AS latency_p99_ms
+FROM sums
+ORDER BY bucket_start

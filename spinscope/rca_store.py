@@ -1,0 +1,186 @@
+"""Root-cause analysis on the store: ranks, traces and one trace, for the CLI, the API and the app.
+
+Thin I/O around the pure scoring: SQL models count (attribute, value) in a selection and
+a baseline (queries/rca), spinscope.rca.scoring ranks them; for RTP, queries/rca/rca_rtp_cells
+sums payouts per segment and stream cell and spinscope.rtp_fleet ranks the segments.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+
+from queries.loader import run
+from spinscope.rca.scoring import is_high_cardinality, rank_attributes
+from spinscope.references import game_references
+from spinscope.rtp_fleet import CellSums, rank_fleet_segments
+
+SIGNALS = ("errors", "latency", "rtp")
+# Never causes: ids (one value per spin, player or session) and outcomes (what a spin won).
+ALWAYS_EXCLUDED = ("slot.spin.id", "slot.player.id", "slot.session.id", "slot.win.amount")
+# For the errors signal the error type *is* the symptom, not an explanation of it.
+SYMPTOMS = {"errors": ("error.type",), "latency": ()}
+# When several attribute values mark exactly the same spins (wallet.provider=x and its
+# server.address; a game version and its declared RTP), they are one finding: the row is
+# named by the first of these keys of the telemetry contract, the others listed as equivalent.
+PREFERRED_KEYS = ("slot.game.id", "slot.game.version", "cloud.region", "service.instance.id", "wallet.provider",
+                  "slot.channel", "slot.currency", "slot.feature", "slot.spin.mode", "service.version",
+                  "deployment.environment.name", "db.system.name")
+MAX_SAMPLED_SPINS = 200_000
+MAX_VALUES = 200
+
+
+class RcaRequestError(ValueError):
+    pass
+
+
+def _naive(at: datetime) -> datetime:
+    """UTC wall time without tzinfo, as the store's DateTime parameters expect."""
+    return at if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
+
+
+def _where(where: dict[str, str] | None) -> tuple[list[str], list[str]]:
+    items = sorted((where or {}).items())
+    return [k for k, _ in items], [v for _, v in items]
+
+
+def _sample_mod(client: Client, start: datetime, end: datetime) -> int:
+    rows = run(client, "rca/rca_window_spins", start=start, end=end)
+    spins = int(rows[0]["spins_count"]) if rows else 0
+    return max(1, math.ceil(spins / MAX_SAMPLED_SPINS))
+
+
+def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_start: datetime | None = None,
+         baseline_end: datetime | None = None, where: dict[str, str] | None = None, threshold_ms: int = 500,
+         config_dir: str | None = None) -> dict[str, Any]:
+    """Rank attribute values by how much they set the signal's selection apart from its baseline."""
+    if signal not in SIGNALS:
+        raise RcaRequestError(f"signal {signal!r}: use one of {', '.join(SIGNALS)}")
+    if end <= start:
+        raise RcaRequestError(f"the window ends ({end}) before it starts ({start})")
+    start, end = _naive(start), _naive(end)
+    if signal == "rtp":
+        return _rank_rtp(client, start, end, where, config_dir)
+    window_mode = baseline_start is not None and baseline_end is not None
+    b_start = _naive(baseline_start) if window_mode and baseline_start else start
+    b_end = _naive(baseline_end) if window_mode and baseline_end else end
+    sample_mod = _sample_mod(client, min(start, b_start), max(end, b_end))
+    keys, values = _where(where)
+    rows = run(client, "rca/rca_attribute_counts", signal=signal, threshold_ns=threshold_ms * 1_000_000,
+               sel_start=start, sel_end=end, base_start=b_start, base_end=b_end,
+               baseline_mode="window" if window_mode else "good", where_keys=keys, where_values=values,
+               max_values=MAX_VALUES, exclude_keys=[*ALWAYS_EXCLUDED, *SYMPTOMS[signal], *keys],
+               sample_mod=sample_mod)
+    n_sel = int(rows[0]["selection_total"]) if rows else 0
+    n_base = int(rows[0]["baseline_total"]) if rows else 0
+    result: dict[str, Any] = {
+        "signal": signal, "start": start, "end": end, "baseline": "window" if window_mode else "good spins",
+        "baseline_start": b_start, "baseline_end": b_end, "where": dict(where or {}),
+        "threshold_ms": threshold_ms if signal == "latency" else None,
+        "sample_rate": 1 / sample_mod, "selection_total": n_sel, "baseline_total": n_base, "rows": [],
+    }
+    if n_sel == 0 or n_base == 0:
+        result["message"] = ("no bad spins in the window" if n_sel == 0 else "no baseline spins to compare with")
+        return result
+    selection: dict[str, dict[str, int]] = defaultdict(dict)
+    baseline: dict[str, dict[str, int]] = defaultdict(dict)
+    distinct = {r["attribute"]: int(r["distinct_values"]) for r in rows}
+    dropped = sorted(a for a, d in distinct.items() if is_high_cardinality(d, n_sel + n_base))
+    for r in rows:
+        if r["attribute"] in dropped:
+            continue
+        selection[r["attribute"]][r["value"]] = int(r["selection_count"])
+        baseline[r["attribute"]][r["value"]] = int(r["baseline_count"])
+    scores = rank_attributes(selection, baseline, n_sel, n_base)
+    result["excluded_high_cardinality"] = dropped
+    result["rows"] = merge_equivalent([{
+        "attribute": s.attribute, "value": s.value, "selection_count": s.count_selection,
+        "baseline_count": s.count_baseline, "selection_ratio": s.p_selection, "baseline_ratio": s.p_baseline,
+        "gap": s.gap, "z": s.z, "p_value": s.p_value, "q_value": s.q_value, "significant": s.significant,
+        "share": s.explained_share,
+    } for s in scores])
+    return result
+
+
+def _preference(attribute: str) -> int:
+    return PREFERRED_KEYS.index(attribute) if attribute in PREFERRED_KEYS else len(PREFERRED_KEYS)
+
+
+def merge_equivalent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fold values with identical selection and baseline counts into one row, keeping the ranking's order.
+
+    Equal counts over every spin of both groups mean the values mark the same spins (one is
+    the other's alias); ranking them apart would only break a tie by name.
+    """
+    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    order: list[tuple[int, int]] = []
+    for row in rows:
+        key = (row["selection_count"], row["baseline_count"])
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(row)
+    merged = []
+    for key in order:
+        members = sorted(groups[key], key=lambda r: (_preference(r["attribute"]), r["attribute"], r["value"]))
+        head = dict(members[0])
+        head["equivalent"] = [f"{r['attribute']}={r['value']}" for r in members[1:]]
+        merged.append(head)
+    return merged
+
+
+def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, str] | None,
+              config_dir: str | None) -> dict[str, Any]:
+    keys, values = _where(where)
+    rows = run(client, "rca/rca_rtp_cells", start=start, end=end, where_keys=keys, where_values=values)
+    segments: dict[tuple[str, str], dict[tuple[str, str, str], CellSums]] = defaultdict(dict)
+    total: dict[tuple[str, str, str], CellSums] = {}
+    for r in rows:
+        cell = (r["game_id"], r["game_version"], r["currency"])
+        sums = CellSums(int(r["spins_count"]), Decimal(r["bet_sum"]), Decimal(r["win_sum"]),
+                        Decimal(r["bet_squared"]))
+        if r["attribute"] == "*":
+            total[cell] = sums
+        elif r["attribute"] not in keys:
+            segments[(r["attribute"], r["value"])][cell] = sums
+    references = {k: (ref.rtp, ref.std_dev) for k, ref in game_references(client, start, end, config_dir).items()
+                  if ref.std_dev is not None}
+    ranked = rank_fleet_segments(segments, total, references)
+    return {
+        "signal": "rtp", "start": start, "end": end, "where": dict(where or {}), "sample_rate": 1.0,
+        "selection_total": sum(c.spins for c in total.values()), "baseline_total": None,
+        "total_excess_bets": ranked["total_excess_bets"], "total_z": ranked["total_z"],
+        "alerting": ranked["alerting"], "no_reference": ranked["no_reference"],
+        "rows": [{"attribute": s.attribute, "value": s.value, "spins": s.spins, "excess_bets": s.excess_bets,
+                  "z": s.z, "share": s.share, "z_without": s.z_without, "explains_alert": s.explains_alert}
+                 for s in ranked["segments"]],
+    }
+
+
+def traces(client: Client, start: datetime, end: datetime, where: dict[str, str] | None = None,
+           order: str = "errors", limit: int = 50) -> list[dict[str, Any]]:
+    """Spin traces in the window matching every where pair, errored (or slowest) first."""
+    if order not in ("errors", "slowest"):
+        raise RcaRequestError(f"order {order!r}: use errors or slowest")
+    keys, values = _where(where)
+    return run(client, "traces/trace_list", start=_naive(start), end=_naive(end), where_keys=keys,
+               where_values=values, order=order, limit=limit)
+
+
+def trace(client: Client, trace_id: str) -> dict[str, Any]:
+    """One trace: its spans (timings relative to the trace start) and the logs written while it ran."""
+    trace_id = trace_id.strip().lower()
+    if len(trace_id) != 32 or any(c not in "0123456789abcdef" for c in trace_id):
+        raise RcaRequestError(f"trace id {trace_id!r}: expected 32 hex digits")
+    spans = run(client, "traces/trace_spans", trace_id=trace_id)
+    if not spans:
+        return {"trace_id": trace_id, "spans": [], "logs": [], "message": "no such trace in the store"}
+    first = min(s["started_at"] for s in spans)
+    last = max(s["started_at"] + timedelta(milliseconds=float(s["duration_ms"])) for s in spans)
+    logs = run(client, "traces/trace_logs", trace_id=trace_id, start=first, end=last)
+    return {"trace_id": trace_id, "spans": spans, "logs": logs}

@@ -1,0 +1,48 @@
+"""Theoretical RTP references per game version: the catalog, overridden by what spans declare.
+
+A version with no catalog entry and no declared RTP has no reference: it is listed as
+such and never compared against a guess. The standard deviation only comes from the
+catalog; a span-declared RTP without a catalog σ gives a reference without a band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from clickhouse_connect.driver.client import Client
+
+from queries.loader import run
+from sim.catalog import CatalogEntry, load_catalog
+from spinscope.slo_store import default_config_dir
+
+
+@dataclass(frozen=True)
+class Reference:
+    rtp: Decimal
+    std_dev: Decimal | None
+    hit_frequency: Decimal | None
+    source: str  # 'catalog' | 'span'
+
+
+def catalog_entries(config_dir: str | Path | None) -> dict[tuple[str, str], CatalogEntry]:
+    path = Path(config_dir or default_config_dir()) / "games.yaml"
+    return load_catalog(path) if path.is_file() else {}
+
+
+def game_references(client: Client, start: datetime, end: datetime,
+                    config_dir: str | Path | None = None) -> dict[tuple[str, str], Reference]:
+    refs = {key: Reference(e.rtp, e.std_dev, e.hit_frequency, "catalog")
+            for key, e in catalog_entries(config_dir).items()}
+    for row in run(client, "rtp/rtp_span_reference", start=start.replace(tzinfo=None), end=end.replace(tzinfo=None)):
+        key = (row["game_id"], row["game_version"])
+        if int(row["distinct_values"]) != 1 or row["declared_rtp"] is None:
+            continue
+        declared = Decimal(row["declared_rtp"]).normalize()
+        base = refs.get(key)
+        if base is None or base.rtp != declared:
+            refs[key] = Reference(declared, base.std_dev if base else None,
+                                  base.hit_frequency if base else None, "span")
+    return refs
