@@ -61,5 +61,48 @@ def api_routes(store: Store, config_dir: str | None = None, extra: list[Route] |
         rows = kpis(store.client(), start, end, q.get("grain", "day"), q.get("by"))
         return {"from": start, "to": end, "grain": q.get("grain", "day"), "rows": rows}
 
+    def window(q: Any, default_hours: float) -> tuple[datetime, datetime]:
+        end = parse_at(q.get("end")) or datetime.now(UTC)
+        start = parse_at(q.get("start")) or end - timedelta(hours=default_hours)
+        return start, end
+
+    def where(q: Any) -> dict[str, str]:
+        pairs = {}
+        for item in q.getlist("where"):
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"where {item!r}: write key=value")
+            pairs[key] = value
+        return pairs
+
+    def rtp(request: Request) -> Any:
+        from spinscope.rtp_store import rtp_status
+
+        start, end = window(request.query_params, 24 * 7)
+        return {"start": start, "end": end, "games": rtp_status(store.client(), start, end, config_dir)}
+
+    def rca(request: Request) -> Any:
+        from spinscope.rca_store import rank
+
+        q = request.query_params
+        start, end = window(q, 1)
+        return rank(store.client(), q.get("signal", "errors"), start, end, parse_at(q.get("baseline_start")),
+                    parse_at(q.get("baseline_end")), where(q), int(q.get("threshold_ms", "500")), config_dir)
+
+    def trace_list(request: Request) -> Any:
+        from spinscope.rca_store import traces
+
+        q = request.query_params
+        start, end = window(q, 1)
+        return {"traces": traces(store.client(), start, end, where(q), q.get("order", "errors"),
+                                 int(q.get("limit", "50")))}
+
+    def one_trace(request: Request) -> Any:
+        from spinscope.rca_store import trace
+
+        return trace(store.client(), request.path_params["trace_id"])
+
     return [Route("/api/v1/kpi", _errors(kpi), methods=["GET"]), Route("/api/v1/slo", _errors(slo), methods=["GET"]),
-            *(extra or [])]
+            Route("/api/v1/rtp", _errors(rtp), methods=["GET"]), Route("/api/v1/rca", _errors(rca), methods=["GET"]),
+            Route("/api/v1/traces", _errors(trace_list), methods=["GET"]),
+            Route("/api/v1/traces/{trace_id}", _errors(one_trace), methods=["GET"]), *(extra or [])]

@@ -83,6 +83,49 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("--at", help="Evaluate at this UTC time (ISO 8601) instead of now.")
         one.add_argument("--json", action="store_true", help="Print JSON (the same as GET /api/v1/slo).")
 
+    rtp = sub.add_parser("rtp", help="RTP integrity: observed vs theoretical RTP, drift, sample sizes.")
+    rtp_sub = rtp.add_subparsers(dest="rtp_command", required=True, metavar="SUBCOMMAND")
+    rtp_status = rtp_sub.add_parser("status", help="Each game version: observed vs theoretical RTP, band, z, state.")
+    _store_args(rtp_status)
+    rtp_status.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
+    rtp_status.add_argument("--start", help="Window start, UTC ISO 8601 (default: 7 days before --end).")
+    rtp_status.add_argument("--end", help="Window end, UTC ISO 8601 (default: now).")
+    rtp_status.add_argument("--json", action="store_true", help="Print JSON (the same as GET /api/v1/rtp).")
+    rtp_plan = rtp_sub.add_parser("plan", help="Spins needed to detect an RTP shift on a game with 80 % power.")
+    _store_args(rtp_plan)
+    rtp_plan.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
+    rtp_plan.add_argument("--game", required=True, help="Game id, e.g. fortune-tiger.")
+    rtp_plan.add_argument("--shift", required=True, help="RTP shift to detect, e.g. 0.01 for one point.")
+    rtp_plan.add_argument("--power", type=float, default=0.8)
+    rtp_plan.add_argument("--alpha", type=float, default=0.05)
+    rtp_plan.add_argument("--json", action="store_true")
+
+    rca = sub.add_parser("rca", help="Rank the attribute values that explain errors, latency or an RTP excess.")
+    _store_args(rca)
+    rca.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
+    rca.add_argument("--signal", choices=["errors", "latency", "rtp"], required=True)
+    rca.add_argument("--start", required=True, help="Selection window start, UTC ISO 8601.")
+    rca.add_argument("--end", required=True, help="Selection window end, UTC ISO 8601.")
+    rca.add_argument("--baseline-start", help="Baseline window start (default: the good spins of the window).")
+    rca.add_argument("--baseline-end", help="Baseline window end.")
+    rca.add_argument("--where", action="append", default=[], metavar="KEY=VALUE", help="Drill down (repeatable).")
+    rca.add_argument("--threshold-ms", type=int, default=500, help="Latency signal: slower than this is bad.")
+    rca.add_argument("--json", action="store_true", help="Print JSON (the same as GET /api/v1/rca).")
+
+    tr = sub.add_parser("traces", help="Spin traces matching attribute values, errored or slowest first.")
+    _store_args(tr)
+    tr.add_argument("--start", help="UTC ISO 8601 (default: an hour before --end).")
+    tr.add_argument("--end", help="UTC ISO 8601 (default: now).")
+    tr.add_argument("--where", action="append", default=[], metavar="KEY=VALUE")
+    tr.add_argument("--order", choices=["errors", "slowest"], default="errors")
+    tr.add_argument("--limit", type=int, default=20)
+    tr.add_argument("--json", action="store_true")
+
+    one = sub.add_parser("trace", help="One trace: its spans as a tree with timings, and its logs.")
+    _store_args(one)
+    one.add_argument("trace_id")
+    one.add_argument("--json", action="store_true")
+
     sim = sub.add_parser("sim", help="Send live simulated slot traffic (real OpenTelemetry SDK) to an OTLP endpoint.")
     sim.add_argument("--endpoint", default="http://127.0.0.1:4318",
                      help="OTLP/HTTP base URL (http://host:4318) or, with --protocol grpc, host:4317.")
@@ -265,6 +308,130 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _where(items: list[str]) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--where {item!r}: write KEY=VALUE, e.g. --where wallet.provider=walletly")
+        pairs[key] = value
+    return pairs
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v not in (None, [], "")}
+
+
+def cmd_rtp(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from spinscope.api import parse_at
+
+    config_dir = resolve("config", args.config)
+    if args.rtp_command == "plan":
+        from spinscope.rtp_store import rtp_plan
+
+        try:
+            shift = Decimal(args.shift)
+        except InvalidOperation:
+            raise ValueError(f"--shift {args.shift!r} is not a number; write e.g. 0.01 for one RTP point") from None
+        end = datetime.now(UTC)
+        payload = read_or_ask_server(args, "", {}, lambda client: rtp_plan(
+            client, args.game, shift, args.power, args.alpha, config_dir, end - timedelta(days=7), end))
+        if args.json:
+            print(jsonout.dumps(payload, indent=2))
+        else:
+            print(textout.table(payload["plans"], ["game_id", "game_version", "sigma", "shift", "effective_spins",
+                                                   "spins_per_effective", "spins", "half_width_95"]))
+        return 0
+    from spinscope.rtp_store import rtp_status
+
+    end = parse_at(args.end) or datetime.now(UTC)
+    start = parse_at(args.start) or end - timedelta(days=7)
+    payload = read_or_ask_server(
+        args, "/api/v1/rtp", {"start": start.isoformat(), "end": end.isoformat()},
+        lambda client: {"start": start, "end": end, "games": rtp_status(client, start, end, config_dir)})
+    if args.json:
+        print(jsonout.dumps(payload, indent=2))
+    else:
+        print(textout.table(payload["games"], ["game_id", "game_version", "spins", "n_eff", "observed_rtp",
+                                               "theoretical_rtp", "band_low", "band_high", "z", "state", "control",
+                                               "drift_began"]) if payload["games"] else "no spins in this window")
+    return 0
+
+
+def cmd_rca(args: argparse.Namespace) -> int:
+    from spinscope.api import parse_at
+    from spinscope.rca_store import rank
+
+    where = _where(args.where)
+    start, end = parse_at(args.start), parse_at(args.end)
+    b_start, b_end = parse_at(args.baseline_start), parse_at(args.baseline_end)
+    payload = read_or_ask_server(
+        args, "/api/v1/rca", _params(signal=args.signal, start=args.start, end=args.end,
+                                     baseline_start=args.baseline_start, baseline_end=args.baseline_end,
+                                     where=[f"{k}={v}" for k, v in where.items()], threshold_ms=args.threshold_ms),
+        lambda client: rank(client, args.signal, start, end, b_start, b_end, where, args.threshold_ms,
+                            resolve("config", args.config)))
+    if args.json:
+        print(jsonout.dumps(payload, indent=2))
+        return 0
+    columns = (["attribute", "value", "spins", "excess_bets", "z", "share", "explains_alert"] if args.signal == "rtp"
+               else ["attribute", "value", "selection_ratio", "baseline_ratio", "gap", "q_value", "share"])
+    print(textout.table(payload["rows"][:20], columns) if payload["rows"] else payload.get("message", "nothing found"))
+    return 0
+
+
+def cmd_traces(args: argparse.Namespace) -> int:
+    from spinscope.api import parse_at
+    from spinscope.rca_store import traces
+
+    end = parse_at(args.end) or datetime.now(UTC)
+    start = parse_at(args.start) or end - timedelta(hours=1)
+    where = _where(args.where)
+    payload = read_or_ask_server(
+        args, "/api/v1/traces", _params(start=start.isoformat(), end=end.isoformat(), order=args.order,
+                                        limit=args.limit, where=[f"{k}={v}" for k, v in where.items()]),
+        lambda client: {"traces": traces(client, start, end, where, args.order, args.limit)})
+    if args.json:
+        print(jsonout.dumps(payload, indent=2))
+    else:
+        print(textout.table(payload["traces"], ["trace_id", "started_at", "duration_ms", "status", "error_type",
+                                                "game_id", "region", "instance_id"]) if payload["traces"]
+              else "no matching traces")
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from spinscope.rca_store import trace
+
+    payload = read_or_ask_server(args, f"/api/v1/traces/{args.trace_id}", {},
+                                 lambda client: trace(client, args.trace_id))
+    if args.json:
+        print(jsonout.dumps(payload, indent=2))
+        return 0
+    if not payload["spans"]:
+        print(payload.get("message", "no such trace"))
+        return 1
+    children: dict[str, list[dict]] = {}
+    for span in payload["spans"]:
+        children.setdefault(span["parent_span_id"], []).append(span)
+    ids = {s["span_id"] for s in payload["spans"]}
+
+    def show(span: dict, depth: int) -> None:
+        flag = " ERROR" if span["status_code"] == "Error" else ""
+        attrs = " ".join(f"{k}={v}" for k, v in sorted(span["attributes"].items()))
+        print(f"{'  ' * depth}{span['span_name']}  +{span['offset_ms']}ms  {span['duration_ms']}ms{flag}  {attrs}")
+        for child in children.get(span["span_id"], []) if span["span_id"] else []:
+            show(child, depth + 1)
+
+    for root in [s for s in payload["spans"] if not s["parent_span_id"] or s["parent_span_id"] not in ids]:
+        show(root, 0)
+    for log in payload["logs"]:
+        print(f"log {log['logged_at']} {log['severity']}: {log['body']}")
+    return 0
+
+
 def cmd_sim(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -327,6 +494,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kpi": cmd_kpi,
         "slo": cmd_slo,
         "sim": cmd_sim,
+        "rtp": cmd_rtp,
+        "rca": cmd_rca,
+        "traces": cmd_traces,
+        "trace": cmd_trace,
         "demo": cmd_demo,
     }
     try:

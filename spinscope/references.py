@@ -42,7 +42,8 @@ def game_references(client: Client, start: datetime, end: datetime,
             continue
         declared = Decimal(row["declared_rtp"]).normalize()
         base = refs.get(key)
-        if base is None or base.rtp != declared:
+        # The same figure at more digits is not an override (the catalog rounds to its precision).
+        if base is None or declared.quantize(base.rtp) != base.rtp:
             refs[key] = Reference(declared, base.std_dev if base else None,
                                   base.hit_frequency if base else None, "span")
     return refs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -123,3 +124,38 @@ def test_invalid_slo_spec_is_one_line_naming_file_and_field(tmp_path: Path) -> N
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "bad.yaml" in done.stderr
+
+
+def test_rtp_rca_traces_and_trace_through_the_running_server(tmp_path: Path) -> None:
+    serve = ServeProcess(tmp_path / "data")
+    try:
+        spans = [spin_span(i, bet="1.00", win="0.50") for i in range(40)]
+        for i, span in enumerate(spans):
+            span.trace_id = (1000 + i).to_bytes(16, "big")  # one trace a spin
+        for span in spans[:10]:
+            span.status.code = 2
+            span.attributes.add(key="slot.channel").value.string_value = "ios"
+        for span in spans[10:]:
+            span.attributes.add(key="slot.channel").value.string_value = "web"
+        reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
+                           headers={"Content-Type": PB}, timeout=30)
+        assert reply.status_code == 200
+        data = str(tmp_path / "data")
+        rtp = run_cli("rtp", "status", "--json", "--data-dir", data)
+        assert rtp.returncode == 0, rtp.stderr
+        games = json.loads(rtp.stdout)["games"]
+        assert [(g["game_id"], g["state"]) for g in games] == [("g", "no_reference")]
+        start = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+        end = datetime.now(UTC).isoformat()
+        rca = run_cli("rca", "--signal", "errors", "--start", start, "--end", end, "--json", "--data-dir", data)
+        assert rca.returncode == 0, rca.stderr
+        top = json.loads(rca.stdout)["rows"][0]
+        assert (top["attribute"], top["value"]) == ("slot.channel", "ios")
+        listed = run_cli("traces", "--start", start, "--end", end, "--where", "slot.channel=ios", "--json",
+                         "--data-dir", data)
+        traces = json.loads(listed.stdout)["traces"]
+        assert len(traces) == 10 and all(t["status"] == "error" for t in traces)
+        one = run_cli("trace", traces[0]["trace_id"], "--data-dir", data)
+        assert one.returncode == 0 and one.stdout.startswith("spin"), one.stdout
+    finally:
+        serve.stop()

@@ -1,0 +1,29 @@
+"""Root-cause analysis scoring: selection-vs-baseline attribute ranking, RTP excess attribution, id exclusion.
+
+Pure: inputs are counts and sums the SQL layer aggregated; the query, drill-down and trace
+views live elsewhere. Method and anchors: research/rtp_rca_anchors.md §3.
+"""
+
+from spinscope.rca.scoring import (
+    MAX_DISTINCT_RATIO,
+    MAX_DISTINCT_VALUES,
+    MIN_EVENTS_FOR_RATIO,
+    AttributeScore,
+    RtpAttribution,
+    SegmentScore,
+    is_high_cardinality,
+    rank_attributes,
+    rank_rtp_segments,
+)
+
+__all__ = [
+    "MAX_DISTINCT_RATIO",
+    "MAX_DISTINCT_VALUES",
+    "MIN_EVENTS_FOR_RATIO",
+    "AttributeScore",
+    "RtpAttribution",
+    "SegmentScore",
+    "is_high_cardinality",
+    "rank_attributes",
+    "rank_rtp_segments",
+]

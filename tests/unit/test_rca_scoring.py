@@ -1,0 +1,108 @@
+"""RCA scoring: hand-computed proportion tests, injected causes rank first, RTP excess and leave-one-out."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pytest
+
+from spinscope.rca import is_high_cardinality, rank_attributes, rank_rtp_segments
+from spinscope.rtp import RtpSums
+
+
+def test_two_proportion_test_by_hand() -> None:
+    scores = rank_attributes({"region": {"eu": 80, "us": 20}}, {"region": {"eu": 500, "us": 500}}, 100, 1000)
+    eu = next(s for s in scores if s.value == "eu")
+    pooled = 580 / 1100
+    z = (0.8 - 0.5) / math.sqrt(pooled * (1 - pooled) * (1 / 100 + 1 / 1000))
+    assert z == pytest.approx(5.7293, abs=1e-4)
+    assert (eu.p_selection, eu.p_baseline, eu.gap) == pytest.approx((0.8, 0.5, 0.3))
+    assert eu.z == pytest.approx(z)
+    assert eu.p_value == pytest.approx(math.erfc(z / math.sqrt(2)))
+    assert eu.q_value == pytest.approx(eu.p_value)  # both values have the same |z|: BH leaves p as is
+    assert eu.share_of_selection == 0.8
+    assert eu.explained_share == pytest.approx((0.8 - 0.5) / 0.5)  # 60 % of the selection beyond baseline
+    assert [s.value for s in scores] == ["eu", "us"]  # same significance: the positive gap leads
+
+
+def test_values_below_min_count_are_not_tested_and_noise_is_not_significant() -> None:
+    scores = rank_attributes({"a": {"x": 2, "y": 48}}, {"a": {"x": 1, "y": 49}}, 50, 50, min_count=5)
+    assert [(s.value, s.significant) for s in scores] == [("y", False)]
+    assert rank_attributes({}, {}, 1, 1) == []
+    with pytest.raises(ValueError, match="exceed the group sizes"):
+        rank_attributes({"a": {"x": 11}}, {}, 10, 10)
+
+
+def degraded_instance() -> tuple[dict, dict, int, int]:
+    """Errors (selection) vs good spins (baseline): us-east-1 has two instances, use1-2 fails 5 % of its spins.
+
+    Traffic: use1-1 2000, use1-2 2000, euw1-1 3000, euw1-2 3000 spins; background error rate 0.5 %.
+    Errors: use1-1 10, use1-2 110, euw1-1 15, euw1-2 15 = 150; good = 9850.
+    """
+    errors = {"service.instance.id": {"use1-1": 10, "use1-2": 110, "euw1-1": 15, "euw1-2": 15},
+              "cloud.region": {"us-east-1": 120, "eu-west-1": 30},
+              "slot.channel": {"mobile": 90, "desktop": 60}}
+    good = {"service.instance.id": {"use1-1": 1990, "use1-2": 1890, "euw1-1": 2985, "euw1-2": 2985},
+            "cloud.region": {"us-east-1": 3880, "eu-west-1": 5970},
+            "slot.channel": {"mobile": 5910, "desktop": 3940}}
+    return errors, good, 150, 9850
+
+
+def test_the_injected_instance_ranks_first_above_its_region() -> None:
+    scores = rank_attributes(*degraded_instance())
+    top = scores[0]
+    assert (top.attribute, top.value, top.significant) == ("service.instance.id", "use1-2", True)
+    assert scores[1].value == "us-east-1"  # the parent is enriched too, diluted by its healthy sibling
+    assert top.gap > scores[1].gap
+    assert top.explained_share == pytest.approx((110 / 150 - 1890 / 9850) / (1 - 1890 / 9850))
+    assert next(s for s in scores if s.value == "mobile").significant is False  # 60 % vs 60 %: no signal
+
+
+def test_high_cardinality_rule() -> None:
+    assert is_high_cardinality(201, 1_000_000)  # too many values
+    assert is_high_cardinality(600, 1000)
+    assert is_high_cardinality(150, 200)  # 0.75 values per event: an id
+    assert not is_high_cardinality(8, 1_000_000)  # service.instance.id: a handful of hosts
+    assert not is_high_cardinality(3, 4)  # too few events to judge by ratio
+    assert not is_high_cardinality(200, 1_000_000)
+
+
+def segment(bet: int, win: int, bet_squared: int) -> RtpSums:
+    return RtpSums(bet, Decimal(bet), Decimal(win), Decimal(bet_squared), Decimal(0), Decimal(0))
+
+
+def test_rtp_excess_and_leave_one_out_by_hand() -> None:
+    # μ0 = 0.9, σ = 2. mobile: B 100, W 170, Σb² 100 → E = 80, z = 80/(2·10) = 4
+    # desktop: B 400, W 370, Σb² 400 → E = 10, z = 10/(2·20) = 0.25; total E = 90, z = 90/(2·√500) = 2.012
+    mobile, desktop = segment(100, 170, 100), segment(400, 370, 400)
+    result = rank_rtp_segments({("channel", "desktop"): desktop, ("channel", "mobile"): mobile}, mobile + desktop,
+                               Decimal("0.9"), Decimal(2))
+    assert result.total_excess_win == Decimal("90.0")
+    assert result.total_z == pytest.approx(90 / (2 * math.sqrt(500)))
+    assert result.alerting
+    first, second = result.segments
+    assert (first.value, first.excess_win, first.z, first.share_of_excess) == ("mobile", Decimal("80.0"), 4.0,
+                                                                                pytest.approx(80 / 90))
+    assert first.z_without == pytest.approx(0.25) and first.explains_alert  # without mobile, z = desktop's 0.25
+    assert (second.value, second.z, second.z_without, second.explains_alert) == ("desktop", 0.25, 4.0, False)
+    assert first.rtp == Decimal("1.7")
+
+
+def test_rtp_ranking_follows_the_alert_direction_and_prefers_the_child() -> None:
+    # underpayment: instance i2 underpays, its region holds i1 (healthy) and i2; another region is healthy.
+    i1, i2, other = segment(1000, 900, 1000), segment(1000, 600, 1000), segment(2000, 1800, 2000)
+    total = i1 + i2 + other
+    segments = {("instance", "i1"): i1, ("instance", "i2"): i2, ("instance", "o1"): other,
+                ("region", "r1"): i1 + i2, ("region", "r2"): other}
+    result = rank_rtp_segments(segments, total, "0.9", "2")
+    assert [(s.attribute, s.value) for s in result.segments][:2] == [("instance", "i2"), ("region", "r1")]
+    assert result.total_z == pytest.approx(-300 / (2 * math.sqrt(4000)))  # -2.37: alerting
+    assert result.segments[0].z == pytest.approx(-300 / (2 * math.sqrt(1000)))
+    assert result.segments[0].explains_alert
+    assert result.to_json()["segments"][0]["excess_win"] == "-300"
+
+
+def test_rtp_attribution_needs_a_reference() -> None:
+    with pytest.raises(ValueError, match="no reference"):
+        rank_rtp_segments({}, segment(1, 1, 1), None, "2")
