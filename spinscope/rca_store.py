@@ -97,12 +97,17 @@ def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_s
         selection[r["attribute"]][r["value"]] = int(r["selection_count"])
         baseline[r["attribute"]][r["value"]] = int(r["baseline_count"])
     scores = rank_attributes(selection, baseline, n_sel, n_base)
+    # Order: significant first, then gap × explained share. The gap alone favours a value that is
+    # merely correlated with the cause (a wallet provider most of the faulty game's players use);
+    # weighting by the share of the selection it explains (p_sel − p_base)/(1 − p_base) favours the
+    # value that covers the whole selection, and keeps near-universal values (gap ~0) at the bottom.
+    scores = sorted(scores, key=lambda s: (not s.significant, -(s.gap * s.explained_share), -s.gap))
     result["excluded_high_cardinality"] = dropped
     result["rows"] = merge_equivalent([{
         "attribute": s.attribute, "value": s.value, "selection_count": s.count_selection,
         "baseline_count": s.count_baseline, "selection_ratio": s.p_selection, "baseline_ratio": s.p_baseline,
         "gap": s.gap, "z": s.z, "p_value": s.p_value, "q_value": s.q_value, "significant": s.significant,
-        "share": s.explained_share,
+        "share": s.explained_share, "score": s.gap * s.explained_share,
     } for s in scores])
     return result
 
