@@ -45,10 +45,15 @@ def top_cause(store, case: str) -> tuple[tuple[str, str], dict[str, str], dict]:
     return (first["attribute"], first["value"]), fault["where"], ranked
 
 
+def summary(ranked: dict) -> list[tuple]:
+    return [(r["attribute"], r["value"], r.get("selection_count"), r.get("baseline_count"), r.get("z"))
+            for r in ranked["rows"][:5]]
+
+
 @pytest.mark.parametrize("case", [c for c in CASES if c in FAST])
 def test_injected_cause_ranks_first(case: str, store) -> None:  # type: ignore[no-untyped-def]
     first, cause, ranked = top_cause(store, case)
-    assert first in cause.items(), (first, cause, [(r["attribute"], r["value"], r.get("selection_count"), r.get("baseline_count"), round(r.get("gap") or 0, 3)) for r in ranked["rows"][:5]], ranked["selection_total"], ranked["baseline_total"])
+    assert first in cause.items(), (first, cause, summary(ranked))
 
 
 RTP_UNDERPOWERED = pytest.mark.xfail(
@@ -62,4 +67,4 @@ RTP_UNDERPOWERED = pytest.mark.xfail(
                                   for c in CASES if c not in FAST])
 def test_injected_cause_ranks_first_in_every_scenario(case: str, store) -> None:  # type: ignore[no-untyped-def]
     first, cause, ranked = top_cause(store, case)
-    assert first in cause.items(), (first, cause, [(r["attribute"], r["value"], r.get("selection_count"), r.get("baseline_count"), round(r.get("gap") or 0, 3)) for r in ranked["rows"][:5]], ranked["selection_total"], ranked["baseline_total"])
+    assert first in cause.items(), (first, cause, summary(ranked))
