@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="Run the receivers, the API (and the app) on the store.")
     _serve_args(serve)
     serve.add_argument("--no-ui", action="store_true", help="Do not start the Streamlit app.")
+    serve.add_argument("--ui-port", type=int, help=_HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
     serve.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
     serve.add_argument("--demo", action="store_true",
                        help="Load demo history into an empty store, then send live simulated traffic to itself.")
@@ -52,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="Run the OTLP receivers only (e.g. in front of a ClickHouse server).")
     _serve_args(ingest)
     ingest.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
+
+    app = sub.add_parser("app", help="The Streamlit app alone, against a ClickHouse server (read-only user).")
+    _store_args(app)
+    app.add_argument("--host", help=_HELP["host"])
+    app.add_argument("--ui-port", type=int, help=_HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
+    app.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
 
     db = sub.add_parser("db", help="Store administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
@@ -125,6 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
     _store_args(one)
     one.add_argument("trace_id")
     one.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="Reports.")
+    export_sub = export.add_subparsers(dest="export_command", required=True, metavar="SUBCOMMAND")
+    weekly = export_sub.add_parser("weekly", help="The weekly KPI report (xlsx, csv, parquet, html); archive upsert.")
+    _store_args(weekly)
+    weekly.add_argument("--config", help=_HELP["config"] + " Env: SPINSCOPE_CONFIG.")
+    weekly.add_argument("--week", help="ISO week, e.g. 2026-W47 (default: the last complete week, UTC).")
+    weekly.add_argument("--out", default="./exports", help="Output folder (default ./exports).")
+    weekly.add_argument("--format", default="xlsx,csv,parquet,html", help="Any of xlsx,csv,parquet,html.")
+    weekly.add_argument("--archive", help=_HELP["archive"] + " Env: SPINSCOPE_ARCHIVE.")
+
+    archive = sub.add_parser("archive", help="The long-term KPI archive (DuckDB).")
+    archive_sub = archive.add_subparsers(dest="archive_command", required=True, metavar="SUBCOMMAND")
+    trend = archive_sub.add_parser("trend", help="Weekly KPI trend per currency from the archive.")
+    trend.add_argument("--weeks", type=int, default=12)
+    trend.add_argument("--out", default="./exports", help="The export folder holding kpi_archive.duckdb.")
+    trend.add_argument("--archive", help=_HELP["archive"] + " Env: SPINSCOPE_ARCHIVE.")
+    trend.add_argument("--json", action="store_true")
 
     sim = sub.add_parser("sim", help="Send live simulated slot traffic (real OpenTelemetry SDK) to an OTLP endpoint.")
     sim.add_argument("--endpoint", default="http://127.0.0.1:4318",
@@ -275,6 +300,16 @@ def cmd_slo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from spinscope.ui import serve_app
+
+    dsn = _dsn(args)
+    if dsn.startswith("chdb:"):
+        raise StoreError("`spinscope app` alone needs a ClickHouse server (--store http://...); on the embedded "
+                         "store the app runs inside `spinscope serve`")
+    return serve_app(dsn, resolve("host", args.host), resolve("ui_port", args.ui_port), resolve("config", args.config))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ingest.migrate import migrate
     from spinscope.server import ServeOptions, serve
@@ -304,7 +339,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         endpoint = f"http://{'127.0.0.1' if opts.host in ('0.0.0.0', '::') else opts.host}:{opts.otlp_http_port}"
         background.append(serve_demo_job(store, endpoint, spins_per_day=args.demo_spins_per_day,
                                          token=opts.token, log=lambda line: print(line, flush=True)))
-    serve(store, opts, background=background)
+    ui_port = None if getattr(args, "no_ui", False) or args.command == "ingest" else resolve("ui_port", args.ui_port)
+    serve(store, opts, background=background, ui_port=ui_port)
     return 0
 
 
@@ -432,6 +468,43 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from spinscope.export import EXPORT_ERRORS, export_weekly
+    from spinscope.progress import ProgressBar
+
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    store = _open(args)
+    try:
+        bar = ProgressBar(f"export {args.week or 'last week'}")
+        try:
+            result = export_weekly(store.client(), args.week, args.out, formats, resolve("config", args.config),
+                                   resolve("archive", args.archive), progress=bar)
+        except EXPORT_ERRORS as exc:
+            raise ValueError(str(exc)) from None
+        finally:
+            bar.finish()
+    finally:
+        store.close()
+    summary = result.to_json()
+    print(jsonout.dumps(summary, indent=2))
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    from spinscope.export import EXPORT_ERRORS, archive_location, archive_trend
+
+    try:
+        rows = archive_trend(archive_location(args.out, resolve("archive", args.archive)), args.weeks)
+    except EXPORT_ERRORS as exc:
+        raise ValueError(str(exc)) from None
+    if args.json:
+        print(jsonout.dumps(rows, indent=2))
+    else:
+        columns = list(rows[0]) if rows else []
+        print(textout.table(rows, columns) if rows else "the archive holds no weeks yet")
+    return 0
+
+
 def cmd_sim(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -494,6 +567,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "kpi": cmd_kpi,
         "slo": cmd_slo,
         "sim": cmd_sim,
+        "app": cmd_app,
+        "export": cmd_export,
+        "archive": cmd_archive,
         "rtp": cmd_rtp,
         "rca": cmd_rca,
         "traces": cmd_traces,

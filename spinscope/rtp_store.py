@@ -10,7 +10,9 @@ sample size (Stouffer), which equals the single-stream test when there is one cu
 Two decisions per game version, both reported: the fixed-window test over the window,
 controlled across every game version (Holm at α for `drift`, Benjamini–Hochberg at q for
 `watch`), and the sequential CUSUM over hourly batches of each currency stream (drift and
-its onset). The row's state is the more severe, and `control` names what decided it.
+its onset). The row's state is the more severe, and `control` names what decided it. A
+version whose band is still wider than ±10 RTP points is `low_volume` (heavy tails make the
+normal band untrustworthy before that) and is not tested.
 """
 
 from __future__ import annotations
@@ -37,13 +39,17 @@ from spinscope.rtp import (
     z_two_sided,
 )
 
-SEVERITY = {"no_reference": -1, "no_data": -1, "ok": 0, "watch": 1, "drift": 2}
+SEVERITY = {"no_reference": -1, "no_data": -1, "low_volume": -1, "ok": 0, "watch": 1, "drift": 2}
 CONFIDENCE = 0.95
 # Detector budget per stream: a false `drift` in 1 of 200 clean weeks, a false `watch` in 1 of 4,
 # tuned to find a 2-point shift (spinscope.rtp's quality tests measure what this gives).
 DRIFT_SHIFT = Decimal("0.02")
 FALSE_DRIFTS_PER_WEEK = 0.005
 FALSE_WATCHES_PER_WEEK = 0.25
+# Heavy tails: a slot's return is so skewed (a 10,000x jackpot) that the normal band is only
+# trustworthy once it is narrow; below this half-width the game version is `low_volume`:
+# figures shown, not tested, not counted in the multiple-testing family.
+MAX_HALF_WIDTH = 0.10
 
 
 class RtpRequestError(ValueError):
@@ -112,7 +118,11 @@ def rtp_status(client: Client, start: datetime, end: datetime, config_dir: str |
         sigma = ref.std_dev if ref else None
         combined = combine(window[key], mu0, sigma)
         detector_state, onset = "no_reference", None
-        if mu0 is not None and sigma is not None:
+        min_n_eff = (z_two_sided(CONFIDENCE) * float(sigma) / MAX_HALF_WIDTH) ** 2 if sigma is not None else 0.0
+        low_volume = sigma is not None and combined["n_eff"] < min_n_eff
+        if low_volume:
+            detector_state = "low_volume"
+        elif mu0 is not None and sigma is not None:
             detector_state = "ok"
             for (game, version, _currency), series in batches.items():
                 if (game, version) != key:
@@ -122,15 +132,17 @@ def rtp_status(client: Client, start: datetime, end: datetime, config_dir: str |
                     detector_state = result.state
                 if result.state == "drift" and result.onset_after is not None:
                     onset = result.onset_after if onset is None else min(onset, result.onset_after)
-        rows.append({"game_id": key[0], "game_version": key[1], "currency": "*",
+        rows.append({"game_id": key[0], "game_version": key[1], "currency": "*", "min_n_eff": min_n_eff,
                      "theoretical_rtp": mu0, "std_dev": sigma, "reference": ref.source if ref else None,
                      **combined, "detector_state": detector_state, "drift_began": onset})
-        untested = None if (mu0 is not None and sigma is not None) else "no_reference"
+        untested = "no_reference" if (mu0 is None or sigma is None) else "no_data" if low_volume else None
         tests.append(StreamTest(key, combined["p_value"] if untested is None else None, combined["z"], untested))
     for row, decision in zip(rows, classify(tests), strict=True):
-        row["window_state"] = decision.state
+        row["window_state"] = "low_volume" if row["detector_state"] == "low_volume" else decision.state
         row["window_control"] = decision.control
-        state, control = decision.state, decision.control
+        state, control = row["window_state"], decision.control
+        if state == "low_volume":
+            control = None
         if row["detector_state"] in ("watch", "drift") and SEVERITY[row["detector_state"]] > SEVERITY.get(state, -1):
             state, control = row["detector_state"], "cusum"
         row["state"] = state

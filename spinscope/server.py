@@ -110,8 +110,12 @@ class Service:
 
 
 def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = None,
-          background: list[Callable[[threading.Event], None]] | None = None) -> None:
-    """Run until SIGINT/SIGTERM, then shut down without losing acknowledged data."""
+          background: list[Callable[[threading.Event], None]] | None = None, ui_port: int | None = 8501) -> None:
+    """Run until SIGINT/SIGTERM, then shut down without losing acknowledged data.
+
+    With `ui_port`, the Streamlit app runs in this process too, on the same opened store
+    (the embedded engine admits one process per data directory).
+    """
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -122,6 +126,12 @@ def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = N
         store.announce(api=api)
         print(f"spinscope: OTLP/HTTP and the JSON API on {api} (/v1/*, /api/v1/*, /healthz, /metrics)", flush=True)
         print(f"spinscope: OTLP/gRPC on {opts.host}:{service.grpc_port}", flush=True)
+        app = None
+        if ui_port is not None:
+            from spinscope.ui import run_app
+
+            app = run_app(store, opts.host, ui_port, opts.config_dir)
+            print(f"spinscope: the app on {app.url}", flush=True)
         workers = [threading.Thread(target=job, args=(stop,), daemon=True) for job in background or []]
         for worker in workers:
             worker.start()
@@ -130,6 +140,8 @@ def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = N
         print("spinscope: shutting down: finishing in-flight requests and draining the write queue", flush=True)
         for worker in workers:
             worker.join(timeout=10)
+        if app is not None:
+            app.stop()
         service.stop()
     finally:
         store.close()

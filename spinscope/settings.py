@@ -29,6 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database", "SPINSCOPE_DATABASE", "spinscope", "ClickHouse database holding spinscope's tables."),
     Setting("host", "SPINSCOPE_HOST", "127.0.0.1", "Address the receivers, API and app listen on."),
     Setting("otlp_http_port", "SPINSCOPE_OTLP_HTTP_PORT", 4318, "OTLP/HTTP receiver port."),
+    Setting("ui_port", "SPINSCOPE_UI_PORT", 8501, "Port of the Streamlit app (`serve` hosts it unless --no-ui)."),
     Setting("otlp_grpc_port", "SPINSCOPE_OTLP_GRPC_PORT", 4317, "OTLP/gRPC receiver port."),
     Setting("ingest_token", "SPINSCOPE_INGEST_TOKEN", None,
             "Bearer token the receivers require when set (401 without it)."),
@@ -44,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spins_ttl_days", "SPINSCOPE_SPINS_TTL_DAYS", 400, "Days typed spin rows are kept (0 keeps them forever)."),
     Setting("config", "SPINSCOPE_CONFIG", None,
             "Config folder: slos/*.yaml (OpenSLO specs) and games.yaml (game catalog); default: the shipped one."),
+    Setting("archive", "SPINSCOPE_ARCHIVE", None,
+            "DuckDB KPI archive file (default <export folder>/kpi_archive.duckdb)."),
     Setting("cluster", "SPINSCOPE_CLUSTER", None,
             "ClickHouse cluster name: DDL runs ON CLUSTER with Replicated engines and Distributed tables."),
 )

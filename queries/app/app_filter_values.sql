@@ -8,7 +8,10 @@ recent AS (
     WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
 )
 
-SELECT DISTINCT 'environment' AS dimension, environment AS value FROM recent
-UNION ALL
-SELECT DISTINCT 'game_id' AS dimension, game_id AS value FROM recent
+SELECT dimension, value
+FROM (
+    SELECT DISTINCT 'environment' AS dimension, environment AS value FROM recent
+    UNION ALL
+    SELECT DISTINCT 'game_id' AS dimension, game_id AS value FROM recent
+)
 ORDER BY dimension, value

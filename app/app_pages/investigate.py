@@ -1,0 +1,140 @@
+"""Investigate (RCA): signal → brushed window → ranked attributes → drill-down → traces → one trace.
+
+Every step is in the URL (app/investigation.py), so a pasted link reopens the same investigation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, data, sidebar, view
+from app.investigation import KEYS, ORDERS, SIGNALS, Investigation, brushed_window, parse
+from spinscope.jsonout import plain
+
+DEFAULT_WINDOW = timedelta(hours=1)
+SIGNAL_LABELS = {"errors": "Errors", "latency": "Latency (> 500 ms)", "rtp": "RTP"}
+
+f = sidebar.current()
+source = data.source_key()
+state = parse(st.query_params.to_dict(), st.query_params.get_all("where"))
+
+
+def go(new: Investigation) -> None:
+    """Put `new` in the URL and rerun: the URL is the investigation's only state."""
+    for key in KEYS:
+        if key in st.query_params:
+            del st.query_params[key]
+    for key, value in new.params().items():
+        st.query_params[key] = value
+    st.rerun()
+
+
+st.title("Investigate")
+if data.optional("rca_store") is None:
+    st.info("Root-cause analysis is not available yet in this build (spinscope.rca_store is missing).")
+    st.stop()
+
+signal = st.radio("Signal", SIGNALS, index=SIGNALS.index(state.signal), horizontal=True,
+                  format_func=SIGNAL_LABELS.get)
+if signal != state.signal:
+    go(replace(state, signal=signal, trace=""))
+
+# Without a brushed window: the range's last hour (what on-call looks at first; ranking a whole day of
+# raw spans takes seconds at production scale).
+start, end = (state.start, state.end) if state.start and state.end else (max(f.start, f.end - DEFAULT_WINDOW), f.end)
+series = view.fetch(data.signal_series, source, f.start, f.end, f.step_s, f.environment, f.game_id)
+if not series:
+    st.info(f"No spins in the {f.label} for these filters.")
+    st.stop()
+window_key = f"{state.signal}_{state.start}_{state.end}"
+event = st.altair_chart(
+    charts.signal_chart(series, state.signal, (start, end) if state.start else None),
+    on_select="rerun", key=f"brush_{window_key}", width="stretch")
+brushed = brushed_window((event or {}).get("selection", {}).get(charts.BRUSH, {}), "bucket_start")
+if brushed and brushed != (state.start, state.end):
+    go(replace(state, start=brushed[0], end=brushed[1], trace=""))
+
+w1, w2 = st.columns([5, 1])
+w1.markdown(f"**Window** {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC"
+            + ("" if state.start else " (the last hour: brush the chart to choose the anomalous window)"))
+if state.start and w2.button("Clear window"):
+    go(replace(state, start=None, end=None, trace=""))
+
+if state.where:
+    st.markdown("**Drill-down**")
+    chips = st.columns(min(len(state.where), 4))
+    for i, (key, value) in enumerate(state.where):
+        if chips[i % len(chips)].button(f"✕ {key} = {value}", key=f"unwhere_{key}"):
+            go(state.without_where(key))
+
+where = state.where
+ranked = view.fetch(data.rca_rank, source, state.signal, start, end, where, str(data.config_dir()))
+rows = ranked.get("rows", [])
+st.subheader("What sets the selection apart")
+if ranked.get("message"):
+    st.info(f"{ranked['message']} — widen the window or remove a drill-down.")
+elif not rows:
+    st.info("No attribute value stands out in this window.")
+else:
+    top = rows[:20]
+    chart = charts.rtp_rank_chart(top) if state.signal == "rtp" else charts.rank_chart(top)
+    pick_event = st.altair_chart(chart, on_select="rerun", key=f"pick_{window_key}_{where}", width="stretch")
+    picked = (pick_event or {}).get("selection", {}).get(charts.PICK) or []
+    if picked and picked[0].get("attribute") and (picked[0]["attribute"], picked[0]["value"]) not in where:
+        go(state.with_where(picked[0]["attribute"], str(picked[0]["value"])))
+    sample = ranked.get("sample_rate", 1)
+    st.caption(f"{ranked.get('selection_total', 0):,} selected spins"
+               + (f" against {ranked['baseline_total']:,} baseline spins" if ranked.get("baseline_total") else "")
+               + ("" if sample == 1 else f" (a {float(sample):.1%} sample)") + ". Click a bar to drill down.")
+    st.dataframe(pd.DataFrame([plain(r) for r in top]), hide_index=True, width="stretch")
+    d1, d2 = st.columns([4, 1])
+    labels = [f"{r['attribute']} = {r['value']}" for r in top]
+    choice = d1.selectbox("Drill into", range(len(top)), format_func=labels.__getitem__, key="drill_choice")
+    if d2.button("Drill down", key="drill"):
+        go(state.with_where(top[choice]["attribute"], str(top[choice]["value"])))
+
+st.subheader("Matching traces")
+order = st.radio("Order", ORDERS, index=ORDERS.index(state.order), horizontal=True, key=f"order_{state.order}",
+                 format_func={"errors": "errors first", "slowest": "slowest first"}.get)
+if order != state.order:
+    go(replace(state, order=order))
+traces = view.fetch(data.rca_traces, source, start, end, where, state.order)
+if not traces:
+    st.info("No spin trace in this window matches the drill-down.")
+else:
+    table = pd.DataFrame([plain(t) for t in traces])
+    picked_row = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                              selection_mode="single-row", key=f"traces_{window_key}_{where}")
+    rows_picked = picked_row.selection.rows if picked_row else []
+    if rows_picked and traces[rows_picked[0]]["trace_id"] != state.trace:
+        go(replace(state, trace=traces[rows_picked[0]]["trace_id"]))
+    ids = [t["trace_id"] for t in traces]
+    t1, t2 = st.columns([4, 1])
+    trace_choice = t1.selectbox("Trace", ids, index=ids.index(state.trace) if state.trace in ids else 0,
+                                key="trace_choice")
+    if t2.button("Open trace", key="open_trace"):
+        go(replace(state, trace=trace_choice))
+
+if state.trace:
+    detail = view.fetch(data.rca_trace, source, state.trace)
+    st.subheader(f"Trace {state.trace}")
+    if not detail.get("spans"):
+        st.info(detail.get("message", "No spans stored for this trace (it may be older than the raw TTL)."))
+    else:
+        st.altair_chart(charts.waterfall_chart(detail["spans"]), width="stretch")
+        for span in sorted(detail["spans"], key=lambda s: float(s["offset_ms"])):
+            icon = ":red[error]" if span["status_code"] == "Error" else "ok"
+            with st.expander(f"{icon} {span['span_name']} · {float(span['duration_ms']):.1f} ms "
+                             f"at +{float(span['offset_ms']):.1f} ms"):
+                st.json(plain({"span_id": span["span_id"], "parent_span_id": span["parent_span_id"],
+                               "status": span["status_code"], "attributes": span["attributes"],
+                               "resource": span["resource_attributes"], "events": span["events"]}))
+        st.markdown("**Logs**")
+        if detail["logs"]:
+            st.dataframe(pd.DataFrame([plain(log) for log in detail["logs"]]), hide_index=True, width="stretch")
+        else:
+            st.caption("No log records for this trace.")

@@ -1,0 +1,61 @@
+"""KPIs: daily and weekly tables and trends per game, version and currency; week-over-week; downloads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from app import charts, data, exports, sidebar, tables, view
+
+TREND_METRICS = ("ggr_amount", "handle_amount", "rtp_ratio", "hold_ratio", "spins", "active_players",
+                 "error_rate_ratio", "latency_p99_ms", "arpu_amount", "hit_frequency_ratio")
+WOW_METRICS = ("spins", "handle_amount", "ggr_amount", "rtp_ratio", "active_players", "error_rate_ratio")
+
+f = sidebar.current()
+source = data.source_key()
+st.title("KPIs")
+
+last = f.end.date() if f.end.time() != f.end.time().min else f.end.date() - timedelta(days=1)
+c1, c2, c3 = st.columns([2, 2, 3])
+days = c1.number_input("Days", min_value=1, max_value=400, value=max(7, (f.end - f.start).days), key="kpi_days")
+by = c2.selectbox("Per", ("game,version", "game"), key="kpi_by", format_func=lambda b: b.replace(",", " and "))
+metric = c3.selectbox("Trend of", TREND_METRICS, key="kpi_metric")
+first = last - timedelta(days=int(days) - 1)
+st.caption(f"{first} → {last} (UTC days, inclusive). Money is exact; amounts are never added across currencies. "
+           + ("KPIs cover every environment." if f.environment else ""))
+
+
+def keep(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if not f.game_id or r["game_id"] == f.game_id]
+
+
+daily = keep(view.fetch(data.kpi_rows, source, first, last, "day", by))
+weekly = keep(view.fetch(data.kpi_rows, source, first - timedelta(days=first.weekday()), last, "week", by))
+if not daily:
+    st.info(f"No spins between {first} and {last} for these filters.")
+    st.stop()
+
+currencies = sorted({r["currency"] for r in daily})
+currency = st.selectbox("Trend currency (amounts are per currency)", currencies,
+                        index=currencies.index("EUR") if "EUR" in currencies else 0, key="kpi_currency")
+tab_day, tab_week, tab_wow = st.tabs(["Daily", "Weekly", "Week over week"])
+with tab_day:
+    st.altair_chart(charts.kpi_trend_chart([r for r in daily if r["currency"] == currency], metric), width="stretch")
+    st.dataframe(tables.exact(daily), hide_index=True, width="stretch")
+with tab_week:
+    st.altair_chart(charts.kpi_trend_chart([r for r in weekly if r["currency"] == currency], metric), width="stretch")
+    st.dataframe(tables.exact(weekly), hide_index=True, width="stretch")
+with tab_wow:
+    st.caption("Each ISO week against the same game, version and currency's previous week (exact differences).")
+    st.dataframe(tables.exact(exports.week_over_week(weekly, WOW_METRICS)), hide_index=True, width="stretch")
+
+st.subheader("Download")
+for grain, rows in (("daily", daily), ("weekly", weekly)):
+    name = f"spinscope-kpis-{grain}-{first}-{last}"
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(f"{grain} CSV", exports.to_csv(rows), f"{name}.csv", "text/csv", key=f"csv_{grain}")
+    d2.download_button(f"{grain} Excel", exports.to_excel(rows), f"{name}.xlsx", exports.EXCEL_MIME,
+                       key=f"xlsx_{grain}")
+    d3.download_button(f"{grain} Parquet", exports.to_parquet(rows), f"{name}.parquet",
+                       "application/vnd.apache.parquet", key=f"parquet_{grain}")

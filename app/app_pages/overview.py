@@ -1,0 +1,55 @@
+"""Overview: fleet health at a glance — SLO states, spins/s, error rate, p99, RTP alerts, new versions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import charts, data, sidebar, tables, view
+
+f = sidebar.current()
+source = data.source_key()
+st.title("Overview")
+
+totals = view.fetch(data.fleet_totals, source, f.start, f.end, f.environment, f.game_id)
+if not totals["spins"]:
+    st.info(f"No spins in the store for the {f.label} with these filters yet. Send telemetry to the OTLP "
+            "receivers, or run `spinscope serve --demo` for simulated history and traffic.")
+
+seconds = (f.end - f.start).total_seconds()
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Spins", f"{int(totals['spins']):,}")
+c2.metric("Spins/s", view.number(int(totals["spins"]) / seconds, 2))
+c3.metric("Error rate", view.percent(totals["error_rate_ratio"]))
+c4.metric("p99 latency", "—" if totals["latency_p99_ms"] is None else f"{float(totals['latency_p99_ms']):.1f} ms")
+
+if totals["spins"]:
+    series = view.fetch(data.signal_series, source, f.start, f.end, f.step_s, f.environment, f.game_id)
+    t1, t2 = st.columns(2)
+    t1.altair_chart(charts.trend_chart(series, "spins", "spins per bucket"), width="stretch")
+    t2.altair_chart(charts.trend_chart(series, "error_spins", "error spins per bucket"), width="stretch")
+
+st.subheader("SLOs")
+slos = view.fetch(data.slo_status_rows, source, data.now_minute(), f.environment, f.game_id)
+st.dataframe(tables.slo_table(slos), hide_index=True, width="stretch")
+
+st.subheader("RTP drift alerts")
+rtp_mod = data.optional("rtp_store")
+if rtp_mod is None:
+    st.info("RTP drift detection is not available yet in this build (spinscope.rtp_store is missing).")
+else:
+    rtp_rows = view.fetch(data.rtp_status, source, f.start, f.end, str(data.config_dir()))
+    alerts = [r for r in rtp_rows if r["state"] in ("watch", "drift")
+              and (not f.game_id or r["game_id"] == f.game_id)]
+    if alerts:
+        st.dataframe(tables.rtp_table(alerts), hide_index=True, width="stretch")
+    else:
+        st.success(f"No RTP drift alert over the {f.label} ({len(rtp_rows)} game version/currency cells checked).")
+
+st.subheader("What changed recently")
+versions = view.fetch(data.versions_seen, source, f.start, f.end, f.environment, f.game_id)
+new = [v for v in versions if v["is_new"]]
+if new:
+    st.warning(f"{len(new)} game version(s) first seen in the {f.label}.")
+else:
+    st.caption(f"No game version first seen in the {f.label}.")
+st.dataframe(tables.versions_table(versions), hide_index=True, width="stretch")

@@ -1,0 +1,291 @@
+"""The app's cached data layer: one function per thing a page shows, over the SQL models and analytics.
+
+Pages call these and only render. The store comes from `spinscope.ui.hosted()` (the serving
+process's Store, a DSN, or a test's Store); `@st.cache_resource` keeps an opened DSN store,
+`@st.cache_data(ttl=...)` keeps results. Every cached function takes `source` (the store's
+identity) so two stores in one process never share a cached answer. No SQL here: models live
+in queries/ and run through queries.loader.run. Failures become `DataError`, whose message is
+fit for the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import inspect
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import streamlit as st
+from clickhouse_connect.driver.client import Client
+
+from queries.loader import run
+from spinscope.jsonout import plain
+from spinscope.kpi import kpis
+from spinscope.slo import SloSpec
+from spinscope.slo.evaluate import evaluate_burndown
+from spinscope.slo_store import StoreCounts, default_config_dir, load_config_slos, slo_statuses
+from spinscope.store import Store, StoreError, StoreLocked, first_line, open_store
+from spinscope.ui import hosted
+
+TTL_S = 30  # results: fresh enough for live traffic, cheap enough for reruns
+
+
+class DataError(Exception):
+    """Something the page should say in one message instead of a traceback."""
+
+
+def explain(exc: BaseException, what: str) -> DataError:
+    """A page-ready message naming what failed, why, and what to do."""
+    if isinstance(exc, DataError):
+        return exc
+    if isinstance(exc, StoreLocked):
+        return DataError(f"{what}: {exc} — open the app that `spinscope serve` hosts (--ui-port, default 8501).")
+    if isinstance(exc, StoreError):
+        return DataError(f"{what}: {exc}")
+    text = first_line(exc)
+    if "UNKNOWN_TABLE" in text or "Unknown table" in text or "does not exist" in text:
+        return DataError(f"{what}: the store has no spinscope schema ({text}); run `spinscope db migrate`.")
+    return DataError(f"{what} failed: {text}")
+
+
+# ---------------------------------------------------------------- the store
+
+
+@st.cache_resource(show_spinner=False)
+def _open_dsn(dsn: str, database: str) -> Store:
+    return open_store(dsn, database=database, create_database=False)
+
+
+def store() -> Store:
+    source = hosted()
+    if source.store is not None:
+        return source.store
+    if source.dsn:
+        return _open_dsn(source.dsn, source.database)
+    raise DataError("No store is attached to this app: start it with `spinscope serve` "
+                    "(embedded store) or `spinscope app --store DSN` (ClickHouse server).")
+
+
+def source_key() -> str:
+    """The store's identity, part of every cache key."""
+    source = hosted()
+    if source.store is not None:
+        return f"{source.store.dsn}#{source.store.database}"
+    return f"{source.dsn}#{source.database}"
+
+
+def client() -> Client:
+    try:
+        return store().client()
+    except Exception as exc:
+        raise explain(exc, "Opening the store") from exc
+
+
+def config_dir() -> Path:
+    chosen = hosted().config_dir
+    return Path(chosen) if chosen else default_config_dir()
+
+
+def _models(what: str, name: str, **params: Any) -> list[dict[str, Any]]:
+    try:
+        return run(client(), name, **params)
+    except Exception as exc:
+        raise explain(exc, what) from exc
+
+
+def _naive(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+# ---------------------------------------------------------------- sidebar and overview
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def filter_values(source: str, start: datetime, end: datetime) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"environment": [], "game_id": []}
+    for row in _models("Listing environments and games", "app/app_filter_values", start=_naive(start),
+                       end=_naive(end)):
+        out[row["dimension"]].append(row["value"])
+    return out
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def fleet_totals(source: str, start: datetime, end: datetime, environment: str, game_id: str) -> dict[str, Any]:
+    rows = _models("Fleet totals", "app/app_fleet_totals", start=_naive(start), end=_naive(end),
+                   environment=environment, game_id=game_id)
+    return rows[0] if rows else {"spins": 0, "error_spins": 0, "error_rate_ratio": None,
+                                 "latency_p50_ms": None, "latency_p99_ms": None}
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def signal_series(source: str, start: datetime, end: datetime, step_s: int, environment: str, game_id: str,
+                  threshold_ms: int = 500) -> list[dict[str, Any]]:
+    return _models("The signal series", "app/app_signal_series", start=_naive(start), end=_naive(end),
+                   step_s=step_s, environment=environment, game_id=game_id, threshold_ms=threshold_ms)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def versions_seen(source: str, start: datetime, end: datetime, environment: str,
+                  game_id: str) -> list[dict[str, Any]]:
+    return _models("Versions seen", "app/app_versions_seen", start=_naive(start), end=_naive(end),
+                   environment=environment, game_id=game_id)
+
+
+# ---------------------------------------------------------------- SLOs
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def slo_specs(source: str, config: str) -> list[SloSpec]:
+    try:
+        return load_config_slos(config)
+    except Exception as exc:
+        raise explain(exc, "Loading the SLO specs") from exc
+
+
+def scoped(spec: SloSpec, environment: str, game_id: str, group_by: tuple[str, ...] | None = None) -> SloSpec:
+    """The spec narrowed to the sidebar's environment and game (and regrouped, for breakdowns)."""
+    extra = tuple((k, v) for k, v in (("environment", environment), ("game_id", game_id)) if v)
+    changes: dict[str, Any] = {"filters": spec.filters + extra}
+    if group_by is not None:
+        changes["group_by"] = group_by
+    return dataclasses.replace(spec, **changes)
+
+
+def _spec(source: str, name: str) -> SloSpec:
+    for spec in slo_specs(source, str(config_dir())):
+        if spec.name == name:
+            return spec
+    raise DataError(f"no SLO named {name!r} in {config_dir() / 'slos'}")
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def slo_status_rows(source: str, at: datetime, environment: str, game_id: str,
+                    name: str | None = None, group_by: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """SloStatus.to_json() of every SLO (or of `name`, optionally regrouped) at `at`."""
+    specs = [_spec(source, name)] if name else slo_specs(source, str(config_dir()))
+    try:
+        return [s.to_json() for s in slo_statuses(client(), [scoped(sp, environment, game_id, group_by)
+                                                             for sp in specs], at)]
+    except DataError:
+        raise
+    except Exception as exc:
+        raise explain(exc, "Evaluating the SLOs") from exc
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def slo_sli_series(source: str, name: str, start: datetime, end: datetime, step_s: int, environment: str,
+                   game_id: str) -> list[dict[str, Any]]:
+    """The SLO's good/total per bucket and group over [start, end), from the series the alerts read."""
+    spec = scoped(_spec(source, name), environment, game_id)
+    try:
+        series = StoreCounts(client()).series(spec, start, end, step_s)
+    except Exception as exc:
+        raise explain(exc, f"The SLI series of {name}") from exc
+    return [{"group": " / ".join(key) or "all", "bucket_end": at, "good": good, "total": total,
+             "sli": good / total if total else None}
+            for key, points in series.items() for at, good, total in points]
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def slo_burndown(source: str, name: str, at: datetime, step_s: int, environment: str,
+                 game_id: str) -> list[dict[str, Any]]:
+    spec = scoped(_spec(source, name), environment, game_id)
+    try:
+        by_group = evaluate_burndown(spec, StoreCounts(client()).series, at, step_s)
+    except Exception as exc:
+        raise explain(exc, f"The budget burndown of {name}") from exc
+    return [{"group": " / ".join(key) or "all", "at": p.at, "good": p.good, "total": p.total,
+             "remaining_ratio": None if not hasattr(p.remaining_ratio, "numerator") else float(p.remaining_ratio),
+             "ideal_ratio": float(p.ideal_ratio)}
+            for key, points in by_group.items() for p in points]
+
+
+# ---------------------------------------------------------------- KPIs
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def kpi_rows(source: str, start: date, end: date, grain: str, by: str) -> list[dict[str, Any]]:
+    try:
+        return kpis(client(), start, end, grain, by)
+    except DataError:
+        raise
+    except Exception as exc:
+        raise explain(exc, "The KPIs") from exc
+
+
+# ---------------------------------------------------------------- RTP and RCA (the lead's modules)
+
+
+def optional(module: str) -> ModuleType | None:
+    """spinscope.rtp_store / spinscope.rca_store, or None while this build has not got them."""
+    try:
+        return importlib.import_module(f"spinscope.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"spinscope.{module}":
+            return None
+        raise
+
+
+def _call(what: str, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
+    mod = optional(module)
+    if mod is None:
+        raise DataError(f"{what} is not available yet in this build (spinscope.{module} is missing).")
+    try:
+        return getattr(mod, function)(client(), *args, **kwargs)
+    except DataError:
+        raise
+    except Exception as exc:
+        raise explain(exc, what) from exc
+
+
+def _config_kwarg(module: str, function: str, config: str) -> dict[str, str]:
+    """{'config_dir': config} when the function takes one (the catalog to compare with)."""
+    mod = optional(module)
+    takes = mod is not None and "config_dir" in inspect.signature(getattr(mod, function)).parameters
+    return {"config_dir": config} if takes else {}
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def rtp_status(source: str, start: datetime, end: datetime, config: str) -> list[dict[str, Any]]:
+    return _call("RTP status", "rtp_store", "rtp_status", start, end, **_config_kwarg("rtp_store", "rtp_status",
+                                                                                       config))
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def rtp_funnel(source: str, game_id: str, game_version: str, start: datetime, end: datetime,
+               batch_s: int, config: str) -> list[dict[str, Any]]:
+    extra = _config_kwarg("rtp_store", "rtp_funnel", config)
+    return _call("The RTP funnel", "rtp_store", "rtp_funnel", game_id, game_version, start, end, batch_s=batch_s,
+                 **extra)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def rca_rank(source: str, signal: str, start: datetime, end: datetime,
+             where: tuple[tuple[str, str], ...], config: str) -> dict[str, Any]:
+    extra = _config_kwarg("rca_store", "rank", config) if signal == "rtp" else {}
+    return _call("The attribute ranking", "rca_store", "rank", signal, start, end, where=dict(where) or None, **extra)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def rca_traces(source: str, start: datetime, end: datetime, where: tuple[tuple[str, str], ...],
+               order: str) -> list[dict[str, Any]]:
+    return _call("The matching traces", "rca_store", "traces", start, end, where=dict(where) or None,
+                 order=order, limit=50)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def rca_trace(source: str, trace_id: str) -> dict[str, Any]:
+    return _call(f"Trace {trace_id}", "rca_store", "trace", trace_id)
+
+
+def text(value: Any) -> Any:
+    """Exact, display-ready value: Decimals as plain strings, datetimes as ISO 8601."""
+    return plain(value)
+
+
+def now_minute() -> datetime:
+    at = datetime.now(UTC)
+    return at - timedelta(seconds=at.second, microseconds=at.microsecond)

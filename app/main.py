@@ -1,0 +1,31 @@
+"""spinscope's Streamlit app: the entry script (navigation and the shared sidebar).
+
+Run by `spinscope serve` (in the serving process, on its store) or `spinscope app` (against a
+ClickHouse server); see spinscope/ui.py. Pages live in app_pages/ and only render.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `app` is imported as a package wherever the process started
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app import sidebar  # noqa: E402
+
+PAGES = Path(__file__).resolve().parent / "app_pages"
+
+st.set_page_config(page_title="spinscope", page_icon=":material/casino:", layout="wide")
+navigation = st.navigation([
+    st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(PAGES / "slos.py", title="SLOs", icon=":material/target:", url_path="slos"),
+    st.Page(PAGES / "rtp.py", title="RTP", icon=":material/casino:", url_path="rtp"),
+    st.Page(PAGES / "investigate.py", title="Investigate", icon=":material/troubleshoot:", url_path="investigate"),
+    st.Page(PAGES / "kpis.py", title="KPIs", icon=":material/trending_up:", url_path="kpis"),
+])
+sidebar.render()
+navigation.run()

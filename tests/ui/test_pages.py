@@ -1,0 +1,169 @@
+"""Every page on demo data through AppTest: what the page shows equals what the models and analytics return."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from app import data, sidebar, tables, view
+from queries.loader import run
+from spinscope.kpi import kpis
+from spinscope.rca_store import rank, traces
+from spinscope.rtp_store import rtp_status
+from spinscope.slo_store import load_config_slos, slo_statuses
+from spinscope.store import Store
+
+
+def filters(at) -> sidebar.Filters:  # type: ignore[no-untyped-def]
+    return at.session_state["_filters"]
+
+
+def params(at) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The app's URL query parameters, each as a list of values."""
+    return {k: v if isinstance(v, list) else [v] for k, v in ((k, at.query_params[k]) for k in at.query_params)}
+
+
+def no_failure(at) -> None:  # type: ignore[no-untyped-def]
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_overview_headline_equals_the_fleet_totals_model(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store)
+    no_failure(at)
+    f = filters(at)
+    totals = run(demo_store.client(), "app/app_fleet_totals", start=f.start.replace(tzinfo=None),
+                 end=f.end.replace(tzinfo=None), environment="", game_id="")[0]
+    assert totals["spins"] > 0
+    shown = {m.label: m.value for m in at.metric}
+    p99 = float(shown.pop("p99 latency").removesuffix(" ms"))
+    assert shown == {
+        "Spins": f"{totals['spins']:,}",
+        "Spins/s": view.number(totals["spins"] / (f.end - f.start).total_seconds(), 2),
+        "Error rate": view.percent(totals["error_rate_ratio"]),
+    }
+    assert p99 == pytest.approx(float(totals["latency_p99_ms"]), rel=0.01)  # t-digest merges vary a little
+    assert [t.value for t in at.subheader] == ["SLOs", "RTP drift alerts", "What changed recently"]
+
+
+def test_overview_slo_table_equals_slo_status(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store)
+    f = filters(at)
+    expected = tables.slo_table([s.to_json() for s in slo_statuses(demo_store.client(), load_config_slos(None),
+                                                                   f.end - timedelta(minutes=1))])
+    shown = at.dataframe[0].value.reset_index(drop=True)
+    live = ["SLI", "budget remaining", "good", "total"]  # the current minute may have moved on
+    pd.testing.assert_frame_equal(shown.drop(columns=live), expected.drop(columns=live))
+    assert shown["total"].sum() == pytest.approx(expected["total"].sum(), rel=0.01)  # live minute may differ
+
+
+def test_overview_lists_every_version_seen(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store)
+    f = filters(at)
+    rows = run(demo_store.client(), "app/app_versions_seen", start=f.start.replace(tzinfo=None),
+               end=f.end.replace(tzinfo=None), environment="", game_id="")
+    shown = at.dataframe[-1].value
+    assert sorted(zip(shown["game"], shown["version"], strict=True)) == sorted(
+        (r["game_id"], r["game_version"]) for r in rows)
+    assert {r["game_id"] for r in rows} == {"dragon-hoard", "fortune-tiger", "lucky-sevens", "mega-vault"}
+
+
+def test_slos_page_shows_each_slo_and_its_burn_rate_pairs(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store, "slos", params={"slo": "spin-latency"})
+    no_failure(at)
+    specs = load_config_slos(None)
+    assert list(at.dataframe[0].value["id"].unique()) == [s.name for s in specs]
+    assert at.selectbox(key="slo_name").value == "spin-latency"
+    status = slo_statuses(demo_store.client(), [s for s in specs if s.name == "spin-latency"],
+                          filters(at).end - timedelta(minutes=1))[0].to_json()
+    burn = at.dataframe[1].value
+    assert list(burn["pair"]) == [p["name"] for p in status["alert"]["pairs"]]
+    assert list(burn["long"]) == [p["long"] for p in status["alert"]["pairs"]]
+    assert [t.value for t in at.subheader][:3] == ["SLI over the last 24 hours", "Error budget burndown",
+                                                   "Multi-window burn rates"]
+    assert len(at.get("vega_lite_chart")) == 2  # SLI and burndown
+
+
+def test_slos_breakdown_regroups_by_the_chosen_dimension(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store, "slos", params={"slo": "spin-availability"})
+    at.selectbox(key="slo_breakdown").select("game_id").run()
+    no_failure(at)
+    groups = at.dataframe[-1].value["group"]
+    assert sorted(groups) == [f"game_id={g}" for g in ("dragon-hoard", "fortune-tiger", "lucky-sevens", "mega-vault")]
+
+
+def test_rtp_page_table_equals_rtp_status(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store, "rtp")
+    no_failure(at)
+    f = filters(at)
+    expected = tables.rtp_table(rtp_status(demo_store.client(), f.start, f.end))
+    pd.testing.assert_frame_equal(at.dataframe[0].value.reset_index(drop=True), expected)
+    assert at.selectbox(key="rtp_cell").value == (expected["game"][0], expected["version"][0])
+    assert len(at.get("vega_lite_chart")) == 2  # funnel and detector
+
+
+def test_kpi_tables_equal_the_kpi_model_to_the_last_digit(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store, "kpis")
+    no_failure(at)
+    daily, weekly = at.dataframe[0].value, at.dataframe[1].value
+    last = filters(at).end.date()
+    expected = tables.exact(kpis(demo_store.client(), last - timedelta(days=6), last, "day", "game,version"))
+    pd.testing.assert_frame_equal(daily.reset_index(drop=True), expected)
+    assert all("." in v or v.isdigit() for v in daily["handle_amount"])  # exact strings, not floats
+    assert len(weekly) >= 4
+    assert len(at.get("download_button")) == 6
+
+
+def test_kpis_follow_the_sidebar_game(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    at = app_on(demo_store, "kpis", params={"game": "mega-vault"})
+    no_failure(at)
+    assert set(at.dataframe[0].value["game_id"]) == {"mega-vault"}
+
+
+def whole_day(signal: str = "errors") -> dict[str, str]:
+    """Link parameters naming the demo day as the window (the page's default is the last hour)."""
+    end = data.now_minute() + timedelta(minutes=1)
+    return {"signal": signal, "from": f"{end - timedelta(days=1):%Y-%m-%dT%H:%M}", "to": f"{end:%Y-%m-%dT%H:%M}"}
+
+
+def test_investigate_ranks_the_window_the_link_names(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    link = whole_day()
+    at = app_on(demo_store, "investigate", params=link)
+    no_failure(at)
+    start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
+    expected = rank(demo_store.client(), "errors", start, end)
+    assert expected["rows"]
+    shown = at.dataframe[0].value
+    assert list(zip(shown["attribute"], shown["value"], strict=True)) == [
+        (r["attribute"], r["value"]) for r in expected["rows"][:20]]
+
+
+def test_investigate_drill_down_and_trace_live_in_the_url(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    link = whole_day()
+    at = app_on(demo_store, "investigate", params=link)
+    no_failure(at)
+    top = at.dataframe[0].value.iloc[0]
+    at.button(key="drill").click().run()
+    no_failure(at)
+    assert params(at) == {**{k: [v] for k, v in link.items()}, "where": [f"{top['attribute']}={top['value']}"]}
+    start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
+    expected = traces(demo_store.client(), start, end, where={top["attribute"]: top["value"]})
+    assert list(at.dataframe[-1].value["trace_id"]) == [t["trace_id"] for t in expected]
+    at.button(key="open_trace").click().run()
+    no_failure(at)
+    assert params(at)["trace"] == [expected[0]["trace_id"]]
+    assert f"Trace {expected[0]['trace_id']}" in [s.value for s in at.subheader]
+    assert len(at.expander) >= 1  # one per span, attributes inside
+
+
+def test_investigate_link_reopens_its_state(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    first = app_on(demo_store, "investigate", params=whole_day())
+    first.button(key="drill").click().run()
+    link = params(first)
+    again = app_on(demo_store, "investigate", params=link)
+    no_failure(again)
+    assert params(again) == link
+    assert [b.label for b in again.button if b.label.startswith("✕")] == [
+        "✕ " + w.replace("=", " = ", 1) for w in link["where"]]
