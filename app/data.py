@@ -216,6 +216,30 @@ def kpi_rows(source: str, start: date, end: date, grain: str, by: str) -> list[d
         raise explain(exc, "The KPIs") from exc
 
 
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def weekly_report_file(source: str, monday: date, fmt: str, config: str) -> tuple[str, bytes, str]:
+    """The weekly KPI report of `spinscope export weekly`, as one download (name, bytes, MIME)."""
+    from spinscope.export import download_bytes, gather_weekly
+
+    try:
+        return download_bytes(gather_weekly(client(), monday, config or None), fmt)
+    except DataError:
+        raise
+    except Exception as exc:
+        raise explain(exc, "The weekly report") from exc
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def archive_trend_rows(weeks: int) -> list[dict[str, Any]] | str:
+    """Long KPI trends from the DuckDB archive, or why there are none (no archive configured yet)."""
+    from spinscope.export import EXPORT_ERRORS, archive_location, archive_trend
+
+    try:
+        return archive_trend(archive_location(None), weeks)
+    except EXPORT_ERRORS as exc:
+        return str(exc)
+
+
 # ---------------------------------------------------------------- RTP and RCA (the lead's modules)
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import streamlit as st
 
 from app import charts, data, exports, sidebar, tables, view
+from spinscope.export import week_name
 
 TREND_METRICS = ("ggr_amount", "handle_amount", "rtp_ratio", "hold_ratio", "spins", "active_players",
                  "error_rate_ratio", "latency_p99_ms", "arpu_amount", "hit_frequency_ratio")
@@ -59,3 +60,22 @@ for grain, rows in (("daily", daily), ("weekly", weekly)):
                        key=f"xlsx_{grain}")
     d3.download_button(f"{grain} Parquet", exports.to_parquet(rows), f"{name}.parquet",
                        "application/vnd.apache.parquet", key=f"parquet_{grain}")
+
+st.subheader("Weekly report")
+st.caption("The same files `spinscope export weekly` writes: headline with week-over-week change, games, SLOs, "
+           "latency and errors, top movers.")
+mondays = [last - timedelta(days=last.weekday() + 7 * i) for i in range(1, 9)]
+monday = st.selectbox("ISO week", mondays, key="kpi_report_week", format_func=lambda m: week_name(m))
+w1, w2, w3, w4 = st.columns(4)
+for column, fmt in zip((w1, w2, w3, w4), ("xlsx", "csv", "parquet", "html"), strict=True):
+    name, payload, mime = view.fetch(data.weekly_report_file, source, monday, fmt, str(data.config_dir()))
+    column.download_button(f"{week_name(monday)} {fmt}", payload, name, mime, key=f"report_{fmt}")
+
+st.subheader("Long-term trend (KPI archive)")
+trend = data.archive_trend_rows(26)
+if isinstance(trend, str):
+    st.info(f"No archive to read yet: {trend} Each `spinscope export weekly` adds its week to it.")
+elif not trend:
+    st.info("The archive holds no weeks yet: each `spinscope export weekly` adds its week.")
+else:
+    st.dataframe(tables.exact(trend), hide_index=True, width="stretch")
