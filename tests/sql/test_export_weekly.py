@@ -73,7 +73,7 @@ def test_every_format_holds_the_known_answers(exported) -> None:  # type: ignore
     games = {(r["game_id"], r["currency"]): r for r in csv.DictReader((folder / "csv/games.csv").open())}
     assert games[("mega-vault", "KRW")]["win_amount"] == BIG_WIN
     assert games[("fortune-tiger", "EUR")]["theoretical_rtp"] == "0.966481"
-    assert games[("fortune-tiger", "EUR")]["rtp_state"] in ("ok", "watch", "drift")
+    assert games[("fortune-tiger", "EUR")]["rtp_state"] == "low_volume"  # a handful of spins: not testable yet
     assert games[("fortune-tiger", "EUR")]["active_players"] == "2"
 
     # Parquet: decimal128(38, 18), exact
