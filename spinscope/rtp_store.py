@@ -8,8 +8,8 @@ sample size (Stouffer), which equals the single-stream test when there is one cu
     Z = Σ √n_c·Z_c / √Σ n_c,   R̂ = Σ n_c·R̂_c / Σ n_c,   band = μ0 ± z·σ/√Σ n_c.
 
 Two decisions per game version, both reported: the fixed-window test over the window,
-controlled across every game version (Holm at α for `drift`, Benjamini–Hochberg at q for
-`watch`), and the sequential CUSUM over hourly batches of each currency stream (drift and
+controlled across every game version (Holm at α = 0.001 for `drift`, Benjamini–Hochberg at
+q = 0.05 for `watch`), and the sequential CUSUM over hourly batches of each currency stream (drift and
 its onset). The row's state is the more severe, and `control` names what decided it. A
 version whose band is still wider than ±10 RTP points is `low_volume` (heavy tails make the
 normal band untrustworthy before that) and is not tested.
@@ -50,6 +50,10 @@ FALSE_WATCHES_PER_WEEK = 0.25
 # trustworthy once it is narrow; below this half-width the game version is `low_volume`:
 # figures shown, not tested, not counted in the multiple-testing family.
 MAX_HALF_WIDTH = 0.10
+# The window test is re-run at every look, so `drift` (a page) needs strong evidence: Holm at
+# α = 0.001 across every tested game version; `watch` (a ticket) is Benjamini–Hochberg at q = 0.05.
+DRIFT_ALPHA = 0.001
+WATCH_Q = 0.05
 
 
 class RtpRequestError(ValueError):
@@ -137,7 +141,7 @@ def rtp_status(client: Client, start: datetime, end: datetime, config_dir: str |
                      **combined, "detector_state": detector_state, "drift_began": onset})
         untested = "no_reference" if (mu0 is None or sigma is None) else "no_data" if low_volume else None
         tests.append(StreamTest(key, combined["p_value"] if untested is None else None, combined["z"], untested))
-    for row, decision in zip(rows, classify(tests), strict=True):
+    for row, decision in zip(rows, classify(tests, alpha=DRIFT_ALPHA, q=WATCH_Q), strict=True):
         row["window_state"] = "low_volume" if row["detector_state"] == "low_volume" else decision.state
         row["window_control"] = decision.control
         state, control = row["window_state"], decision.control

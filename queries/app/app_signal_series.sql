@@ -24,7 +24,7 @@ filtered AS (
         ) AS fast_spins,
         bet_amount,
         win_amount,
-        latency_ns_quantiles
+        latency_ns_bf16
     FROM spin_minutely
     WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
       AND ({environment:String} = '' OR environment = {environment:String})
@@ -39,7 +39,7 @@ sums AS (
         sum(fast_spins) AS fast_spins_count,
         sumIf(bet_amount, status = 'ok') AS bet_sum,
         sumIf(win_amount, status = 'ok') AS win_sum,
-        quantilesTDigestMerge(0.5, 0.95, 0.99)(latency_ns_quantiles) AS latency_ns
+        quantilesBFloat16Merge(0.5, 0.95, 0.99)(latency_ns_bf16) AS latency_ns
     FROM filtered
     GROUP BY bucket_start
 )
