@@ -1,7 +1,9 @@
 -- rca_rtp_cells: RTP sums per segment (attribute = value) and per stream cell (game, version,
 -- currency) over [start, end), settled spins only: the input of the fleet-wide RTP root-cause
 -- ranking. Each cell is judged against its own version's theoretical RTP; cells of different
--- currencies are combined only after converting to bet units (never as money).
+-- currencies are combined only after converting to bet units (never as money). Feature and spin
+-- mode are not segments: they are outcomes of the spin (a jackpot spin pays more than the RTP by
+-- definition; a free spin stakes nothing), so ranking them would explain the payout by itself.
 -- Parameters: start, end, where_keys / where_values (attribute names as in the telemetry
 -- contract: slot.game.id, slot.game.version, cloud.region, service.instance.id, slot.channel,
 -- slot.currency, slot.feature, slot.spin.mode).
@@ -39,8 +41,7 @@ FROM cells
 ARRAY JOIN [
     ('*', '*'),
     ('slot.game.id', game_id), ('slot.game.version', game_version), ('cloud.region', region),
-    ('service.instance.id', instance_id), ('slot.channel', channel), ('slot.currency', currency),
-    ('slot.feature', feature), ('slot.spin.mode', mode)
+    ('service.instance.id', instance_id), ('slot.channel', channel), ('slot.currency', currency)
 ] AS segment
 GROUP BY attribute, value, game_id, game_version, currency
 ORDER BY attribute, value, game_id, game_version, currency
