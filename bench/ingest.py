@@ -12,7 +12,7 @@ raw-insert rate, and serve's peak memory under 2x overload <= 1.5 GiB.
 4. Reference, same run: the same rows, already decoded, bulk-inserted by clickhouse-connect
    (`client.insert`, Native format) into a fresh embedded store with the same schema.
 
-Usage: python bench/ingest.py [--requests 300] [--clients 4] [--overload-seconds 15]
+Usage: python bench/ingest.py [--requests 400] [--clients 24] [--overload-seconds 20]
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def reference_insert(bodies: list[bytes]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="1,000-span requests in the end-to-end phase")
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=24, help="concurrent clients (each waits for its 200)")
     parser.add_argument("--overload-seconds", type=float, default=15)
     args = parser.parse_args()
 
