@@ -84,7 +84,6 @@ def rank_fleet_segments(segments: Mapping[tuple[str, str], Mapping[Cell, CellSum
     total_excess, total_var, _ = _moments(total, reference, scale)
     total_z = total_excess / math.sqrt(total_var) if total_var > 0 else None
     alerting = total_z is not None and abs(total_z) >= threshold
-    sign = 1 if total_excess >= 0 else -1
     rows = []
     for (attribute, value), cells in segments.items():
         excess, variance, spins = _moments(cells, reference, scale)
@@ -94,7 +93,9 @@ def rank_fleet_segments(segments: Mapping[tuple[str, str], Mapping[Cell, CellSum
         rows.append(SegmentExcess(attribute, value, spins, excess, z,
                                   excess / total_excess if total_excess else None, z_without,
                                   alerting and (z_without is None or abs(z_without) < threshold)))
-    rows.sort(key=lambda r: (-(sign * r.z) if r.z is not None else math.inf, -abs(r.excess_bets), r.attribute,
+    # Most surprising first, in either direction: fleet-wide, the total's sign is often set by noise in
+    # the most volatile games, while a mis-set game shows as one strongly signed segment.
+    rows.sort(key=lambda r: (-abs(r.z) if r.z is not None else math.inf, -abs(r.excess_bets), r.attribute,
                              r.value))
     unreferenced = sorted({f"{g} {v}" for g, v, _ in total if (g, v) not in reference})
     return {"total_excess_bets": total_excess, "total_z": total_z, "threshold": threshold, "alerting": alerting,
