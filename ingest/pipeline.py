@@ -62,6 +62,10 @@ class Counters:
         with self._lock:
             counter[key] += n
 
+    def flag_money(self, n: int) -> None:
+        with self._lock:
+            self.money_flagged += n
+
 
 class Pipeline:
     def __init__(self, batcher: Batcher, ack_timeout_s: float = 60.0) -> None:
@@ -103,8 +107,7 @@ class Pipeline:
         if decoded.rejected:
             counters.add(counters.rejected, (signal, "invalid_record"), decoded.rejected)
         if decoded.money_flagged:
-            with counters._lock:
-                counters.money_flagged += decoded.money_flagged
+            counters.flag_money(decoded.money_flagged)
         return Accepted(decoded.rejected, decoded.message)
 
     def handle(self, signal: str, body: bytes, content_type: str) -> Outcome:

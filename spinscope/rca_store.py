@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from queries.loader import run
 from spinscope.rca.scoring import is_high_cardinality, rank_attributes
 from spinscope.references import game_references
 from spinscope.rtp_fleet import CellSums, rank_fleet_segments
+from spinscope.times import utc_naive
 
 SIGNALS = ("errors", "latency", "rtp")
 # Never causes: ids (one value per spin, player or session) and outcomes (what a spin won).
@@ -38,10 +39,6 @@ MAX_VALUES = 200
 class RcaRequestError(ValueError):
     pass
 
-
-def _naive(at: datetime) -> datetime:
-    """UTC wall time without tzinfo, as the store's DateTime parameters expect."""
-    return at if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
 
 
 def _where(where: dict[str, str] | None) -> tuple[list[str], list[str]]:
@@ -63,12 +60,12 @@ def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_s
         raise RcaRequestError(f"signal {signal!r}: use one of {', '.join(SIGNALS)}")
     if end <= start:
         raise RcaRequestError(f"the window ends ({end}) before it starts ({start})")
-    start, end = _naive(start), _naive(end)
+    start, end = utc_naive(start), utc_naive(end)
     if signal == "rtp":
         return _rank_rtp(client, start, end, where, config_dir)
     window_mode = baseline_start is not None and baseline_end is not None
-    b_start = _naive(baseline_start) if window_mode and baseline_start else start
-    b_end = _naive(baseline_end) if window_mode and baseline_end else end
+    b_start = utc_naive(baseline_start) if window_mode and baseline_start else start
+    b_end = utc_naive(baseline_end) if window_mode and baseline_end else end
     sample_mod = _sample_mod(client, min(start, b_start), max(end, b_end))
     keys, values = _where(where)
     rows = run(client, "rca/rca_attribute_counts", signal=signal, threshold_ns=threshold_ms * 1_000_000,
@@ -173,7 +170,7 @@ def traces(client: Client, start: datetime, end: datetime, where: dict[str, str]
     if order not in ("errors", "slowest"):
         raise RcaRequestError(f"order {order!r}: use errors or slowest")
     keys, values = _where(where)
-    return run(client, "traces/trace_list", start=_naive(start), end=_naive(end), where_keys=keys,
+    return run(client, "traces/trace_list", start=utc_naive(start), end=utc_naive(end), where_keys=keys,
                where_values=values, order=order, limit=limit)
 
 

@@ -17,6 +17,7 @@ from clickhouse_connect.driver.client import Client
 from queries.loader import run
 from sim.catalog import CatalogEntry, load_catalog
 from spinscope.slo_store import default_config_dir
+from spinscope.times import utc_naive
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def game_references(client: Client, start: datetime, end: datetime,
                     config_dir: str | Path | None = None) -> dict[tuple[str, str], Reference]:
     refs = {key: Reference(e.rtp, e.std_dev, e.hit_frequency, "catalog")
             for key, e in catalog_entries(config_dir).items()}
-    for row in run(client, "rtp/rtp_span_reference", start=start.replace(tzinfo=None), end=end.replace(tzinfo=None)):
+    for row in run(client, "rtp/rtp_span_reference", start=utc_naive(start), end=utc_naive(end)):
         key = (row["game_id"], row["game_version"])
         if int(row["distinct_values"]) != 1 or row["declared_rtp"] is None:
             continue

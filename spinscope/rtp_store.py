@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from spinscope.rtp import (
     two_sided_p,
     z_two_sided,
 )
+from spinscope.times import utc_naive
 
 SEVERITY = {"no_reference": -1, "no_data": -1, "low_volume": -1, "ok": 0, "watch": 1, "drift": 2}
 CONFIDENCE = 0.95
@@ -59,9 +60,6 @@ WATCH_Q = 0.05
 class RtpRequestError(ValueError):
     pass
 
-
-def _naive(at: datetime) -> datetime:
-    return at if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
 
 
 def sums_of(row: dict[str, Any]) -> RtpSums:
@@ -104,7 +102,7 @@ def detector_settings(series: list[tuple[datetime, RtpSums]], sigma: Decimal, st
 def rtp_status(client: Client, start: datetime, end: datetime, config_dir: str | None = None,
                batch_s: int = 3600) -> list[dict[str, Any]]:
     """One row per game version seen in [start, end): observed vs theoretical RTP, band, z, state."""
-    start, end = _naive(start), _naive(end)
+    start, end = utc_naive(start), utc_naive(end)
     if end <= start:
         raise RtpRequestError(f"the window ends ({end}) before it starts ({start})")
     refs = game_references(client, start, end, config_dir)
@@ -157,7 +155,7 @@ def rtp_status(client: Client, start: datetime, end: datetime, config_dir: str |
 def rtp_funnel(client: Client, game_id: str, game_version: str, start: datetime, end: datetime,
                batch_s: int = 3600, config_dir: str | None = None) -> list[dict[str, Any]]:
     """Cumulative observed RTP against effective spins, with the band narrowing to the theoretical line."""
-    start, end = _naive(start), _naive(end)
+    start, end = utc_naive(start), utc_naive(end)
     ref = game_references(client, start, end, config_dir).get((game_id, game_version))
     mu0, sigma = (ref.rtp, ref.std_dev) if ref else (None, None)
     by_batch: dict[datetime, dict[str, RtpSums]] = defaultdict(dict)
@@ -200,7 +198,7 @@ def rtp_plan(client: Client, game_id: str, shift: Decimal, power: float = 0.8, a
     dilution: dict[str, float] = {}
     if history_start is not None and history_end is not None:
         totals: dict[str, RtpSums] = {}
-        for row in run(client, "rtp/rtp_sums", start=_naive(history_start), end=_naive(history_end), batch_s=0,
+        for row in run(client, "rtp/rtp_sums", start=utc_naive(history_start), end=utc_naive(history_end), batch_s=0,
                        by_channel=0, game_id=game_id):
             key = row["game_version"]
             totals[key] = totals.get(key, RtpSums.zero()) + sums_of(row)

@@ -17,6 +17,7 @@ from clickhouse_connect.driver.client import Client
 from queries.loader import run
 from spinscope.slo import SloSpec, SloSpecError, load_slos
 from spinscope.slo.evaluate import SloStatus, evaluate
+from spinscope.times import utc_naive
 
 GroupKey = tuple[str, ...]
 
@@ -28,7 +29,7 @@ def _params(spec: SloSpec, start: datetime, end: datetime, step_s: int) -> dict[
         keys.append(key)
         values.append(list(wanted) if isinstance(wanted, tuple) else [wanted])
     params: dict[str, Any] = {
-        "start": start.replace(tzinfo=None), "end": end.replace(tzinfo=None), "step_s": step_s,
+        "start": utc_naive(start), "end": utc_naive(end), "step_s": step_s,
         "good_kind": "latency" if kind == "latency_lte_ms" else "status_ok",
         "threshold_ms": int(value) if kind == "latency_lte_ms" else 0,
         "filter_keys": keys, "filter_values": values, "group_by": list(spec.group_by),
