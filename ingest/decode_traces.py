@@ -237,6 +237,9 @@ _status_of = attrgetter("status")
 _ZERO_TRACE_HEX = "0" * 32
 _ZERO_SPAN_HEX = "0" * 16
 _SECOND = 1_000_000_000
+# The empty Array value of spans without events or links: one shared immutable tuple (orjson
+# writes it as []), not eight new lists per span, each of which the garbage collector would track.
+_NONE = ()
 
 
 def decode_traces(req, *, body: bytes | None = None) -> Decoded:
@@ -286,7 +289,7 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
                     column.extend(values)
             else:
                 for column in (c_l_tid, c_l_sid, c_l_state, c_l_attr):
-                    column.extend([[] for _ in spans])
+                    column.extend(repeat(_NONE, len(spans)))
             n = len(spans)
 
             tid_hex = list(map(bytes.hex, tids))
@@ -350,9 +353,9 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
                     c_ev_name.append([e.name for e in events])
                     c_ev_attr.append([attributes_map(e.attributes) for e in events])
             else:
-                c_ev_ts.extend([[] for _ in spans])
-                c_ev_name.extend([[] for _ in spans])
-                c_ev_attr.extend([[] for _ in spans])
+                c_ev_ts.extend(repeat(_NONE, len(spans)))
+                c_ev_name.extend(repeat(_NONE, len(spans)))
+                c_ev_attr.extend(repeat(_NONE, len(spans)))
 
     return Decoded(
         tables={TABLE: columns},

@@ -9,6 +9,7 @@ write queue, close the store.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -109,6 +110,20 @@ class Service:
         self.batcher.close()
 
 
+# Receiving allocates a dict per span (its attributes) at up to ~100k a second. At CPython's
+# default (a young-generation collection every 700 new containers) collections took a third
+# of the decoding time, mostly re-scanning rows waiting in the write queue. Those rows hold no
+# cycles and leave within a second, so collecting young objects every 50k is as safe and cheap.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def tune_gc() -> None:
+    """Collect garbage less often, and never re-scan what was loaded at start-up (modules, settings)."""
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
+
+
 def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = None,
           background: list[Callable[[threading.Event], None]] | None = None, ui_port: int | None = 8501) -> None:
     """Run until SIGINT/SIGTERM, then shut down without losing acknowledged data.
@@ -120,6 +135,7 @@ def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = N
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     service = Service(store, opts, extra_routes)
+    tune_gc()
     try:
         service.start()
         api = f"http://{opts.host}:{service.http_port}"
