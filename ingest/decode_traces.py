@@ -353,9 +353,9 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
                     c_ev_name.append([e.name for e in events])
                     c_ev_attr.append([attributes_map(e.attributes) for e in events])
             else:
-                c_ev_ts.extend(repeat(_NONE, len(spans)))
-                c_ev_name.extend(repeat(_NONE, len(spans)))
-                c_ev_attr.extend(repeat(_NONE, len(spans)))
+                c_ev_ts.extend(repeat(_NONE, n))
+                c_ev_name.extend(repeat(_NONE, n))
+                c_ev_attr.extend(repeat(_NONE, n))
 
     return Decoded(
         tables={TABLE: columns},
