@@ -58,7 +58,9 @@ def benjamini_hochberg(p_values: Sequence[float], q: float) -> tuple[list[bool],
     running = 1.0
     for rank in range(m - 1, -1, -1):
         i = order[rank]
-        running = min(running, min(1.0, m * p_values[i] / (rank + 1)))
+        # p·(m/(rank+1)), not m·p/(rank+1): at rank m−1 the factor is exactly 1, so the largest
+        # p-value is its own q-value, as in Holm, with no rounding to push it past the level.
+        running = min(running, min(1.0, p_values[i] * (m / (rank + 1))))
         adjusted[i] = running
     return [a <= q for a in adjusted], adjusted
 
