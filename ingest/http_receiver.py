@@ -4,8 +4,9 @@ Status codes follow the OTLP specification: 200 only once the rows are stored
 (with partial_success when some records were rejected); 400 with a google.rpc.Status
 for malformed input; 401 without the bearer token when one is configured; 413 past
 the body limit, checked before and after decompression so a gzip bomb cannot
-exhaust memory; 415 for other content types; 429 (queue full) or 503 (store
-unavailable) with Retry-After. Responses use the request's content type.
+exhaust memory; 415 for other content types; 429 (queue full, or too many bytes
+of bodies not yet decoded: ingest.admission) or 503 (store unavailable) with
+Retry-After. Responses use the request's content type.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .admission import BodyBudget, BudgetSpent, Charge
 from .decode import encode_response, encode_status
-from .pipeline import Accepted, BadRequest, Overloaded, Pipeline, Unavailable
+from .pipeline import RETRY_AFTER_S, Accepted, BadRequest, Overloaded, Pipeline, Unavailable
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
@@ -49,21 +51,27 @@ def gunzip_limited(body: bytes, limit: int) -> bytes:
     return out
 
 
-async def _read_limited(request: Request, limit: int) -> bytes:
+async def _read_limited(request: Request, limit: int, charge: Charge) -> bytes:
+    """The whole body, charged to the budget before it is read (by Content-Length) or as it arrives."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    known = declared is not None and declared.isdigit()
+    if known and int(declared) > limit:  # type: ignore[arg-type]
         raise TooLarge(f"the body of {declared} bytes exceeds the {limit}-byte limit")
+    if known:
+        charge.add(int(declared))  # type: ignore[arg-type]
     chunks = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise TooLarge(f"the body exceeds the {limit}-byte limit")
+        if not known:
+            charge.add(len(chunk))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int) -> list[Route]:
+def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int, budget: BodyBudget) -> list[Route]:
     def status(code: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
         return Response(encode_status(message, media), status_code=code, media_type=media, headers=headers)
 
@@ -79,19 +87,28 @@ def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int) -> l
             if media is None:
                 return status(415, f"unsupported Content-Type {request.headers.get('content-type', '')!r}: "
                                    f"send {PROTOBUF} or {JSON}", reply_media)
+            charge = budget.charge()
             try:
-                body = await _read_limited(request, max_body_bytes)
+                body = await _read_limited(request, max_body_bytes, charge)
                 encoding = request.headers.get("content-encoding", "identity").strip().lower()
                 if encoding == "gzip":
+                    compressed = len(body)
                     body = gunzip_limited(body, max_body_bytes)
+                    charge.add(len(body))
+                    charge.drop(compressed)
                 elif encoding not in ("identity", ""):
                     return status(415, f"unsupported Content-Encoding {encoding!r}: send gzip or identity", media)
+                decoded = pipeline.decode(signal, body, media)
+            except BudgetSpent as exc:
+                pipeline.counters.add(pipeline.counters.requests, (signal, "overloaded"))
+                return status(429, f"{exc}; retry after {RETRY_AFTER_S}s", media, {"Retry-After": str(RETRY_AFTER_S)})
             except TooLarge as exc:
                 return status(413, str(exc), media)
             except zlib.error as exc:
                 return status(400, f"the body is not valid gzip: {exc}", media)
-
-            decoded = pipeline.decode(signal, body, media)
+            finally:
+                charge.release()
+            del body  # from here on the rows count against the write queue; the body is garbage
             if isinstance(decoded, BadRequest):
                 return status(400, decoded.message, media)
             submitted = pipeline.submit(signal, decoded)

@@ -14,6 +14,7 @@ from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+from .admission import BodyBudget
 from .batcher import Batcher, QueueFull, ShuttingDown
 from .decode import Decoded, DecodeError, decode_logs, decode_metrics, decode_traces, parse_request
 
@@ -68,8 +69,9 @@ class Counters:
 
 
 class Pipeline:
-    def __init__(self, batcher: Batcher, ack_timeout_s: float = 60.0) -> None:
+    def __init__(self, batcher: Batcher, body_budget: BodyBudget | None = None, ack_timeout_s: float = 60.0) -> None:
         self.batcher = batcher
+        self.body_budget = body_budget or BodyBudget(128 * 1024 * 1024)
         self.counters = Counters()
         self.ack_timeout_s = ack_timeout_s
 
@@ -161,6 +163,15 @@ class Pipeline:
             "# HELP spinscope_queue_capacity_rows Bound of the write queue.",
             "# TYPE spinscope_queue_capacity_rows gauge",
             f"spinscope_queue_capacity_rows {self.batcher.max_queue_rows}",
+            "# HELP spinscope_body_bytes_held Bytes of OTLP/HTTP bodies read and not yet decoded.",
+            "# TYPE spinscope_body_bytes_held gauge",
+            f"spinscope_body_bytes_held {self.body_budget.held_bytes}",
+            "# HELP spinscope_body_budget_bytes Bound of spinscope_body_bytes_held (429 past it).",
+            "# TYPE spinscope_body_budget_bytes gauge",
+            f"spinscope_body_budget_bytes {self.body_budget.limit_bytes}",
+            "# HELP spinscope_http_requests_in_flight OTLP/HTTP requests being read or decoded.",
+            "# TYPE spinscope_http_requests_in_flight gauge",
+            f"spinscope_http_requests_in_flight {self.body_budget.holders}",
             "# HELP spinscope_insert_seconds Time spent in store inserts.",
             "# TYPE spinscope_insert_seconds summary",
             f"spinscope_insert_seconds_sum {stats.insert_seconds_total:.6f}",

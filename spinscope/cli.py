@@ -321,6 +321,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         token=resolve("ingest_token"),
         max_body_bytes=resolve("max_body_bytes"),
         queue_max_rows=resolve("queue_max_rows"),
+        body_budget_bytes=resolve("body_budget_bytes"),
         batch_max_rows=resolve("batch_max_rows"),
         batch_interval_s=resolve("batch_interval_s"),
         config_dir=resolve("config", args.config),

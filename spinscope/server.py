@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ingest.admission import BodyBudget
 from ingest.batcher import Batcher
 from ingest.grpc_receiver import start_grpc
 from ingest.http_receiver import otlp_routes
@@ -41,6 +42,7 @@ class ServeOptions:
     token: str | None = None
     max_body_bytes: int = 64 * 1024 * 1024
     queue_max_rows: int = 400_000
+    body_budget_bytes: int = 128 * 1024 * 1024
     batch_max_rows: int = 50_000
     batch_interval_s: float = 0.05
     config_dir: str | None = None
@@ -61,7 +63,7 @@ def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
         Route("/healthz", healthz, methods=["GET"]),
         *api_routes(store, opts.config_dir),
         Route("/metrics", metrics, methods=["GET"]),
-        *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
+        *otlp_routes(pipeline, opts.token, opts.max_body_bytes, pipeline.body_budget),
         *(extra_routes or []),
     ]
     return Starlette(routes=routes)
@@ -74,7 +76,7 @@ class Service:
         self.store = store
         self.opts = opts
         self.batcher = Batcher(StoreWriter(store), opts.queue_max_rows, opts.batch_max_rows, opts.batch_interval_s)
-        self.pipeline = Pipeline(self.batcher)
+        self.pipeline = Pipeline(self.batcher, BodyBudget(opts.body_budget_bytes))
         self.app = build_http_app(self.pipeline, store, opts, extra_routes)
         self.grpc_port = 0
         self.http_port = 0

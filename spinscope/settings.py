@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest request body accepted, before and after decompression (413 past it)."),
     Setting("queue_max_rows", "SPINSCOPE_QUEUE_MAX_ROWS", 400_000,
             "Rows the write queue holds before receivers answer 429/UNAVAILABLE (backpressure)."),
+    Setting("body_budget_bytes", "SPINSCOPE_BODY_BUDGET_BYTES", 128 * 1024 * 1024,
+            "Bytes of OTLP/HTTP bodies held at once before they are decoded (429 past it; bounds memory)."),
     Setting("batch_max_rows", "SPINSCOPE_BATCH_MAX_ROWS", 50_000, "Rows merged into one insert at most."),
     Setting("batch_interval_s", "SPINSCOPE_BATCH_INTERVAL_S", 0.05,
             "Least time between two inserts' starts, unless a batch is full (group commit)."),

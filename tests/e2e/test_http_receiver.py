@@ -206,6 +206,40 @@ def test_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted(s
     assert count(store_client, "SELECT count() FROM spins") == 2
 
 
+def test_bodies_past_the_budget_answer_429_before_being_read(store, store_client) -> None:  # type: ignore[no-untyped-def]
+    """A slow sender holding the budget makes the next request wait (429), not grow memory."""
+    import socket
+
+    service = Service(store, ServeOptions(otlp_http_port=0, otlp_grpc_port=0, body_budget_bytes=100))
+    service.start()
+    try:
+        slow_body = request([spin_span(1)]).SerializeToString()
+        slow = socket.create_connection(("127.0.0.1", service.http_port), timeout=10)
+        slow.sendall(f"POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: {PB}\r\n"
+                     f"Content-Length: {len(slow_body)}\r\n\r\n".encode() + slow_body[:10])
+        deadline = time.monotonic() + 5
+        while "spinscope_body_bytes_held 0" in httpx.get(url(service, "/metrics")).text:
+            assert time.monotonic() < deadline, "the slow request never charged the budget"
+            time.sleep(0.01)
+        refused = httpx.post(url(service), content=request([spin_span(2)]).SerializeToString(),
+                             headers={"Content-Type": PB})
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "1"
+        assert "retry after" in status_pb2.Status.FromString(refused.content).message
+        slow.sendall(slow_body[10:])
+        assert slow.recv(64).startswith(b"HTTP/1.1 200")
+        slow.close()
+        again = httpx.post(url(service), content=request([spin_span(2)]).SerializeToString(),
+                           headers={"Content-Type": PB})
+        assert again.status_code == 200
+        metrics = httpx.get(url(service, "/metrics")).text
+        assert "spinscope_body_bytes_held 0" in metrics
+        assert 'spinscope_requests_total{signal="traces",outcome="overloaded"} 1' in metrics
+    finally:
+        service.stop()
+    assert count(store_client, "SELECT count() FROM spins") == 2
+
+
 def test_healthz_and_metrics(live_service) -> None:  # type: ignore[no-untyped-def]
     httpx.post(url(live_service), content=request([spin_span(1)]).SerializeToString(), headers={"Content-Type": PB})
     assert httpx.get(url(live_service, "/healthz")).json()["status"] == "ok"
