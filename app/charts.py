@@ -100,13 +100,13 @@ def rank_chart(rows: list[dict[str, Any]]) -> alt.Chart:
 
 
 def rtp_rank_chart(rows: list[dict[str, Any]]) -> alt.Chart:
-    """RTP segments by excess payout (in bets); clicking a bar selects it ('pick')."""
+    """RTP segments by excess payout (in stakes: each spin's own bet); clicking a bar selects it ('pick')."""
     df = frame(rows)
     df["label"] = df["attribute"] + " = " + df["value"]
     pick = alt.selection_point(name=PICK, fields=["attribute", "value"], on="click")
     return alt.Chart(df).mark_bar().encode(
         y=alt.Y("label:N", sort=list(df["label"]), title=None),
-        x=alt.X("excess_bets:Q", title="excess payout (in bets)"),
+        x=alt.X("excess_bets:Q", title="excess payout (in stakes)"),
         color=alt.condition("datum.explains_alert", alt.value("#d62728"), alt.value("#9e9e9e")),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)),
         tooltip=["attribute:N", "value:N", "spins:Q", alt.Tooltip("z:Q", format=".2f"),

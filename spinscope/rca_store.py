@@ -1,8 +1,8 @@
 """Root-cause analysis on the store: ranks, traces and one trace, for the CLI, the API and the app.
 
 Thin I/O around the pure scoring: SQL models count (attribute, value) in a selection and
-a baseline (queries/rca), spinscope.rca.scoring ranks them; for RTP, queries/rca/rca_rtp_cells
-sums payouts per segment and stream cell and spinscope.rtp_fleet ranks the segments.
+a baseline (queries/rca), spinscope.rca.scoring ranks them; for RTP, queries/rca/rca_rtp_rounds
+sums wins in stakes per segment and game version and spinscope.rtp_fleet ranks the segments.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from clickhouse_connect.driver.client import Client
 from queries.loader import run
 from spinscope.rca.scoring import is_high_cardinality, rank_attributes
 from spinscope.references import game_references
-from spinscope.rtp_fleet import CellSums, rank_fleet_segments
+from spinscope.rtp_fleet import RoundSums, rank_fleet_segments
 from spinscope.times import utc_naive
 
 SIGNALS = ("errors", "latency", "rtp")
@@ -139,17 +139,17 @@ def merge_equivalent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, str] | None,
               config_dir: str | None) -> dict[str, Any]:
     keys, values = _where(where)
-    rows = run(client, "rca/rca_rtp_cells", start=start, end=end, where_keys=keys, where_values=values)
-    segments: dict[tuple[str, str], dict[tuple[str, str, str], CellSums]] = defaultdict(dict)
-    total: dict[tuple[str, str, str], CellSums] = {}
+    rows = run(client, "rca/rca_rtp_rounds", start=utc_naive(start), end=utc_naive(end), where_keys=keys,
+               where_values=values)
+    segments: dict[tuple[str, str], dict[tuple[str, str], RoundSums]] = defaultdict(dict)
+    total: dict[tuple[str, str], RoundSums] = {}
     for r in rows:
-        cell = (r["game_id"], r["game_version"], r["currency"])
-        sums = CellSums(int(r["spins_count"]), Decimal(r["bet_sum"]), Decimal(r["win_sum"]),
-                        Decimal(r["bet_squared"]))
+        version = (r["game_id"], r["game_version"])
+        sums = RoundSums(int(r["spins_count"]), int(r["paid"]), Decimal(r["stakes_won"]), int(r["unstaked"]))
         if r["attribute"] == "*":
-            total[cell] = sums
+            total[version] = sums
         elif r["attribute"] not in keys:
-            segments[(r["attribute"], r["value"])][cell] = sums
+            segments[(r["attribute"], r["value"])][version] = sums
     references = {k: (ref.rtp, ref.std_dev) for k, ref in game_references(client, start, end, config_dir).items()
                   if ref.std_dev is not None}
     ranked = rank_fleet_segments(segments, total, references)
@@ -157,7 +157,8 @@ def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, s
         "signal": "rtp", "start": start, "end": end, "where": dict(where or {}), "sample_rate": 1.0,
         "selection_total": sum(c.spins for c in total.values()), "baseline_total": None,
         "total_excess_bets": ranked["total_excess_bets"], "total_z": ranked["total_z"],
-        "alerting": ranked["alerting"], "no_reference": ranked["no_reference"],
+        "alerting": ranked["alerting"], "no_reference": ranked["no_reference"], "unstaked_free_spins":
+        ranked["unstaked"],
         "rows": [{"attribute": s.attribute, "value": s.value, "spins": s.spins, "excess_bets": s.excess_bets,
                   "z": s.z, "share": s.share, "z_without": s.z_without, "explains_alert": s.explains_alert}
                  for s in ranked["segments"]],

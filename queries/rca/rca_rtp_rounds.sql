@@ -1,0 +1,83 @@
+-- rca_rtp_rounds: per segment (attribute = value) and game version over [start, end), settled
+-- spins only: the paid spins and the sum of every spin's win divided by its stake. The input of
+-- the fleet-wide RTP root-cause ranking (spinscope.rtp_fleet), which compares that sum with
+-- theoretical RTP × paid spins.
+-- Why per stake and not per money: stakes span 500× and a few high rollers carry most of Σb², so
+-- a bet-weighted sum weighs 750k spins like 100k; a mis-set reel moves every stake's multiplier
+-- alike, so counting each spin once (in its own stakes) keeps all the evidence and mixes
+-- currencies without converting money. A free spin stakes nothing: its stake is the bet of the
+-- paid spin before it in its session, looked up to an hour before the window; a free spin with
+-- no such paid spin (or no session id) cannot be weighed and is counted as `unstaked`.
+-- Feature and spin mode are not segments: they are outcomes of the spin (a jackpot spin pays more than
+-- the RTP by definition; a free spin stakes nothing), so ranking them would explain the payout by itself.
+-- Parameters: start, end (DateTime64(9)), where_keys / where_values (contract attribute names).
+WITH
+free_sessions AS (
+    SELECT DISTINCT player_id, session_id
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND mode != 'paid' AND session_id != ''
+),
+
+staked AS (
+    -- a paid spin weighs in its own stake (a paid spin staking nothing cannot be weighed)
+    SELECT started_at, game_id, game_version, region, instance_id, channel, currency, feature, mode,
+           win_amount, if(bet_amount > 0, bet_amount, NULL) AS stake
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND mode = 'paid' AND status = 'ok' AND bet_amount IS NOT NULL AND win_amount IS NOT NULL
+    UNION ALL
+    -- a free spin in the stake of the last paid spin of its session; only sessions with free spins
+    SELECT started_at, game_id, game_version, region, instance_id, channel, currency, feature, mode,
+           win_amount, stake
+    FROM (
+        SELECT *, last_value(if(mode = 'paid' AND bet_amount > 0, bet_amount, NULL)) IGNORE NULLS OVER (
+                      PARTITION BY player_id, session_id ORDER BY started_at, spin_id
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stake
+        FROM spins
+        WHERE started_at >= {start:DateTime64(9)} - INTERVAL 1 HOUR AND started_at < {end:DateTime64(9)}
+          AND (player_id, session_id) IN (SELECT player_id, session_id FROM free_sessions)
+          AND status = 'ok' AND bet_amount IS NOT NULL AND win_amount IS NOT NULL
+    )
+    WHERE mode != 'paid' AND started_at >= {start:DateTime64(9)}
+    UNION ALL
+    -- a free spin without a session id cannot be tied to the spin that won it
+    SELECT started_at, game_id, game_version, region, instance_id, channel, currency, feature, mode,
+           win_amount, CAST(NULL, 'Nullable(Decimal(38, 18))') AS stake
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND mode != 'paid' AND session_id = '' AND status = 'ok' AND win_amount IS NOT NULL
+),
+
+selected AS (
+    SELECT *
+    FROM staked
+    WHERE arrayAll((k, v) -> multiIf(
+                k = 'slot.game.id', game_id = v,
+                k = 'slot.game.version', game_version = v,
+                k = 'cloud.region', region = v,
+                k = 'service.instance.id', instance_id = v,
+                k = 'slot.channel', channel = v,
+                k = 'slot.currency', currency = v,
+                k = 'slot.feature', feature = v,
+                k = 'slot.spin.mode', mode = v,
+                0), {where_keys:Array(String)}, {where_values:Array(String)})
+)
+
+SELECT
+    segment.1 AS attribute,
+    segment.2 AS value,
+    game_id,
+    game_version,
+    count() AS spins_count,
+    countIf(mode = 'paid' AND stake IS NOT NULL) AS paid,
+    countIf(stake IS NULL) AS unstaked,
+    sumIf(divideDecimal(win_amount, ifNull(stake, 1), 18), stake IS NOT NULL) AS stakes_won
+FROM selected
+ARRAY JOIN [
+    ('*', '*'),
+    ('slot.game.id', game_id), ('slot.game.version', game_version), ('cloud.region', region),
+    ('service.instance.id', instance_id), ('slot.channel', channel), ('slot.currency', currency)
+] AS segment
+GROUP BY attribute, value, game_id, game_version
+ORDER BY attribute, value, game_id, game_version
