@@ -86,15 +86,16 @@ def post(conn: http.client.HTTPConnection, body: bytes) -> int:
     return reply.status
 
 
-def peak_rss_mib(pid: int) -> float:
+def rss_mib(pid: int, field: str = "VmHWM") -> float:
+    """VmHWM: the peak resident set so far; VmRSS: the resident set now."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
-def writer_figures(port: int) -> tuple[float, int, int]:
-    """(seconds inserting, inserts, otel_traces rows inserted) from serve's /metrics."""
+def metrics(port: int) -> dict[str, float]:
+    """serve's /metrics as {series: value}."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("GET", "/metrics")
     values = {}
@@ -102,6 +103,12 @@ def writer_figures(port: int) -> tuple[float, int, int]:
         if line and not line.startswith("#"):
             name, _, value = line.rpartition(" ")
             values[name] = float(value)
+    return values
+
+
+def writer_figures(port: int) -> tuple[float, int, int]:
+    """(seconds inserting, inserts, otel_traces rows inserted) from serve's /metrics."""
+    values = metrics(port)
     return (values.get("spinscope_insert_seconds_sum", 0.0), int(values.get("spinscope_insert_seconds_count", 0)),
             int(values.get('spinscope_inserted_rows_total{table="otel_traces"}', 0)))
 
@@ -153,7 +160,6 @@ def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, 
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
     next_at = [time.monotonic()]
-    peak = [0.0]
 
     def sender(seed: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -179,9 +185,16 @@ def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, 
                 counts[key] += 1
         conn.close()
 
+    at_peak = {"rss_mib": 0.0, "queue_rows": 0.0, "body_mib": 0.0}
+
     def watch() -> None:
+        """What serve holds when its resident set is largest: queued rows, bodies not yet decoded."""
         while time.monotonic() < stop_at + 2:
-            peak[0] = max(peak[0], peak_rss_mib(pid))
+            rss = rss_mib(pid, "VmRSS")
+            if rss > at_peak["rss_mib"]:
+                values = metrics(port)
+                at_peak.update(rss_mib=rss, queue_rows=values.get("spinscope_queue_rows", 0),
+                               body_mib=values.get("spinscope_body_bytes_held", 0) / 2**20)
             time.sleep(0.2)
 
     threads = [threading.Thread(target=sender, args=(i,)) for i in range(senders)] + [threading.Thread(target=watch)]
@@ -189,7 +202,7 @@ def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, 
         thread.start()
     for thread in threads:
         thread.join()
-    return {**counts, "peak_rss_mib": max(peak[0], peak_rss_mib(pid))}
+    return {**counts, "peak_rss_mib": rss_mib(pid), **{f"at_peak_{k}": v for k, v in at_peak.items()}}
 
 
 def reference_insert(bodies: list[bytes]) -> float:
@@ -266,6 +279,9 @@ def main() -> None:
             print(f"2x overload ({2 * e2e:,.0f} spans/s offered for {args.overload_seconds:.0f}s): "
                   f"{over['ok']} accepted, {over['refused']} refused with 429/503, {over['other']} other; "
                   f"serve peak RSS {over['peak_rss_mib']:,.0f} MiB", flush=True)
+            print(f"  largest RSS sampled: {over['at_peak_rss_mib']:,.0f} MiB, holding "
+                  f"{over['at_peak_queue_rows']:,.0f} queued rows and {over['at_peak_body_mib']:,.0f} MiB of bodies "
+                  f"not yet decoded", flush=True)
         finally:
             serve.terminate()
             serve.wait(60)
