@@ -192,7 +192,10 @@ def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, 
         while time.monotonic() < stop_at + 2:
             rss = rss_mib(pid, "VmRSS")
             if rss > at_peak["rss_mib"]:
-                values = metrics(port)
+                try:
+                    values = metrics(port)
+                except OSError:  # serve too busy to answer within the timeout: try again next sample
+                    continue
                 at_peak.update(rss_mib=rss, queue_rows=values.get("spinscope_queue_rows", 0),
                                body_mib=values.get("spinscope_body_bytes_held", 0) / 2**20)
             time.sleep(0.2)
