@@ -1,9 +1,10 @@
 """The weekly report as one self-contained HTML page for e-mail: tables as HTML, charts as Altair.
 
-Tables are plain HTML (readable in any mail client, decimals as exact strings). Each chart's
-vega-lite spec is embedded as JSON and drawn by vega-embed when the page is opened in a browser.
-Chart builders are plain functions returning `alt.Chart`; output is deterministic (no clock, no
-random ids: the spec JSON is serialised with sorted keys).
+Tables are plain HTML (readable in any mail client, decimals as exact strings). Charts are
+drawn to SVG at export time (vl-convert runs vega in-process) and inlined, because mail
+clients run no scripts and an operator's network may not reach a CDN: the page needs nothing
+but itself. Chart builders are plain functions returning `alt.Chart`; output is deterministic
+(no clock, no random ids, UTC time scales, the spec serialised with sorted keys).
 """
 
 from __future__ import annotations
@@ -13,19 +14,15 @@ import json
 from typing import Any
 
 import altair as alt
+import vl_convert
 
 from spinscope.export.formats import csv_value
 from spinscope.export.tables import Table, WeeklyReport
 
-VEGA_SCRIPTS = (
-    "https://cdn.jsdelivr.net/npm/vega@5",
-    "https://cdn.jsdelivr.net/npm/vega-lite@5",
-    "https://cdn.jsdelivr.net/npm/vega-embed@6",
-)
 STYLE = ("body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
          "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}"
          "th,td{border:1px solid #ccc;padding:3px 6px}th{background:#eee;text-align:left}"
-         "td.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666}")
+         "td.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666}figure{margin:0 0 1em}")
 
 
 def trend_chart(rows: list[dict[str, Any]], time_column: str, value_column: str, title: str) -> alt.Chart:
@@ -34,7 +31,8 @@ def trend_chart(rows: list[dict[str, Any]], time_column: str, value_column: str,
              "value": None if r.get(value_column) is None else float(r[value_column])} for r in rows]
     return (alt.Chart(alt.Data(values=data), title=title)
             .mark_line(point=True)
-            .encode(x=alt.X("t:T", title=time_column), y=alt.Y("value:Q", title=value_column),
+            .encode(x=alt.X("t:T", title=time_column, scale=alt.Scale(type="utc")),
+                    y=alt.Y("value:Q", title=value_column),
                     color=alt.Color("currency:N"), tooltip=["t:T", "currency:N", "value:Q"])
             .properties(width=560, height=220))
 
@@ -49,6 +47,12 @@ def charts(report: WeeklyReport) -> list[tuple[str, alt.Chart]]:
         out.append(("weekly-ggr", trend_chart(trend, "week_start", "ggr_amount", "GGR per week (per currency)")))
         out.append(("weekly-rtp", trend_chart(trend, "week_start", "rtp_ratio", "RTP per week")))
     return out
+
+
+def chart_svg(chart: alt.Chart) -> str:
+    """The chart drawn as an SVG element (vega escapes the text it draws)."""
+    spec = json.dumps(chart.to_dict(), sort_keys=True, separators=(",", ":"))
+    return vl_convert.vegalite_to_svg(spec)
 
 
 def _table_html(table: Table) -> str:
@@ -71,25 +75,17 @@ def to_html(report: WeeklyReport) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
         f"<title>spinscope weekly KPIs {html.escape(report.iso_week)}</title>",
         f"<style>{STYLE}</style>",
-        *(f'<script src="{src}"></script>' for src in VEGA_SCRIPTS),
         "</head><body>",
         f"<h1>Weekly KPIs {html.escape(report.iso_week)}</h1>",
         f'<p><strong>{html.escape(about.get("status", ""))}</strong><br>'
         f'<span class="note">{html.escape(about.get("week", ""))}; generated_for_week '
         f"{html.escape(report.iso_week)}</span></p>",
     ]
-    specs = []
     for name, chart in charts(report):
-        parts.append(f'<div id="{name}"></div>')
-        spec = json.dumps(chart.to_dict(), sort_keys=True, separators=(",", ":"))
-        specs.append((name, spec.replace("</", "<\\/")))  # never close the script element early
+        parts.append(f'<figure id="{name}">{chart_svg(chart)}</figure>')
     for table in report.tables:
         if table.name != "about":
             parts.append(_table_html(table))
     parts.append(_table_html(report.table("about")))
-    for name, spec in specs:
-        parts.append(f'<script type="application/json" id="{name}-spec">{spec}</script>')
-        parts.append(f'<script>vegaEmbed("#{name}", JSON.parse(document.getElementById("{name}-spec")'
-                     f'.textContent), {{"actions": false}});</script>')
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -107,9 +107,11 @@ def test_every_format_holds_the_known_answers(exported) -> None:  # type: ignore
     with zipfile.ZipFile(folder / f"spinscope-kpi-{WEEK}.xlsx") as z:
         assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) >= 2
 
-    # HTML: charts embedded as vega-lite JSON
+    # HTML: charts drawn as inline SVG; the page loads nothing (no scripts, no remote resources)
     page = (folder / f"spinscope-kpi-{WEEK}.html").read_text()
-    assert "vegaEmbed" in page and '"$schema":"https://vega.github.io/schema/vega-lite' in page
+    assert page.count('<figure id="') == page.count("<svg ") == 4
+    assert "<script" not in page and "http" not in page.replace("http://www.w3.org/", "")
+    assert "Spins per day" in page  # the chart's title, drawn as SVG text
     assert str(EUR_HANDLE) in page
 
 
