@@ -90,6 +90,12 @@ else:
     st.caption(f"{ranked.get('selection_total', 0):,} selected spins"
                + (f" against {ranked['baseline_total']:,} baseline spins" if ranked.get("baseline_total") else "")
                + ("" if sample == 1 else f" (a {float(sample):.1%} sample)") + ". Click a bar to drill down.")
+    if state.signal == "rtp":
+        unstaked = ranked.get("unstaked_free_spins") or 0
+        st.caption("Excess payout is counted in stakes (each win divided by the bet that won it), so every "
+                   "round weighs alike whatever its stake or currency; z is against the game version's "
+                   "theoretical RTP and σ." + (f" {unstaked:,} free spins had no paid spin in their session "
+                                               "to take a stake from and are left out." if unstaked else ""))
     st.dataframe(pd.DataFrame([plain(r) for r in top]), hide_index=True, width="stretch")
     d1, d2 = st.columns([4, 1])
     labels = [f"{r['attribute']} = {r['value']}" for r in top]

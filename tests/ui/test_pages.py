@@ -140,6 +140,19 @@ def test_investigate_ranks_the_window_the_link_names(demo_store: Store, app_on) 
         (r["attribute"], r["value"]) for r in expected["rows"][:20]]
 
 
+def test_investigate_rtp_ranks_segments_in_stakes(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
+    link = whole_day("rtp")
+    at = app_on(demo_store, "investigate", params=link)
+    no_failure(at)
+    start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
+    expected = rank(demo_store.client(), "rtp", start, end)
+    assert expected["rows"]
+    shown = at.dataframe[0].value
+    assert list(zip(shown["attribute"], shown["value"], strict=True)) == [
+        (r["attribute"], r["value"]) for r in expected["rows"][:20]]
+    assert any("counted in stakes" in c.value for c in at.caption)
+
+
 def test_investigate_drill_down_and_trace_live_in_the_url(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     link = whole_day()
     at = app_on(demo_store, "investigate", params=link)
