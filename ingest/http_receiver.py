@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .admission import BodyBudget, BudgetSpent, Charge
+from .admission import BudgetSpent, Charge
 from .decode import encode_response, encode_status
 from .pipeline import RETRY_AFTER_S, Accepted, BadRequest, Overloaded, Pipeline, Unavailable
 
@@ -53,25 +53,25 @@ def gunzip_limited(body: bytes, limit: int) -> bytes:
 
 async def _read_limited(request: Request, limit: int, charge: Charge) -> bytes:
     """The whole body, charged to the budget before it is read (by Content-Length) or as it arrives."""
-    declared = request.headers.get("content-length")
-    known = declared is not None and declared.isdigit()
-    if known and int(declared) > limit:  # type: ignore[arg-type]
+    header = request.headers.get("content-length", "")
+    declared = int(header) if header.isdigit() else None
+    if declared is not None and declared > limit:
         raise TooLarge(f"the body of {declared} bytes exceeds the {limit}-byte limit")
-    if known:
-        charge.add(int(declared))  # type: ignore[arg-type]
+    if declared is not None:
+        charge.add(declared)
     chunks = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise TooLarge(f"the body exceeds the {limit}-byte limit")
-        if not known:
+        if declared is None:
             charge.add(len(chunk))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int, budget: BodyBudget) -> list[Route]:
+def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int) -> list[Route]:
     def status(code: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
         return Response(encode_status(message, media), status_code=code, media_type=media, headers=headers)
 
@@ -87,7 +87,7 @@ def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int, budg
             if media is None:
                 return status(415, f"unsupported Content-Type {request.headers.get('content-type', '')!r}: "
                                    f"send {PROTOBUF} or {JSON}", reply_media)
-            charge = budget.charge()
+            charge = pipeline.body_budget.charge()
             try:
                 body = await _read_limited(request, max_body_bytes, charge)
                 encoding = request.headers.get("content-encoding", "identity").strip().lower()

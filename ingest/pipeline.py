@@ -69,9 +69,9 @@ class Counters:
 
 
 class Pipeline:
-    def __init__(self, batcher: Batcher, body_budget: BodyBudget | None = None, ack_timeout_s: float = 60.0) -> None:
+    def __init__(self, batcher: Batcher, body_budget: BodyBudget, ack_timeout_s: float = 60.0) -> None:
         self.batcher = batcher
-        self.body_budget = body_budget or BodyBudget(128 * 1024 * 1024)
+        self.body_budget = body_budget  # the HTTP receiver's; here so /metrics reports it
         self.counters = Counters()
         self.ack_timeout_s = ack_timeout_s
 

@@ -157,8 +157,8 @@ def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, s
         "signal": "rtp", "start": start, "end": end, "where": dict(where or {}), "sample_rate": 1.0,
         "selection_total": sum(c.spins for c in total.values()), "baseline_total": None,
         "total_excess_bets": ranked["total_excess_bets"], "total_z": ranked["total_z"],
-        "alerting": ranked["alerting"], "no_reference": ranked["no_reference"], "unstaked_free_spins":
-        ranked["unstaked"],
+        "alerting": ranked["alerting"], "no_reference": ranked["no_reference"],
+        "unstaked_free_spins": ranked["unstaked"],
         "rows": [{"attribute": s.attribute, "value": s.value, "spins": s.spins, "excess_bets": s.excess_bets,
                   "z": s.z, "share": s.share, "z_without": s.z_without, "explains_alert": s.explains_alert}
                  for s in ranked["segments"]],

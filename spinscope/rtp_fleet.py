@@ -40,7 +40,7 @@ class RoundSums:
     spins: int  # settled spins, paid and free
     paid: int  # paid spins with a stake: the rounds
     stakes_won: Decimal  # Σ win / stake over the spins that have a stake
-    unstaked: int = 0  # free spins that could not be tied to a paid spin (left out)
+    unstaked: int = 0  # left out: free spins not tied to a paid spin, paid spins that staked nothing
 
 
 @dataclass(frozen=True)

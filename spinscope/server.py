@@ -63,7 +63,7 @@ def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
         Route("/healthz", healthz, methods=["GET"]),
         *api_routes(store, opts.config_dir),
         Route("/metrics", metrics, methods=["GET"]),
-        *otlp_routes(pipeline, opts.token, opts.max_body_bytes, pipeline.body_budget),
+        *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
         *(extra_routes or []),
     ]
     return Starlette(routes=routes)
