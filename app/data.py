@@ -11,23 +11,22 @@ fit for the page.
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import inspect
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import streamlit as st
 from clickhouse_connect.driver.client import Client
+from spinscope.queries.loader import run
 
-from queries.loader import run
+from spinscope.configuration import Config
+from spinscope.db import Store, StoreError, StoreLocked, first_line, open_store
+from spinscope.endpoints import call
 from spinscope.jsonout import plain
 from spinscope.kpi import kpis
 from spinscope.slo import SloSpec
 from spinscope.slo.evaluate import evaluate_burndown
-from spinscope.slo_store import StoreCounts, default_config_dir, load_config_slos, slo_statuses
-from spinscope.store import Store, StoreError, StoreLocked, first_line, open_store
+from spinscope.slo.status import StoreCounts, slo_statuses
 from spinscope.ui import hosted
 
 TTL_S = 30  # results: fresh enough for live traffic, cheap enough for reruns
@@ -84,9 +83,22 @@ def client() -> Client:
         raise explain(exc, "Opening the store") from exc
 
 
+def current_config() -> Config:
+    """The configuration the hosting process loaded (reloaded when its files change)."""
+    live = hosted().config
+    if live is None:
+        raise DataError("No configuration is attached to this app: start it with `spinscope serve` or `spinscope app`.")
+    return live.get()
+
+
 def config_dir() -> Path:
-    chosen = hosted().config_dir
-    return Path(chosen) if chosen else default_config_dir()
+    return current_config().directory
+
+
+def config_key() -> str:
+    """The configuration's identity, part of the cache key of everything computed from it."""
+    config = current_config()
+    return f"{config.directory}#{id(config)}"
 
 
 def _models(what: str, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -137,10 +149,11 @@ def versions_seen(source: str, start: datetime, end: datetime, environment: str,
 # ---------------------------------------------------------------- SLOs
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def slo_specs(source: str, config: str) -> list[SloSpec]:
+def slo_specs() -> list[SloSpec]:
     try:
-        return load_config_slos(config)
+        return list(current_config().slos)
+    except DataError:
+        raise
     except Exception as exc:
         raise explain(exc, "Loading the SLO specs") from exc
 
@@ -155,7 +168,7 @@ def scoped(spec: SloSpec, environment: str, game_id: str, group_by: tuple[str, .
 
 
 def _spec(source: str, name: str) -> SloSpec:
-    for spec in slo_specs(source, str(config_dir())):
+    for spec in slo_specs():
         if spec.name == name:
             return spec
     raise DataError(f"no SLO named {name!r} in {config_dir() / 'slos'}")
@@ -165,7 +178,7 @@ def _spec(source: str, name: str) -> SloSpec:
 def slo_status_rows(source: str, at: datetime, environment: str, game_id: str,
                     name: str | None = None, group_by: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """SloStatus.to_json() of every SLO (or of `name`, optionally regrouped) at `at`."""
-    specs = [_spec(source, name)] if name else slo_specs(source, str(config_dir()))
+    specs = [_spec(source, name)] if name else slo_specs()
     try:
         return [s.to_json() for s in slo_statuses(client(), [scoped(sp, environment, game_id, group_by)
                                                              for sp in specs], at)]
@@ -222,7 +235,7 @@ def weekly_report_file(source: str, monday: date, fmt: str, config: str) -> tupl
     from spinscope.export import download_bytes, gather_weekly
 
     try:
-        return download_bytes(gather_weekly(client(), monday, config or None), fmt)
+        return download_bytes(gather_weekly(client(), monday, current_config()), fmt)
     except DataError:
         raise
     except Exception as exc:
@@ -240,69 +253,51 @@ def archive_trend_rows(weeks: int) -> list[dict[str, Any]] | str:
         return str(exc)
 
 
-# ---------------------------------------------------------------- RTP and RCA (the lead's modules)
+# ---------------------------------------------------------------- RTP and RCA (declared endpoints)
 
 
-def optional(module: str) -> ModuleType | None:
-    """spinscope.rtp_store / spinscope.rca_store, or None while this build has not got them."""
+def _endpoint(what: str, name: str, **raw: Any) -> Any:
+    """Endpoint `name` (spinscope.endpoints) on the app's store: the same answer as its API route."""
     try:
-        return importlib.import_module(f"spinscope.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"spinscope.{module}":
-            return None
-        raise
-
-
-def _call(what: str, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
-    mod = optional(module)
-    if mod is None:
-        raise DataError(f"{what} is not available yet in this build (spinscope.{module} is missing).")
-    try:
-        return getattr(mod, function)(client(), *args, **kwargs)
+        return call(name, client(), current_config(), raw)
     except DataError:
         raise
     except Exception as exc:
         raise explain(exc, what) from exc
 
 
-def _config_kwarg(module: str, function: str, config: str) -> dict[str, str]:
-    """{'config_dir': config} when the function takes one (the catalog to compare with)."""
-    mod = optional(module)
-    takes = mod is not None and "config_dir" in inspect.signature(getattr(mod, function)).parameters
-    return {"config_dir": config} if takes else {}
-
-
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def rtp_status(source: str, start: datetime, end: datetime, config: str) -> list[dict[str, Any]]:
-    return _call("RTP status", "rtp_store", "rtp_status", start, end, **_config_kwarg("rtp_store", "rtp_status",
-                                                                                       config))
+    return _endpoint("RTP status", "rtp", start=start, end=end)["games"]
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def rtp_funnel(source: str, game_id: str, game_version: str, start: datetime, end: datetime,
                batch_s: int, config: str) -> list[dict[str, Any]]:
-    extra = _config_kwarg("rtp_store", "rtp_funnel", config)
-    return _call("The RTP funnel", "rtp_store", "rtp_funnel", game_id, game_version, start, end, batch_s=batch_s,
-                 **extra)
+    from spinscope.rtp.status import rtp_funnel as funnel
+
+    try:
+        return funnel(client(), game_id, game_version, start, end, current_config().catalog, batch_s=batch_s)
+    except Exception as exc:
+        raise explain(exc, "The RTP funnel") from exc
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def rca_rank(source: str, signal: str, start: datetime, end: datetime,
              where: tuple[tuple[str, str], ...], config: str) -> dict[str, Any]:
-    extra = _config_kwarg("rca_store", "rank", config) if signal == "rtp" else {}
-    return _call("The attribute ranking", "rca_store", "rank", signal, start, end, where=dict(where) or None, **extra)
+    return _endpoint("The attribute ranking", "rca", signal=signal, start=start, end=end, where=list(where))
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def rca_traces(source: str, start: datetime, end: datetime, where: tuple[tuple[str, str], ...],
                order: str) -> list[dict[str, Any]]:
-    return _call("The matching traces", "rca_store", "traces", start, end, where=dict(where) or None,
-                 order=order, limit=50)
+    return _endpoint("The matching traces", "traces", start=start, end=end, where=list(where), order=order,
+                     limit=50)["traces"]
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def rca_trace(source: str, trace_id: str) -> dict[str, Any]:
-    return _call(f"Trace {trace_id}", "rca_store", "trace", trace_id)
+    return _endpoint(f"Trace {trace_id}", "trace", trace_id=trace_id)
 
 
 def text(value: Any) -> Any:

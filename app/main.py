@@ -6,16 +6,10 @@ ClickHouse server); see spinscope/ui.py. Pages live in app_pages/ and only rende
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `app` is imported as a package wherever the process started
-    sys.path.insert(0, str(ROOT))
-
-import streamlit as st  # noqa: E402
-
-from app import sidebar  # noqa: E402
+import streamlit as st
+from spinscope.app import sidebar
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 

@@ -31,8 +31,8 @@ from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Sp
 # Run as a script, bench/ comes first on sys.path and bench/ingest.py would shadow the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.decode import decode_traces, parse_request
-from ingest.decode_traces import clear_caches
+from spinscope.ingest.decode import decode_traces, parse_request
+from spinscope.ingest.decode_traces import clear_caches
 
 START_NS = 1_763_640_000_000_000_000
 

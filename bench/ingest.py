@@ -210,10 +210,11 @@ def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, 
 
 def reference_insert(bodies: list[bytes]) -> float:
     """Decode the same requests (not timed), then time clickhouse-connect's bulk insert of the rows."""
-    from ingest.batcher import merge_tables
-    from ingest.decode import decode_traces, parse_request
-    from ingest.migrate import RenderOptions, migrate
-    from spinscope.store import open_store
+    from spinscope.ingest.batcher import merge_tables
+    from spinscope.ingest.decode import decode_traces, parse_request
+
+    from spinscope.db import open_store
+    from spinscope.schema.migrate import RenderOptions, migrate
 
     decoded = [decode_traces(parse_request("traces", b, "application/x-protobuf")).tables for b in bodies]
     chunks = [merge_tables(decoded[i:i + 50]) for i in range(0, len(decoded), 50)]

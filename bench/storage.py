@@ -47,10 +47,11 @@ from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Sp
 # Run as a script, bench/ comes first on sys.path and bench/ingest.py would shadow the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.decode import decode_logs, decode_traces, parse_request
-from ingest.migrate import RenderOptions, migrate
-from ingest.writer import StoreWriter
-from spinscope.store import Store, open_store
+from spinscope.ingest.decode import decode_logs, decode_traces, parse_request
+from spinscope.ingest.writer import StoreWriter
+
+from spinscope.db import Store, open_store
+from spinscope.schema.migrate import RenderOptions, migrate
 
 DATABASE = "spinscope"
 GAMES = [("fortune-tiger", "1.4.2", "0.9650"), ("dragon-hoard", "2.0.1", "0.9600"),

@@ -16,12 +16,11 @@ from google.rpc import status_pb2
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
-
-from ingest.decode_logs import decode_logs
-from ingest.decode_metrics import decode_metrics
-from ingest.decode_traces import decode_traces
-from ingest.otlp_json import parse_json
-from ingest.values import Decoded, DecodeError
+from spinscope.ingest.decode_logs import decode_logs
+from spinscope.ingest.decode_metrics import decode_metrics
+from spinscope.ingest.decode_traces import decode_traces
+from spinscope.ingest.otlp_json import parse_json
+from spinscope.ingest.values import Decoded, DecodeError
 
 __all__ = [
     "DecodeError",

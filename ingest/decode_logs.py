@@ -7,7 +7,7 @@ emitted. Pure: no I/O, no parsing.
 
 from __future__ import annotations
 
-from ingest.values import (
+from spinscope.ingest.values import (
     Decoded,
     Rejections,
     any_as_string,

@@ -8,7 +8,7 @@ text ClickHouse reads ("nan", "inf", "-inf"). Pure: no I/O, no parsing.
 
 from __future__ import annotations
 
-from ingest.values import (
+from spinscope.ingest.values import (
     Decoded,
     Rejections,
     attributes_map,

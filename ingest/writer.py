@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import orjson
 
-from spinscope.store import Store, quote_identifier
+from spinscope.db import Store, quote_identifier
 
 from .batcher import Columns
 

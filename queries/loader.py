@@ -16,7 +16,7 @@ class UnknownModel(LookupError):
 @cache
 def sql(name: str) -> str:
     """The text of model `name` ('reports/rpt_kpi'), header comment included."""
-    path = resources.files("queries").joinpath(*f"{name}.sql".split("/"))
+    path = resources.files("spinscope.queries").joinpath(*f"{name}.sql".split("/"))
     if not path.is_file():
         raise UnknownModel(f"no SQL model {name!r} under queries/ (expected queries/{name}.sql)")
     return path.read_text()

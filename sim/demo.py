@@ -28,14 +28,14 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from spinscope.ingest.writer import StoreWriter
+from spinscope.sim import scenario as scenarios
+from spinscope.sim.population import players_for
+from spinscope.sim.rows import SpinText, detail_columns, spin_span_columns
+from spinscope.sim.scenario import Scenario
+from spinscope.sim.spins import NS, SpinGenerator, SpinIds, Spins
 
-from ingest.writer import StoreWriter
-from sim import scenario as scenarios
-from sim.population import players_for
-from sim.rows import SpinText, detail_columns, spin_span_columns
-from sim.scenario import Scenario
-from sim.spins import NS, SpinGenerator, SpinIds, Spins
-from spinscope.store import Store
+from spinscope.db import Store
 
 DEFAULT_SPINS_PER_DAY = 1_430_000  # ~10 million spins a week
 DEFAULT_CHUNK_SPINS = 200_000
@@ -221,7 +221,7 @@ def serve_demo_job(store: Store, endpoint: str, days: float = 7, spins_per_day: 
     """
 
     def job(stop: threading.Event) -> None:
-        from sim.traffic import run_live
+        from spinscope.sim.traffic import run_live
 
         live_from: int | None = None
         if not has_spins(store):

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-
-from sim.currencies import CURRENCIES, Currency
-from sim.games import GAMES, ReelGame
+from spinscope.sim.currencies import CURRENCIES, Currency
+from spinscope.sim.games import GAMES, ReelGame
 
 CHANNELS: tuple[tuple[str, float], ...] = (("web", 0.45), ("ios", 0.25), ("android", 0.30))
 WALLET_PROVIDERS: dict[str, tuple[tuple[str, float], ...]] = {

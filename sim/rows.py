@@ -17,11 +17,10 @@ from fractions import Fraction
 
 import numpy as np
 from opentelemetry.sdk.resources import Resource
-
-from sim.currencies import format_column
-from sim.games import FEATURES
-from sim.spins import SpinGenerator, SpinIds, Spins, random_hex
-from sim.steps import SCOPE_NAME, SCOPE_VERSION, error_message, spin_logs, spin_steps
+from spinscope.sim.currencies import format_column
+from spinscope.sim.games import FEATURES
+from spinscope.sim.spins import SpinGenerator, SpinIds, Spins, random_hex
+from spinscope.sim.steps import SCOPE_NAME, SCOPE_VERSION, error_message, spin_logs, spin_steps
 
 SPAN_KIND = {"server": "Server", "internal": "Internal", "client": "Client"}
 

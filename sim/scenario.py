@@ -31,8 +31,9 @@ from typing import Any
 
 import numpy as np
 import yaml
+from spinscope.sim.population import Topology
 
-from sim.population import Topology
+from spinscope.errors import UserError
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
@@ -51,7 +52,7 @@ _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _NS = 1_000_000_000
 
 
-class ScenarioError(ValueError):
+class ScenarioError(UserError, ValueError):
     """A scenario file is invalid; the message names the file, the field and the fix."""
 
 

@@ -25,10 +25,9 @@ from dataclasses import dataclass, fields
 from fractions import Fraction
 
 import numpy as np
-
-from sim.games import misconfigured, sample_rounds
-from sim.population import Players, Topology, diurnal, draw_players
-from sim.scenario import BASELINE, Scenario
+from spinscope.sim.games import misconfigured, sample_rounds
+from spinscope.sim.population import Players, Topology, diurnal, draw_players
+from spinscope.sim.scenario import BASELINE, Scenario
 
 NS = 1_000_000_000
 WARMUP_NS = 3600 * NS
@@ -113,7 +112,7 @@ def random_hex(rng: np.random.Generator, n: int, nbytes: int) -> list[str]:
 
 def expected_spins_per_round(topology: Topology) -> float:
     """Paid plus free spins per round, averaged over the game mix (exact theory per game)."""
-    from sim.population import GAME_POPULARITY
+    from spinscope.sim.population import GAME_POPULARITY
 
     weights = np.array([GAME_POPULARITY.get(g.id, 0.1) for g in topology.games])
     free = np.array([float(g.theory().free_spins_per_round or Fraction(0)) for g in topology.games])
@@ -229,7 +228,7 @@ class SpinGenerator:
             s_player[idx] = members[np.minimum(pick, len(members) - 1)]
             choices = self._instances_by_region[r]
             s_instance[idx] = choices[rng.integers(0, len(choices), len(idx))]
-        from sim.population import GAME_POPULARITY
+        from spinscope.sim.population import GAME_POPULARITY
 
         popularity = np.cumsum([GAME_POPULARITY.get(g.id, 0.1) for g in topo.games])
         random_game = np.searchsorted(popularity, rng.random(n_sessions) * popularity[-1], side="right")

@@ -27,9 +27,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.id_generator import IdGenerator
 from opentelemetry.trace import SpanKind, Status, StatusCode
-
-from sim.population import Instance
-from sim.steps import SCOPE_NAME, SCOPE_VERSION, LogEvent, Step, error_message
+from spinscope.sim.population import Instance
+from spinscope.sim.steps import SCOPE_NAME, SCOPE_VERSION, LogEvent, Step, error_message
 
 DURATION_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0)
 _KINDS = {"internal": SpanKind.INTERNAL, "client": SpanKind.CLIENT}

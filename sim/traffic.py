@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim import scenario as scenarios
-from sim.population import players_for
-from sim.rows import SpinText
-from sim.scenario import Scenario
-from sim.spins import NS, SpinGenerator, SpinIds, Spins
-from sim.steps import spin_logs, spin_steps
-from sim.telemetry import InstanceTelemetry, instance_telemetry
+from spinscope.sim import scenario as scenarios
+from spinscope.sim.population import players_for
+from spinscope.sim.rows import SpinText
+from spinscope.sim.scenario import Scenario
+from spinscope.sim.spins import NS, SpinGenerator, SpinIds, Spins
+from spinscope.sim.steps import spin_logs, spin_steps
+from spinscope.sim.telemetry import InstanceTelemetry, instance_telemetry
 
 DEFAULT_PLAYERS = players_for(1_430_000)
 

@@ -7,12 +7,13 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from queries.loader import run
+from spinscope.errors import UserError
+from spinscope.queries.loader import run
 
 GROUPINGS = ("game", "version")
 
 
-class KpiRequestError(ValueError):
+class KpiRequestError(UserError, ValueError):
     pass
 
 

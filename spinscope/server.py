@@ -23,13 +23,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ingest.admission import BodyBudget
-from ingest.batcher import Batcher
-from ingest.grpc_receiver import start_grpc
-from ingest.http_receiver import otlp_routes
-from ingest.pipeline import Pipeline
-from ingest.writer import StoreWriter
-from spinscope.store import Store
+from spinscope.configuration import LiveConfig
+from spinscope.db import Store
+from spinscope.ingest.admission import BodyBudget
+from spinscope.ingest.batcher import Batcher
+from spinscope.ingest.grpc_receiver import start_grpc
+from spinscope.ingest.http_receiver import otlp_routes
+from spinscope.ingest.pipeline import Pipeline
+from spinscope.ingest.writer import StoreWriter
 
 log = logging.getLogger("spinscope")
 
@@ -45,10 +46,9 @@ class ServeOptions:
     body_budget_bytes: int = 128 * 1024 * 1024
     batch_max_rows: int = 50_000
     batch_interval_s: float = 0.05
-    config_dir: str | None = None
 
 
-def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
+def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions, config: LiveConfig,
                    extra_routes: list[Route] | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "queue_rows": pipeline.batcher.queued_rows,
@@ -61,7 +61,7 @@ def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
-        *api_routes(store, opts.config_dir),
+        *api_routes(store, config),
         Route("/metrics", metrics, methods=["GET"]),
         *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
         *(extra_routes or []),
@@ -72,12 +72,14 @@ def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions,
 class Service:
     """The receivers, writer and HTTP app on one store; start() returns once listening."""
 
-    def __init__(self, store: Store, opts: ServeOptions, extra_routes: list[Route] | None = None) -> None:
+    def __init__(self, store: Store, opts: ServeOptions, config: LiveConfig | None = None,
+                 extra_routes: list[Route] | None = None) -> None:
         self.store = store
         self.opts = opts
+        self.config = config or LiveConfig.load()
         self.batcher = Batcher(StoreWriter(store), opts.queue_max_rows, opts.batch_max_rows, opts.batch_interval_s)
         self.pipeline = Pipeline(self.batcher, BodyBudget(opts.body_budget_bytes))
-        self.app = build_http_app(self.pipeline, store, opts, extra_routes)
+        self.app = build_http_app(self.pipeline, store, opts, self.config, extra_routes)
         self.grpc_port = 0
         self.http_port = 0
         self._grpc: object = None
@@ -126,7 +128,7 @@ def tune_gc() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
 
 
-def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = None,
+def serve(store: Store, opts: ServeOptions, config: LiveConfig, extra_routes: list[Route] | None = None,
           background: list[Callable[[threading.Event], None]] | None = None, ui_port: int | None = 8501) -> None:
     """Run until SIGINT/SIGTERM, then shut down without losing acknowledged data.
 
@@ -136,7 +138,8 @@ def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = N
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    service = Service(store, opts, extra_routes)
+    signal.signal(signal.SIGHUP, lambda *_: config.reload())
+    service = Service(store, opts, config, extra_routes)
     tune_gc()
     try:
         service.start()
@@ -148,7 +151,7 @@ def serve(store: Store, opts: ServeOptions, extra_routes: list[Route] | None = N
         if ui_port is not None:
             from spinscope.ui import run_app
 
-            app = run_app(store, opts.host, ui_port, opts.config_dir)
+            app = run_app(store, opts.host, ui_port, config)
             print(f"spinscope: the app on {app.url}", flush=True)
         workers = [threading.Thread(target=job, args=(stop,), daemon=True) for job in background or []]
         for worker in workers:

@@ -47,6 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spins_ttl_days", "SPINSCOPE_SPINS_TTL_DAYS", 400, "Days typed spin rows are kept (0 keeps them forever)."),
     Setting("config", "SPINSCOPE_CONFIG", None,
             "Config folder: slos/*.yaml (OpenSLO specs) and games.yaml (game catalog); default: the shipped one."),
+    Setting("api_token", "SPINSCOPE_API_TOKEN", None,
+            "Bearer token the read commands send when they ask a running `serve`'s JSON API."),
     Setting("archive", "SPINSCOPE_ARCHIVE", None,
             "DuckDB KPI archive file (default <export folder>/kpi_archive.duckdb)."),
     Setting("cluster", "SPINSCOPE_CLUSTER", None,

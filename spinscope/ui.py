@@ -16,12 +16,14 @@ import contextlib
 import signal
 import threading
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from spinscope.store import Store
+from spinscope.configuration import LiveConfig
+from spinscope.db import Store
 
-APP_SCRIPT = Path(__file__).resolve().parents[1] / "app" / "main.py"
+APP_SCRIPT = Path(str(resources.files("spinscope.app").joinpath("main.py")))
 
 
 @dataclass(frozen=True)
@@ -31,23 +33,26 @@ class Hosted:
     store: Store | None = None
     dsn: str | None = None
     database: str = "spinscope"
-    config_dir: str | None = None
+    config: LiveConfig | None = None
 
 
 _hosted = Hosted()
 _lock = threading.Lock()
 
 
-def register(store_or_dsn: Store | str | None, config_dir: str | Path | None = None,
+def register(store_or_dsn: Store | str | None, config: LiveConfig | str | Path | None = None,
              database: str = "spinscope") -> Hosted:
-    """Make `store_or_dsn` the app's data source in this process (replaces any earlier one)."""
+    """Make `store_or_dsn` the app's data source in this process (replaces any earlier one).
+
+    `config`: the serving process's LiveConfig, or a config folder to load (None: the shipped one).
+    """
     global _hosted
+    live = config if isinstance(config, LiveConfig) else LiveConfig.load(config)
     with _lock:
         if isinstance(store_or_dsn, Store):
-            _hosted = Hosted(store=store_or_dsn, database=store_or_dsn.database,
-                             config_dir=str(config_dir) if config_dir else None)
+            _hosted = Hosted(store=store_or_dsn, database=store_or_dsn.database, config=live)
         else:
-            _hosted = Hosted(dsn=store_or_dsn, database=database, config_dir=str(config_dir) if config_dir else None)
+            _hosted = Hosted(dsn=store_or_dsn, database=database, config=live)
         return _hosted
 
 
@@ -134,26 +139,26 @@ def _configure(host: str, port: int, headless: bool) -> None:
 
 
 def run_app(store_or_dsn: Store | str, host: str = "127.0.0.1", port: int = 8501,
-            config_dir: str | Path | None = None, headless: bool = True) -> AppServer:
+            config: LiveConfig | str | Path | None = None, headless: bool = True) -> AppServer:
     """Start the app in this process on host:port; returns once it listens (stop it with `.stop()`).
 
     `store_or_dsn`: the serving process's opened Store (`spinscope serve`), or a DSN the app opens
     itself (`spinscope app`). Signals stay with the caller: call `.stop()` on shutdown.
     """
-    register(store_or_dsn, config_dir)
+    register(store_or_dsn, config)
     _configure(host, port, headless)
     server = AppServer(host, port)
     server.start()
     return server
 
 
-def serve_app(dsn: str, host: str = "127.0.0.1", port: int = 8501, config_dir: str | Path | None = None,
+def serve_app(dsn: str, host: str = "127.0.0.1", port: int = 8501, config: str | Path | None = None,
               headless: bool = True) -> int:
     """`spinscope app`: the app alone until SIGINT/SIGTERM (main thread only)."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    server = run_app(dsn, host, port, config_dir, headless)
+    server = run_app(dsn, host, port, config, headless)
     print(f"spinscope: the app on {server.url}", flush=True)
     while not stop.is_set() and not server.wait(0.5):
         pass

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.migrate import RenderOptions, migrate
+from spinscope.db import Store, open_store
+from spinscope.schema.migrate import RenderOptions, migrate
 from spinscope.server import ServeOptions, Service
-from spinscope.store import Store, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
+from spinscope.app import charts, data, sidebar, view
+from spinscope.app.investigation import KEYS, ORDERS, SIGNALS, Investigation, brushed_window, parse
 
-from app import charts, data, sidebar, view
-from app.investigation import KEYS, ORDERS, SIGNALS, Investigation, brushed_window, parse
 from spinscope.jsonout import plain
 
 DEFAULT_WINDOW = timedelta(hours=1)
@@ -34,10 +34,6 @@ def go(new: Investigation) -> None:
 
 
 st.title("Investigate")
-if data.optional("rca_store") is None:
-    st.info("Root-cause analysis is not available yet in this build (spinscope.rca_store is missing).")
-    st.stop()
-
 signal = st.radio("Signal", SIGNALS, index=SIGNALS.index(state.signal), horizontal=True,
                   format_func=SIGNAL_LABELS.get)
 if signal != state.signal:
@@ -72,7 +68,7 @@ if state.where:
             go(state.without_where(key))
 
 where = state.where
-ranked = view.fetch(data.rca_rank, source, state.signal, start, end, where, str(data.config_dir()))
+ranked = view.fetch(data.rca_rank, source, state.signal, start, end, where, data.config_key())
 rows = ranked.get("rows", [])
 st.subheader("What sets the selection apart")
 if ranked.get("message"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import streamlit as st
+from spinscope.app import charts, data, exports, sidebar, tables, view
 
-from app import charts, data, exports, sidebar, tables, view
 from spinscope.export import week_name
 
 TREND_METRICS = ("ggr_amount", "handle_amount", "rtp_ratio", "hold_ratio", "spins", "active_players",
@@ -68,7 +68,7 @@ mondays = [last - timedelta(days=last.weekday() + 7 * i) for i in range(1, 9)]
 monday = st.selectbox("ISO week", mondays, key="kpi_report_week", format_func=lambda m: week_name(m))
 w1, w2, w3, w4 = st.columns(4)
 for column, fmt in zip((w1, w2, w3, w4), ("xlsx", "csv", "parquet", "html"), strict=True):
-    name, payload, mime = view.fetch(data.weekly_report_file, source, monday, fmt, str(data.config_dir()))
+    name, payload, mime = view.fetch(data.weekly_report_file, source, monday, fmt, data.config_key())
     column.download_button(f"{week_name(monday)} {fmt}", payload, name, mime, key=f"report_{fmt}")
 
 st.subheader("Long-term trend (KPI archive)")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-
-from app import charts, data, sidebar, tables, view
+from spinscope.app import charts, data, sidebar, tables, view
 
 f = sidebar.current()
 source = data.source_key()
@@ -33,17 +32,12 @@ slos = view.fetch(data.slo_status_rows, source, data.now_minute(), f.environment
 st.dataframe(tables.slo_table(slos), hide_index=True, width="stretch")
 
 st.subheader("RTP drift alerts")
-rtp_mod = data.optional("rtp_store")
-if rtp_mod is None:
-    st.info("RTP drift detection is not available yet in this build (spinscope.rtp_store is missing).")
+rtp_rows = view.fetch(data.rtp_status, source, f.start, f.end, data.config_key())
+alerts = [r for r in rtp_rows if r["state"] in ("watch", "drift") and (not f.game_id or r["game_id"] == f.game_id)]
+if alerts:
+    st.dataframe(tables.rtp_table(alerts), hide_index=True, width="stretch")
 else:
-    rtp_rows = view.fetch(data.rtp_status, source, f.start, f.end, str(data.config_dir()))
-    alerts = [r for r in rtp_rows if r["state"] in ("watch", "drift")
-              and (not f.game_id or r["game_id"] == f.game_id)]
-    if alerts:
-        st.dataframe(tables.rtp_table(alerts), hide_index=True, width="stretch")
-    else:
-        st.success(f"No RTP drift alert over the {f.label} ({len(rtp_rows)} game version/currency cells checked).")
+    st.success(f"No RTP drift alert over the {f.label} ({len(rtp_rows)} game version/currency cells checked).")
 
 st.subheader("What changed recently")
 versions = view.fetch(data.versions_seen, source, f.start, f.end, f.environment, f.game_id)

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import streamlit as st
-
-from app import charts, data, sidebar, tables, view
+from spinscope.app import charts, data, sidebar, tables, view
 
 f = sidebar.current()
 source = data.source_key()
 st.title("RTP integrity")
 
-if data.optional("rtp_store") is None:
-    st.info("RTP analytics are not available yet in this build (spinscope.rtp_store is missing).")
-    st.stop()
-
-rows = view.fetch(data.rtp_status, source, f.start, f.end, str(data.config_dir()))
+rows = view.fetch(data.rtp_status, source, f.start, f.end, data.config_key())
 rows = [r for r in rows if not f.game_id or r["game_id"] == f.game_id]
 if not rows:
     st.info(f"No settled spins in the {f.label} for these filters.")
@@ -34,7 +29,7 @@ cell = st.selectbox("Game version", cells, index=cells.index(chosen) if chosen i
 st.query_params["game_id"], st.query_params["version"] = cell
 batch_s = max(3600, f.step_s)
 funnel = view.fetch(data.rtp_funnel, source, cell[0], cell[1], f.start, f.end, batch_s,
-                    str(data.config_dir()))
+                    data.config_key())
 if not funnel:
     st.info(f"No settled spins of {cell[0]} {cell[1]} in the {f.label}.")
     st.stop()

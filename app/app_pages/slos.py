@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
-
-from app import charts, data, sidebar, tables, view
+from spinscope.app import charts, data, sidebar, tables, view
 
 BREAKDOWNS = ("game_id", "game_version", "region", "instance_id", "channel", "currency")
 BURNDOWN_STEP_S = 3600

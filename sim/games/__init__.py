@@ -4,10 +4,10 @@ Import from here: `GAMES`, `get_game`, `misconfigured`, `sample_rounds`, `monte_
 Nothing in this package knows about telemetry, currencies or the store.
 """
 
-from sim.games.base import Game, OutcomeTable, SpinOutcome, Theory
-from sim.games.reels import FEATURES, ReelGame, ReelRules, WheelSlice
-from sim.games.registry import GAMES, MISSET_SUFFIX, get_game, misconfigured
-from sim.games.sampling import MonteCarloResult, SpinBatch, monte_carlo, play_round, sample_rounds
+from spinscope.sim.games.base import Game, OutcomeTable, SpinOutcome, Theory
+from spinscope.sim.games.reels import FEATURES, ReelGame, ReelRules, WheelSlice
+from spinscope.sim.games.registry import GAMES, MISSET_SUFFIX, get_game, misconfigured
+from spinscope.sim.games.sampling import MonteCarloResult, SpinBatch, monte_carlo, play_round, sample_rounds
 
 __all__ = [
     "FEATURES",

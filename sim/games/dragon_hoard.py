@@ -8,7 +8,7 @@ free spins award 15 more. About 43% of the RTP comes from free spins.
 
 from __future__ import annotations
 
-from sim.games.reels import ReelRules, reel_strip
+from spinscope.sim.games.reels import ReelRules, reel_strip
 
 PAID_REELS = tuple(
     reel_strip(strip)

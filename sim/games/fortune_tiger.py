@@ -6,7 +6,7 @@ on a line pay 500 times the bet, which carries most of the variance. No features
 
 from __future__ import annotations
 
-from sim.games.reels import ReelRules, reel_strip
+from spinscope.sim.games.reels import ReelRules, reel_strip
 
 REEL = reel_strip(
     "ORANGE FIRECRACKER ENVELOPE BLANK BAG INGOT ORANGE FIRECRACKER ENVELOPE ORANGE BLANK "

@@ -7,7 +7,7 @@ most on its own. No features: every round is a single paid spin.
 
 from __future__ import annotations
 
-from sim.games.reels import ReelRules, reel_strip
+from spinscope.sim.games.reels import ReelRules, reel_strip
 
 REEL = reel_strip(
     "BLANK BAR BELL CHERRY BLANK BAR3 BLANK SEVEN BAR BELL CHERRY BLANK BLANK BAR BELL "

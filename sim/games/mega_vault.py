@@ -8,7 +8,7 @@ contributes most of the variance.
 
 from __future__ import annotations
 
-from sim.games.reels import ReelRules, WheelSlice, reel_strip
+from spinscope.sim.games.reels import ReelRules, WheelSlice, reel_strip
 
 _OUTER = "TEN ACE COIN BLANK GOLDBAR RUBY TEN ACE TEN COIN DIAMOND TEN ACE BLANK GOLDBAR RUBY TEN COIN ACE TEN"
 _INNER = "ACE TEN COIN BLANK GOLDBAR RUBY ACE TEN COIN DIAMOND VAULT WILD ACE TEN BLANK GOLDBAR RUBY COIN ACE TEN"

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
-
-from sim.games.base import OutcomeTable, SpinOutcome, Theory
+from spinscope.sim.games.base import OutcomeTable, SpinOutcome, Theory
 
 FEATURES: tuple[str, ...] = ("none", "free_spins", "bonus", "jackpot")
 """Feature labels, in the order of the integer codes the vectorised sampler uses."""
@@ -204,7 +203,7 @@ class ReelGame:
 
     def theory(self) -> Theory:
         """Exact RTP, round standard deviation and hit frequency (see `sim.games.theory`)."""
-        from sim.games.theory import game_theory
+        from spinscope.sim.games.theory import game_theory
 
         return game_theory(self)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Literal
 
-from sim.games import dragon_hoard, fortune_tiger, lucky_sevens, mega_vault
-from sim.games.reels import ReelGame
+from spinscope.sim.games import dragon_hoard, fortune_tiger, lucky_sevens, mega_vault
+from spinscope.sim.games.reels import ReelGame
 
 MISSET_SUFFIX = "-missetreel"
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-
-from sim.games.base import Game, SpinOutcome
-from sim.games.reels import FEATURES, ReelGame, exact_table
+from spinscope.sim.games.base import Game, SpinOutcome
+from spinscope.sim.games.reels import FEATURES, ReelGame, exact_table
 
 _MAX_GENERATIONS = 10_000  # free-spin retrigger generations; E[retrigger] < 1 ends far sooner
 

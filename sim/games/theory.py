@@ -37,7 +37,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sim.games.base import Game, OutcomeTable, Theory
+from spinscope.sim.games.base import Game, OutcomeTable, Theory
 
 
 @dataclass(frozen=True)

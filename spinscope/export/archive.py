@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from spinscope.errors import UserError
 from spinscope.export.formats import to_arrow
 from spinscope.export.tables import Column, Kind, Table, WeeklyReport
 
@@ -27,7 +28,7 @@ LEAD = (Column("iso_week", "text"), Column("week_start", "date"))
 TREND_TABLE = "weekly_totals"
 
 
-class ArchiveError(RuntimeError):
+class ArchiveError(UserError, RuntimeError):
     pass
 
 

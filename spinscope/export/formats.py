@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from spinscope.errors import UserError
 from spinscope.export.tables import Column, Kind, Table
 
 DECIMAL_TYPE = pa.decimal128(38, 18)
@@ -25,7 +26,7 @@ ARROW_TYPES: dict[Kind, pa.DataType] = {
 _SCALE = Decimal("1e-18")
 
 
-class ExportError(ValueError):
+class ExportError(UserError, ValueError):
     pass
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from spinscope.configuration import Config
+from spinscope.errors import UserError
 from spinscope.export import archive, weekly
 from spinscope.export import formats as machine
 from spinscope.export.tables import WeeklyReport
@@ -26,7 +28,7 @@ from spinscope.export.weeks import last_complete_week, parse_week
 FORMATS = ("xlsx", "csv", "parquet", "html")
 
 
-class ExportRequestError(ValueError):
+class ExportRequestError(UserError, ValueError):
     pass
 
 
@@ -114,14 +116,14 @@ def download_bytes(report: WeeklyReport, fmt: str) -> tuple[str, bytes, str]:
 
 
 def export_weekly(client: Client, week: str | None, out_dir: str | Path,
-                  formats: Sequence[str] | str | None = FORMATS, config_dir: str | Path | None = None,
+                  config: Config, formats: Sequence[str] | str | None = FORMATS,
                   archive_path: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
                   now: datetime | None = None, archive_enabled: bool = True) -> ExportResult:
     """Export ISO week `week` (default: the last complete one) to `out_dir` and upsert the archive."""
     wanted = parse_formats(formats)
     monday = resolve_week(week, now)
     total = weekly.GATHER_STEPS + len(wanted) + int(archive_enabled)
-    report = weekly.gather_weekly(client, monday, config_dir, progress, total)
+    report = weekly.gather_weekly(client, monday, config, progress, total)
     folder = Path(out_dir) / report.iso_week
     files: list[Path] = []
     done = weekly.GATHER_STEPS

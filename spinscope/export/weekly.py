@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from queries.loader import run
+from spinscope.configuration import Config
 from spinscope.export import derive
 from spinscope.export.tables import Column, Table, WeeklyReport
 from spinscope.export.weeks import week_name
 from spinscope.kpi import kpis
-from spinscope.rtp_store import rtp_status
+from spinscope.queries.loader import run
+from spinscope.rtp.status import rtp_status
 from spinscope.slo.math import NoData
-from spinscope.slo_store import load_config_slos, slo_statuses
+from spinscope.slo.status import slo_statuses
 
 TREND_WEEKS = 12
 GATHER_STEPS = 5
@@ -104,9 +104,9 @@ def _ratio(value: Any) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def _slo_rows(client: Client, config_dir: str | Path | None, at: datetime) -> list[dict[str, Any]]:
+def _slo_rows(client: Client, config: Config, at: datetime) -> list[dict[str, Any]]:
     rows = []
-    for status in slo_statuses(client, load_config_slos(config_dir), at):
+    for status in slo_statuses(client, config.slos, at):
         b = status.budget
         rows.append({
             "slo": status.spec.name, "display_name": status.spec.display_name,
@@ -166,7 +166,7 @@ def _about_rows(iso_week: str, monday: date, totals: list[dict[str, Any]], previ
     return [{"item": k, "value": v} for k, v in items]
 
 
-def gather_weekly(client: Client, monday: date, config_dir: str | Path | None = None,
+def gather_weekly(client: Client, monday: date, config: Config,
                   progress: Progress | None = None, total_steps: int | None = None) -> WeeklyReport:
     """Every table of the ISO week starting `monday` (steps reported to `progress` out of `total_steps`)."""
     total = total_steps or GATHER_STEPS
@@ -189,10 +189,10 @@ def gather_weekly(client: Client, monday: date, config_dir: str | Path | None = 
     per_game = kpis(client, previous, end - timedelta(days=1), grain="week", by="game,version")
     this_games = _sorted([r for r in per_game if r["period_start"] == monday], "game_id", "game_version", "currency")
     prev_games = [r for r in per_game if r["period_start"] == previous]
-    rtp = rtp_status(client, _midnight(monday), _midnight(end), str(config_dir) if config_dir else None) \
+    rtp = rtp_status(client, _midnight(monday), _midnight(end), config.catalog) \
         if this_games else []
     step(3)
-    slo = _slo_rows(client, config_dir, _midnight(end).replace(tzinfo=UTC))
+    slo = _slo_rows(client, config, _midnight(end).replace(tzinfo=UTC))
     step(4)
     tables = [
         Table("about", "About this export", ABOUT_COLUMNS,

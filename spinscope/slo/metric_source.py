@@ -28,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, NoReturn
 
+from spinscope.errors import UserError
+
 LATENCY_THRESHOLDS_MS: Final[tuple[int, ...]] = (50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000)
 """Latency thresholds (ms) the rollups count `duration <= t` for; a threshold SLO must use one."""
 
@@ -59,7 +61,7 @@ UNGROUPABLE: Final = ("status", "error.type")  # they split good from bad, so a 
 Filter = tuple[str, str | tuple[str, ...]]
 
 
-class SloSpecError(ValueError):
+class SloSpecError(UserError, ValueError):
     """An SLO spec that cannot be used; the message names the file, the field path and the fix."""
 
 

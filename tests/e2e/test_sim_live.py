@@ -12,13 +12,12 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-
-from sim.demo import serve_demo_job
-from sim.population import Topology
-from sim.rows import SpinText
-from sim.scenario import parse
-from sim.steps import spin_steps
-from sim.traffic import live_generator, live_windows, run_live
+from spinscope.sim.demo import serve_demo_job
+from spinscope.sim.population import Topology
+from spinscope.sim.rows import SpinText
+from spinscope.sim.scenario import parse
+from spinscope.sim.steps import spin_steps
+from spinscope.sim.traffic import live_generator, live_windows, run_live
 
 RATE = 40.0
 SECONDS = 3.0

@@ -11,9 +11,8 @@ from decimal import Decimal
 
 import numpy as np
 import orjson
-
-from sim.demo import generate_history, has_spins, load_history, plan_history
-from sim.rows import SpinText, spin_span_columns
+from spinscope.sim.demo import generate_history, has_spins, load_history, plan_history
+from spinscope.sim.rows import SpinText, spin_span_columns
 
 END_NS = 1_795_000_000 * 10**9  # a fixed "now", so the expected rows are reproducible
 SMALL = {"days": 1, "spins_per_day": 20_000, "seed": 5, "end": END_NS, "chunk_spins": 5_000}

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
+from spinscope.configuration import load_config
 from spinscope.export import archive_trend, export_weekly, last_complete_week, week_name
 from spinscope.export.archive import archive_weeks
 from tests.sql.spans import Spin, insert_spins
@@ -40,6 +41,7 @@ def seed(client) -> None:  # type: ignore[no-untyped-def]
     ])
 
 
+CONFIG = load_config()
 EUR_HANDLE = Decimal("1.25") + Decimal("2.50") + Decimal("0.50") + Decimal("3")  # d failed: moved no money
 EUR_WINS = Decimal("10.000000000000000001") + Decimal("0.25")
 
@@ -47,7 +49,7 @@ EUR_WINS = Decimal("10.000000000000000001") + Decimal("0.25")
 @pytest.fixture
 def exported(store_client, tmp_path: Path):  # type: ignore[no-untyped-def]
     seed(store_client)
-    result = export_weekly(store_client, WEEK, tmp_path / "out")
+    result = export_weekly(store_client, WEEK, tmp_path / "out", CONFIG)
     return store_client, tmp_path / "out", result
 
 
@@ -119,7 +121,7 @@ def test_reexport_replaces_the_archived_week_and_files_are_identical(exported) -
     client, out, first = exported
     before = {p: p.read_bytes() for p in first.files}
     counts_before = archive_weeks(out / "kpi_archive.duckdb")
-    second = export_weekly(client, WEEK, out)
+    second = export_weekly(client, WEEK, out, CONFIG)
     assert second.archived_rows == first.archived_rows
     assert archive_weeks(out / "kpi_archive.duckdb") == counts_before == {WEEK: 2}
     assert {p: p.read_bytes() for p in second.files} == before  # byte-identical, xlsx included
@@ -131,7 +133,7 @@ def test_reexport_replaces_the_archived_week_and_files_are_identical(exported) -
 
 def test_an_empty_week_still_writes_every_file(store_client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     progress: list[tuple[int, int]] = []
-    result = export_weekly(store_client, "2026-W30", tmp_path, progress=lambda d, t: progress.append((d, t)))
+    result = export_weekly(store_client, "2026-W30", tmp_path, CONFIG, progress=lambda d, t: progress.append((d, t)))
     assert result.spins == 0 and result.currencies == ()
     assert progress[-1][0] == progress[-1][1] and len(progress) == 5 + 4 + 1
     folder = tmp_path / "2026-W30"
@@ -156,7 +158,7 @@ def test_several_currencies_of_one_game_are_never_summed(store_client, tmp_path:
         Spin("j1", t, bet="500", win="1000", currency="JPY", player_id="p3"),
     ])
     monkeypatch.setenv("SPINSCOPE_ARCHIVE", str(tmp_path / "elsewhere" / "kpis.duckdb"))
-    result = export_weekly(store_client, WEEK, tmp_path, formats="csv")
+    result = export_weekly(store_client, WEEK, tmp_path, CONFIG, formats="csv")
     assert result.currencies == ("EUR", "GBP", "JPY") and result.archive_path == tmp_path / "elsewhere/kpis.duckdb"
     games = list(csv.DictReader((tmp_path / WEEK / "csv/games.csv").open()))
     assert [(g["currency"], g["handle_amount"], g["ggr_amount"], g["active_players"]) for g in games] == [
@@ -174,7 +176,7 @@ def test_slo_sheet_and_archive_trend_over_weeks(exported) -> None:  # type: igno
     import duckdb
 
     client, out, _ = exported
-    export_weekly(client, week_name(PREVIOUS), out, formats=("csv",))
+    export_weekly(client, week_name(PREVIOUS), out, CONFIG, formats=("csv",))
     slo = {(r["slo"], r["slo_group"]): r for r in csv.DictReader((out / WEEK / "csv/slo.csv").open())}
     availability = slo[("spin-availability", "")]
     assert (availability["target"], availability["good_events"], availability["bad_events"]) == ("0.999", "7", "1")

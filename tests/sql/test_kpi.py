@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from queries.loader import run
+from spinscope.queries.loader import run
+
 from tests.sql.spans import Spin, insert_spins
 
 DAY = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=2)

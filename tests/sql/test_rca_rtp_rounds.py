@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from spinscope.queries.loader import run
 
-from queries.loader import run
-from spinscope.rca_store import rank
+from spinscope.configuration import load_config
+from spinscope.rca.rank import rank
 from tests.sql.spans import Spin, insert_spins
 
 T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
@@ -65,7 +66,7 @@ def test_rank_weighs_every_round_alike_whatever_its_stake(store_client, tmp_path
     spins += [Spin(f"m{i}", at(i * 0.003), bet="0.20", win="0.60", player_id=f"p{i}", session_id=f"s{i}")
               for i in range(1_000)]
     insert_spins(store_client, spins)
-    ranked = rank(store_client, "rtp", START, END)
+    ranked = rank(store_client, "rtp", START, END, catalog=load_config().catalog)
     mu, sigma = Decimal("0.966481"), 7.4894
     expected_excess = float(Decimal(3000) - mu * 2000)
     assert ranked["total_excess_bets"] == pytest.approx(expected_excess)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from spinscope.sim.demo import load_history
 
-from sim.demo import load_history
-from spinscope.rca_store import rank
+from spinscope.configuration import load_config
+from spinscope.rca.rank import rank
 
 # 160k spins with every trace detailed. Fewer mislead: the simulator's sessions are long, so a fault
 # window of a small history holds few players, and a value they happen to share (all the slow
@@ -51,7 +52,8 @@ def top_cause(store, case: str) -> tuple[tuple[str, str], dict[str, str], dict]:
     index, signal, extra = CASES[case]
     result = load_history(store, scenario=scenario, end=fixed_end(), **(RTP_SCALE if signal == "rtp" else SCALE))
     fault = result.manifest["faults"][index]
-    ranked = rank(store.client(), signal, at(fault["start_ns"]), at(fault["end_ns"]), **extra)
+    ranked = rank(store.client(), signal, at(fault["start_ns"]), at(fault["end_ns"]), **extra,
+                  catalog=load_config().catalog)
     first = ranked["rows"][0]
     return (first["attribute"], first["value"]), fault["where"], ranked
 

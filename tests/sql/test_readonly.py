@@ -26,9 +26,9 @@ from typing import Any
 
 import pytest
 from clickhouse_connect.driver.exceptions import DatabaseError
+from spinscope.queries.loader import sql
 
-from ingest.migrate import RenderOptions, render_all
-from queries.loader import sql
+from spinscope.schema.migrate import RenderOptions, render_all
 from tests.sql.traces import NOW_NS, kv, spin_trace, store_traces
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ BY_TYPE: dict[str, Any] = {
 
 
 def models() -> list[str]:
-    root = resources.files("queries")
+    root = resources.files("spinscope.queries")
     found = []
     for folder in root.iterdir():
         if folder.is_dir():

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from spinscope.rtp_store import rtp_plan, rtp_status
+from spinscope.catalog import Catalog, load_catalog
+from spinscope.rtp.status import rtp_plan, rtp_status
 from tests.sql.spans import Spin, insert_spins
 
 T = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(hours=2)
@@ -15,9 +16,9 @@ CATALOG = ("games:\n  - {id: g, version: '1', rtp: '0.9600', std_dev: '0.3'}\n"
            "  - {id: wild, version: '1', rtp: '0.9600', std_dev: '40'}\n")
 
 
-def config(tmp_path: Path) -> str:
+def config(tmp_path: Path) -> Catalog:
     (tmp_path / "games.yaml").write_text(CATALOG)
-    return str(tmp_path)
+    return load_catalog(tmp_path / "games.yaml")
 
 
 def test_observed_rtp_band_and_z_recomputed_independently(store_client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -60,6 +61,6 @@ def test_a_heavy_tailed_game_with_few_spins_is_low_volume_not_tested(store_clien
 
 
 def test_plan_uses_the_catalog_sigma(store_client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = rtp_plan(store_client, "g", Decimal("0.01"), config_dir=config(tmp_path))
+    result = rtp_plan(store_client, "g", Decimal("0.01"), config(tmp_path))
     expected = math.ceil(((1.959963984540054 + 0.8416212335729143) * 0.3 / 0.01) ** 2)
     assert result["plans"][0]["effective_spins"] == expected

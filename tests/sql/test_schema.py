@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from ingest.migrate import RenderOptions, load_migrations, render_all
+from spinscope.schema.migrate import RenderOptions, load_migrations, render_all
 
 SPAN_COLUMNS = ["Timestamp", "TraceId", "SpanId", "SpanName", "SpanKind", "ServiceName", "ResourceAttributes",
                 "SpanAttributes", "Duration", "StatusCode"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
+from spinscope.configuration import load_config
 from spinscope.slo import parse_slo
-from spinscope.slo_store import StoreCounts, default_config_dir, load_config_slos, slo_statuses
+from spinscope.slo.status import StoreCounts, slo_statuses
 from tests.sql.spans import Spin, insert_spins
 
 AT = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)
@@ -64,12 +65,12 @@ def test_latency_threshold_counts_are_exact_at_the_edge(store_client) -> None:  
     t = (AT - timedelta(minutes=5)).replace(tzinfo=None)
     insert_spins(store_client, [Spin("fast", t, duration_ms=500), Spin("edge", t, duration_ms=500.000001),
                                 Spin("slow", t, duration_ms=900)])
-    latency = next(s for s in load_config_slos(default_config_dir()) if s.name == "spin-latency")
+    latency = next(s for s in load_config().slos if s.name == "spin-latency")
     counts = StoreCounts(store_client).counts(latency, AT - timedelta(hours=1), AT)
     assert counts == {(): (1, 3)}
 
 
 def test_shipped_specs_all_evaluate(store_client) -> None:  # type: ignore[no-untyped-def]
     insert_spins(store_client, spins_at(10, 50, 1, "x"))
-    statuses = slo_statuses(store_client, load_config_slos(default_config_dir()), AT)
+    statuses = slo_statuses(store_client, load_config().slos, AT)
     assert {s.spec.name for s in statuses} >= {"spin-availability", "spin-latency"}

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ingest.migrate import RenderOptions, migrate
 from spinscope import ui
-from spinscope.store import Store
+from spinscope.db import Store
+from spinscope.schema.migrate import RenderOptions, migrate
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 
@@ -32,7 +32,7 @@ def fresh_database(session_store: Store) -> Store:
 @pytest.fixture(scope="session")
 def demo_store(session_store: Store) -> Iterator[Store]:
     """One day of simulated history (20,000 spins, seed 1), loaded once for the UI tests."""
-    from sim.demo import load_history
+    from spinscope.sim.demo import load_history
 
     store = fresh_database(session_store)
     load_history(store, days=1, spins_per_day=20_000, seed=1)
@@ -45,8 +45,8 @@ def app_on(request: pytest.FixtureRequest) -> Callable[..., AppTest]:
     """`app_on(store, page=None, params=None)`: an AppTest of the entry script on `store`, run once."""
 
     def make(store: Store | str | None, page: str | None = None, params: dict[str, str | list[str]] | None = None,
-             config_dir: str | None = None, timeout: float = 60) -> AppTest:
-        ui.register(store, config_dir)
+             config: str | None = None, timeout: float = 60) -> AppTest:
+        ui.register(store, config)
         at = AppTest.from_file(MAIN, default_timeout=timeout)
         for key, value in (params or {}).items():
             at.query_params[key] = value

@@ -14,9 +14,9 @@ import argparse
 import signal
 import threading
 
-from ingest.migrate import RenderOptions, migrate
+from spinscope.db import open_store
+from spinscope.schema.migrate import RenderOptions, migrate
 from spinscope.server import ServeOptions, Service
-from spinscope.store import open_store
 from spinscope.ui import run_app
 
 
@@ -34,7 +34,7 @@ def main() -> int:
         signal.signal(signum, lambda *_: stop.set())
     store = open_store("chdb://" + args.data_dir)
     migrate(store.client(), RenderOptions(database=store.database), log=lambda *_: None)
-    from sim.demo import has_spins, load_history
+    from spinscope.sim.demo import has_spins, load_history
 
     if not has_spins(store):
         load_history(store, days=args.days, spins_per_day=args.spins_per_day, seed=1, scenario=args.scenario)

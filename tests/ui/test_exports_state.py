@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pyarrow.parquet as pq
 from openpyxl import load_workbook
-
-from app.exports import to_csv, to_excel, to_parquet, week_over_week
-from app.investigation import Investigation, brushed_window, parse
+from spinscope.app.exports import to_csv, to_excel, to_parquet, week_over_week
+from spinscope.app.investigation import Investigation, brushed_window, parse
 
 ROWS = [
     {"period_start": date(2026, 11, 16), "game_id": "g", "game_version": "1", "currency": "EUR", "spins": 3,

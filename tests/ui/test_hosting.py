@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from spinscope import ui
+from spinscope.configuration import LiveConfig
+from spinscope.db import Store
 from spinscope.server import ServeOptions, Service
-from spinscope.store import Store
 
 
 def test_the_app_runs_next_to_the_receivers_on_their_store(store: Store) -> None:
@@ -42,7 +43,8 @@ def test_a_taken_port_is_an_error_not_a_silent_other_port(store: Store) -> None:
 
 
 def test_a_dsn_is_registered_for_the_data_layer_to_open() -> None:
-    hosted = ui.register("http://user:pw@clickhouse:8123/spinscope", "/etc/spinscope", database="analytics")
-    assert hosted == ui.Hosted(dsn="http://user:pw@clickhouse:8123/spinscope", database="analytics",
-                               config_dir="/etc/spinscope")
+    live = LiveConfig.load()
+    hosted = ui.register("http://user:pw@clickhouse:8123/spinscope", live, database="analytics")
+    assert (hosted.dsn, hosted.database, hosted.config) == ("http://user:pw@clickhouse:8123/spinscope", "analytics",
+                                                            live)
     ui.register(None)

@@ -6,14 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+from spinscope.app import data, sidebar, tables, view
+from spinscope.queries.loader import run
 
-from app import data, sidebar, tables, view
-from queries.loader import run
+from spinscope.configuration import load_config
+from spinscope.db import Store
 from spinscope.kpi import kpis
-from spinscope.rca_store import rank, traces
-from spinscope.rtp_store import rtp_status
-from spinscope.slo_store import load_config_slos, slo_statuses
-from spinscope.store import Store
+from spinscope.rca.rank import rank
+from spinscope.rtp.status import rtp_status
+from spinscope.slo.status import slo_statuses
+from spinscope.traces import traces
 
 
 def filters(at) -> sidebar.Filters:  # type: ignore[no-untyped-def]
@@ -51,7 +53,7 @@ def test_overview_headline_equals_the_fleet_totals_model(demo_store: Store, app_
 def test_overview_slo_table_equals_slo_status(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store)
     f = filters(at)
-    expected = tables.slo_table([s.to_json() for s in slo_statuses(demo_store.client(), load_config_slos(None),
+    expected = tables.slo_table([s.to_json() for s in slo_statuses(demo_store.client(), load_config().slos,
                                                                    f.end - timedelta(minutes=1))])
     shown = at.dataframe[0].value.reset_index(drop=True)
     live = ["SLI", "budget remaining", "good", "total"]  # the current minute may have moved on
@@ -73,7 +75,7 @@ def test_overview_lists_every_version_seen(demo_store: Store, app_on) -> None:  
 def test_slos_page_shows_each_slo_and_its_burn_rate_pairs(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store, "slos", params={"slo": "spin-latency"})
     no_failure(at)
-    specs = load_config_slos(None)
+    specs = load_config().slos
     assert list(at.dataframe[0].value["id"].unique()) == [s.name for s in specs]
     assert at.selectbox(key="slo_name").value == "spin-latency"
     status = slo_statuses(demo_store.client(), [s for s in specs if s.name == "spin-latency"],
@@ -98,7 +100,7 @@ def test_rtp_page_table_equals_rtp_status(demo_store: Store, app_on) -> None:  #
     at = app_on(demo_store, "rtp")
     no_failure(at)
     f = filters(at)
-    expected = tables.rtp_table(rtp_status(demo_store.client(), f.start, f.end))
+    expected = tables.rtp_table(rtp_status(demo_store.client(), f.start, f.end, load_config().catalog))
     pd.testing.assert_frame_equal(at.dataframe[0].value.reset_index(drop=True), expected)
     assert at.selectbox(key="rtp_cell").value == (expected["game"][0], expected["version"][0])
     assert len(at.get("vega_lite_chart")) == 2  # funnel and detector
@@ -134,7 +136,7 @@ def test_investigate_ranks_the_window_the_link_names(demo_store: Store, app_on, 
     at = app_on(demo_store, "investigate", params=link)
     no_failure(at)
     start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
-    expected = rank(demo_store.client(), signal, start, end)
+    expected = rank(demo_store.client(), signal, start, end, catalog=load_config().catalog)
     assert expected["rows"]
     shown = at.dataframe[0].value
     assert list(zip(shown["attribute"], shown["value"], strict=True)) == [

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from spinscope.slo_store import default_config_dir
-from spinscope.store import Store, _acquire_lock
+from spinscope import ui
+from spinscope.configuration import shipped_dir
+from spinscope.db import Store, _acquire_lock
+from spinscope.slo.metric_source import SloSpecError
 from tests.ui.conftest import fresh_database
 
 PAGES = [None, "slos", "rtp", "investigate", "kpis"]
@@ -54,18 +56,17 @@ def test_no_store_attached_says_how_to_start_the_app(app_on, page) -> None:  # t
 
 
 def test_rtp_without_a_catalog_says_where_to_add_one(demo_store: Store, app_on, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    shutil.copytree(default_config_dir() / "slos", tmp_path / "slos")  # SLO specs, no games.yaml
-    at = app_on(demo_store, "rtp", config_dir=str(tmp_path))
+    shutil.copytree(shipped_dir() / "slos", tmp_path / "slos")  # SLO specs, no games.yaml
+    at = app_on(demo_store, "rtp", config=str(tmp_path))
     assert not at.exception, at.exception
     assert any("No theoretical RTP" in w.value for w in at.warning), messages(at)
 
 
-def test_bad_slo_specs_are_a_message(store: Store, app_on, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_slo_specs_stop_the_app_at_start_with_file_and_field(store: Store, tmp_path: Path) -> None:
     (tmp_path / "slos").mkdir()
     (tmp_path / "slos" / "broken.yaml").write_text("apiVersion: openslo/v1\nkind: SLO\n")
-    at = app_on(store, "slos", config_dir=str(tmp_path))
-    assert not at.exception, at.exception
-    assert any("Loading the SLO specs" in e.value for e in at.error), messages(at)
+    with pytest.raises(SloSpecError, match=r"broken.yaml: metadata: missing; add metadata"):
+        ui.register(store, str(tmp_path))
 
 
 def test_a_fresh_database_has_no_sidebar_choices(session_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]

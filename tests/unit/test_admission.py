@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from ingest.admission import BodyBudget, BudgetSpent
+from spinscope.ingest.admission import BodyBudget, BudgetSpent
 
 
 def test_an_empty_budget_admits_one_request_of_any_size() -> None:

@@ -6,8 +6,7 @@ import threading
 import time
 
 import pytest
-
-from ingest.batcher import Batcher, QueueFull, ShuttingDown, count_rows, merge_tables
+from spinscope.ingest.batcher import Batcher, QueueFull, ShuttingDown, count_rows, merge_tables
 
 
 def rows(table: str, *values: int) -> dict[str, dict[str, list]]:

@@ -7,9 +7,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from spinscope.sim.games import GAMES, MISSET_SUFFIX, misconfigured
 
-from sim.catalog import CatalogEntry, CatalogError, build_catalog, decimal_string, load_catalog, write_catalog
-from sim.games import GAMES, MISSET_SUFFIX, misconfigured
+from spinscope.catalog import CatalogEntry, CatalogError, build_catalog, decimal_string, load_catalog, write_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def test_catalog_lists_each_intended_game_with_decimal_string_figures() -> None:
 
 
 def test_written_catalog_reads_back_to_the_same_figures(tmp_path: Path) -> None:
-    path = write_catalog(tmp_path / "nested" / "games.yaml")
+    path = write_catalog(tmp_path / "nested" / "games.yaml", GAMES.values())
     catalog = load_catalog(path)
     tiger = catalog[("fortune-tiger", "1.4.2")]
     assert tiger == CatalogEntry(
@@ -43,7 +43,7 @@ def test_written_catalog_reads_back_to_the_same_figures(tmp_path: Path) -> None:
 
 def test_the_committed_catalog_is_the_generated_one(tmp_path: Path) -> None:
     committed = REPO / "config" / "games.yaml"
-    fresh = write_catalog(tmp_path / "games.yaml")
+    fresh = write_catalog(tmp_path / "games.yaml", GAMES.values())
     assert committed.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
         "config/games.yaml is stale: regenerate it with `spinscope catalog build`"
     )

@@ -10,9 +10,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, InstrumentationScope, KeyValue
 from opentelemetry.proto.resource.v1.resource_pb2 import Resource
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
-
-from ingest.decode import decode_traces, parse_request
-from ingest.decode_traces import COLUMNS
+from spinscope.ingest.decode import decode_traces, parse_request
+from spinscope.ingest.decode_traces import COLUMNS
 
 T0 = 1_795_520_000_000_000_000  # 2026-11-24
 TRACE = bytes.fromhex("5b8efff798038103d269b633813fc60c")

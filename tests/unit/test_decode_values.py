@@ -6,8 +6,7 @@ import math
 
 import pytest
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, ArrayValue, KeyValue, KeyValueList
-
-from ingest.values import (
+from spinscope.ingest.values import (
     Decoded,
     any_as_string,
     attributes_map,

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from ingest.migrate import load_migrations
 from spinscope.cli import build_parser
+from spinscope.schema.migrate import load_migrations
 from spinscope.settings import SETTINGS
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,9 +12,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from sim.games import FEATURES, GAMES, ReelGame, ReelRules, SpinOutcome, get_game
-from sim.games.reels import enumerate_stops
+from spinscope.sim.games import FEATURES, GAMES, ReelGame, ReelRules, SpinOutcome, get_game
+from spinscope.sim.games.reels import enumerate_stops
 
 
 def tiny_game(**changes: object) -> ReelGame:

@@ -14,11 +14,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
-from sim.games import GAMES, OutcomeTable, misconfigured, monte_carlo, play_round, sample_rounds
-from sim.games.reels import ReelGame
-from sim.games.sampling import MonteCarloResult, batch_figures
-from sim.games.theory import round_raw_moments
+from spinscope.sim.games import GAMES, OutcomeTable, misconfigured, monte_carlo, play_round, sample_rounds
+from spinscope.sim.games.reels import ReelGame
+from spinscope.sim.games.sampling import MonteCarloResult, batch_figures
+from spinscope.sim.games.theory import round_raw_moments
 
 
 def assert_within_bounds(game: ReelGame, observed: MonteCarloResult) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-
-from sim.games import GAMES, MISSET_SUFFIX, get_game, misconfigured
-from sim.games.theory import round_raw_moments
+from spinscope.sim.games import GAMES, MISSET_SUFFIX, get_game, misconfigured
+from spinscope.sim.games.theory import round_raw_moments
 
 # Known answers: exact figures of each intended configuration (a changed strip or paytable
 # changes them, and must then be a new version with a regenerated catalog).

@@ -6,13 +6,12 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
-
-from sim.currencies import BET_UNIT_MULTIPLE, CURRENCIES, Currency, format_column, format_minor
-from sim.games import GAMES
-from sim.population import Topology, diurnal, draw_players
-from sim.rows import SpinText, rtp_text
-from sim.spins import NS, SpinGenerator
-from sim.steps import spin_logs, spin_steps
+from spinscope.sim.currencies import BET_UNIT_MULTIPLE, CURRENCIES, Currency, format_column, format_minor
+from spinscope.sim.games import GAMES
+from spinscope.sim.population import Topology, diurnal, draw_players
+from spinscope.sim.rows import SpinText, rtp_text
+from spinscope.sim.spins import NS, SpinGenerator
+from spinscope.sim.steps import spin_logs, spin_steps
 
 CONTRACT_KEYS = {
     "slot.spin.id", "slot.game.id", "slot.game.version", "slot.game.rtp", "slot.bet.amount", "slot.win.amount",

@@ -1,4 +1,4 @@
-"""Known answers for the fleet-wide RTP attribution (spinscope.rtp_fleet), computed by hand here."""
+"""Known answers for the fleet-wide RTP attribution (spinscope.rca.rtp_excess), computed by hand here."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from spinscope.rtp_fleet import RoundSums, rank_fleet_segments
+from spinscope.rca.rtp_excess import RoundSums, rank_fleet_segments
 
 REF = {("tiger", "1"): (Decimal("0.96"), Decimal("8")), ("sevens", "2"): (Decimal("0.95"), Decimal("2"))}
 

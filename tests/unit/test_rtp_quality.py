@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from spinscope.sim.games import get_game, sample_rounds
 
-from sim.catalog import load_catalog
-from sim.games import get_game, sample_rounds
+from spinscope.catalog import load_catalog
 from spinscope.rtp import DetectorSettings, RtpSums, detect, rtp_summary, spins_to_detect, thresholds_for_budget
 
 GAMES_YAML = Path(__file__).resolve().parents[2] / "config" / "games.yaml"

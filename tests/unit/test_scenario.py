@@ -7,12 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
-from sim import scenario
-from sim.games import GAMES, misconfigured
-from sim.population import Topology
-from sim.scenario import ScenarioError, parse, parse_bound
-from sim.spins import MISSETS, NS, SpinGenerator
+from spinscope.sim import scenario
+from spinscope.sim.games import GAMES, misconfigured
+from spinscope.sim.population import Topology
+from spinscope.sim.scenario import ScenarioError, parse, parse_bound
+from spinscope.sim.spins import MISSETS, NS, SpinGenerator
 
 HOUR = 3600 * NS
 RUN = 4 * HOUR

@@ -18,7 +18,7 @@ from string import Template
 
 from clickhouse_connect.driver.client import Client
 
-from spinscope.store import quote_identifier
+from spinscope.db import quote_identifier
 
 MIGRATIONS_TABLE = "spinscope_schema_migrations"
 _FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
@@ -51,7 +51,7 @@ class RenderOptions:
 
 def load_migrations() -> list[Migration]:
     found = []
-    for entry in resources.files("ingest.schema").iterdir():
+    for entry in resources.files("spinscope.schema").iterdir():
         match = _FILE.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), match.group(2), entry.read_text()))

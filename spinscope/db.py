@@ -23,10 +23,12 @@ from urllib.parse import urlparse
 import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 
+from spinscope.errors import Unavailable
+
 LOCK_NAME = "spinscope.lock"
 
 
-class StoreError(Exception):
+class StoreError(Unavailable):
     """A store problem with a message fit for one line on a terminal."""
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from queries.loader import run
-from spinscope.slo import SloSpec, SloSpecError, load_slos
+from spinscope.queries.loader import run
+from spinscope.slo import SloSpec
 from spinscope.slo.evaluate import SloStatus, evaluate
 from spinscope.times import utc_naive
 
@@ -65,18 +64,6 @@ class StoreCounts:
             bucket_end = row["bucket_start"].replace(tzinfo=start.tzinfo) + timedelta(seconds=step_s)
             out[tuple(row["group_key"])].append((bucket_end, int(row["good_events"]), int(row["total_events"])))
         return out
-
-
-def default_config_dir() -> Path:
-    """The shipped config folder (SLO specs, game catalog) next to the package."""
-    return Path(__file__).resolve().parents[1] / "config"
-
-
-def load_config_slos(config_dir: str | Path | None) -> list[SloSpec]:
-    directory = Path(config_dir) if config_dir else default_config_dir()
-    if not (directory / "slos").is_dir():
-        raise SloSpecError(f"{directory}: no slos/ folder with SLO specs; pass --config DIR holding slos/*.yaml")
-    return load_slos(directory / "slos")
 
 
 def slo_statuses(client: Client, specs: Sequence[SloSpec], at: datetime | None = None) -> list[SloStatus]:

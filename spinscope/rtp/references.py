@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
-from queries.loader import run
-from sim.catalog import CatalogEntry, load_catalog
-from spinscope.slo_store import default_config_dir
+from spinscope.catalog import Catalog
+from spinscope.queries.loader import run
 from spinscope.times import utc_naive
 
 
@@ -28,15 +26,10 @@ class Reference:
     source: str  # 'catalog' | 'span'
 
 
-def catalog_entries(config_dir: str | Path | None) -> dict[tuple[str, str], CatalogEntry]:
-    path = Path(config_dir or default_config_dir()) / "games.yaml"
-    return load_catalog(path) if path.is_file() else {}
-
-
 def game_references(client: Client, start: datetime, end: datetime,
-                    config_dir: str | Path | None = None) -> dict[tuple[str, str], Reference]:
+                    catalog: Catalog) -> dict[tuple[str, str], Reference]:
     refs = {key: Reference(e.rtp, e.std_dev, e.hit_frequency, "catalog")
-            for key, e in catalog_entries(config_dir).items()}
+            for key, e in catalog.items()}
     for row in run(client, "rtp/rtp_span_reference", start=utc_naive(start), end=utc_naive(end)):
         key = (row["game_id"], row["game_version"])
         if int(row["distinct_values"]) != 1 or row["declared_rtp"] is None:

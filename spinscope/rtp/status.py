@@ -25,8 +25,9 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from queries.loader import run
-from spinscope.references import Reference, game_references
+from spinscope.catalog import Catalog
+from spinscope.errors import UserError
+from spinscope.queries.loader import run
 from spinscope.rtp import (
     DetectorSettings,
     RtpSums,
@@ -38,6 +39,7 @@ from spinscope.rtp import (
     two_sided_p,
     z_two_sided,
 )
+from spinscope.rtp.references import Reference, game_references
 from spinscope.times import utc_naive
 
 SEVERITY = {"no_reference": -1, "no_data": -1, "low_volume": -1, "ok": 0, "watch": 1, "drift": 2}
@@ -57,7 +59,7 @@ DRIFT_ALPHA = 0.001
 WATCH_Q = 0.05
 
 
-class RtpRequestError(ValueError):
+class RtpRequestError(UserError, ValueError):
     pass
 
 
@@ -99,13 +101,13 @@ def detector_settings(series: list[tuple[datetime, RtpSums]], sigma: Decimal, st
     return thresholds_for_budget(sigma, DRIFT_SHIFT, n_eff / weeks, FALSE_DRIFTS_PER_WEEK, FALSE_WATCHES_PER_WEEK)
 
 
-def rtp_status(client: Client, start: datetime, end: datetime, config_dir: str | None = None,
+def rtp_status(client: Client, start: datetime, end: datetime, catalog: Catalog,
                batch_s: int = 3600) -> list[dict[str, Any]]:
     """One row per game version seen in [start, end): observed vs theoretical RTP, band, z, state."""
     start, end = utc_naive(start), utc_naive(end)
     if end <= start:
         raise RtpRequestError(f"the window ends ({end}) before it starts ({start})")
-    refs = game_references(client, start, end, config_dir)
+    refs = game_references(client, start, end, catalog)
     window: dict[tuple[str, str], list[RtpSums]] = defaultdict(list)
     for row in run(client, "rtp/rtp_sums", start=start, end=end, batch_s=0, by_channel=0, game_id=""):
         window[(row["game_id"], row["game_version"])].append(sums_of(row))
@@ -153,10 +155,10 @@ def rtp_status(client: Client, start: datetime, end: datetime, config_dir: str |
 
 
 def rtp_funnel(client: Client, game_id: str, game_version: str, start: datetime, end: datetime,
-               batch_s: int = 3600, config_dir: str | None = None) -> list[dict[str, Any]]:
+               catalog: Catalog, batch_s: int = 3600) -> list[dict[str, Any]]:
     """Cumulative observed RTP against effective spins, with the band narrowing to the theoretical line."""
     start, end = utc_naive(start), utc_naive(end)
-    ref = game_references(client, start, end, config_dir).get((game_id, game_version))
+    ref = game_references(client, start, end, catalog).get((game_id, game_version))
     mu0, sigma = (ref.rtp, ref.std_dev) if ref else (None, None)
     by_batch: dict[datetime, dict[str, RtpSums]] = defaultdict(dict)
     for row in run(client, "rtp/rtp_sums", start=start, end=end, batch_s=batch_s, by_channel=0, game_id=game_id):
@@ -186,13 +188,11 @@ def rtp_funnel(client: Client, game_id: str, game_version: str, start: datetime,
     return out
 
 
-def rtp_plan(client: Client, game_id: str, shift: Decimal, power: float = 0.8, alpha: float = 0.05,
-             config_dir: str | None = None, history_start: datetime | None = None,
+def rtp_plan(client: Client, game_id: str, shift: Decimal, catalog: Catalog, power: float = 0.8,
+             alpha: float = 0.05, history_start: datetime | None = None,
              history_end: datetime | None = None) -> dict[str, Any]:
     """Spins needed to detect an RTP shift on one game (each catalogued version), given its stake mix."""
-    from spinscope.references import catalog_entries
-
-    entries = {k: e for k, e in catalog_entries(config_dir).items() if k[0] == game_id}
+    entries = {k: e for k, e in catalog.items() if k[0] == game_id}
     if not entries:
         raise RtpRequestError(f"game {game_id!r} has no catalog entry: no standard deviation to plan with")
     dilution: dict[str, float] = {}

@@ -1,25 +1,28 @@
-"""Root-cause analysis on the store: ranks, traces and one trace, for the CLI, the API and the app.
+"""Root-cause analysis on the store: ranks attribute values that explain a signal, for every front end.
 
 Thin I/O around the pure scoring: SQL models count (attribute, value) in a selection and
 a baseline (queries/rca), spinscope.rca.scoring ranks them; for RTP, queries/rca/rca_rtp_rounds
-sums wins in stakes per segment and game version and spinscope.rtp_fleet ranks the segments.
+sums wins in stakes per segment and game version and spinscope.rca.rtp_excess ranks the segments.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from queries.loader import run
+from spinscope.catalog import Catalog
+from spinscope.errors import UserError
+from spinscope.queries.loader import run
+from spinscope.rca.rtp_excess import RoundSums, rank_fleet_segments
 from spinscope.rca.scoring import is_high_cardinality, rank_attributes
-from spinscope.references import game_references
-from spinscope.rtp_fleet import RoundSums, rank_fleet_segments
+from spinscope.rtp.references import game_references
 from spinscope.times import utc_naive
+from spinscope.traces import where_arrays
 
 SIGNALS = ("errors", "latency", "rtp")
 # Never causes: ids (one value per spin, player or session) and outcomes (what a spin won).
@@ -36,14 +39,8 @@ MAX_SAMPLED_SPINS = 200_000
 MAX_VALUES = 200
 
 
-class RcaRequestError(ValueError):
-    pass
-
-
-
-def _where(where: dict[str, str] | None) -> tuple[list[str], list[str]]:
-    items = sorted((where or {}).items())
-    return [k for k, _ in items], [v for _, v in items]
+class RcaRequestError(UserError):
+    """An RCA request the user can fix: an unknown signal, an empty or inverted window."""
 
 
 def _sample_mod(client: Client, start: datetime, end: datetime) -> int:
@@ -54,7 +51,7 @@ def _sample_mod(client: Client, start: datetime, end: datetime) -> int:
 
 def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_start: datetime | None = None,
          baseline_end: datetime | None = None, where: dict[str, str] | None = None, threshold_ms: int = 500,
-         config_dir: str | None = None) -> dict[str, Any]:
+         catalog: Catalog | None = None) -> dict[str, Any]:
     """Rank attribute values by how much they set the signal's selection apart from its baseline."""
     if signal not in SIGNALS:
         raise RcaRequestError(f"signal {signal!r}: use one of {', '.join(SIGNALS)}")
@@ -62,12 +59,12 @@ def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_s
         raise RcaRequestError(f"the window ends ({end}) before it starts ({start})")
     start, end = utc_naive(start), utc_naive(end)
     if signal == "rtp":
-        return _rank_rtp(client, start, end, where, config_dir)
+        return _rank_rtp(client, start, end, where, catalog or {})
     window_mode = baseline_start is not None and baseline_end is not None
     b_start = utc_naive(baseline_start) if window_mode and baseline_start else start
     b_end = utc_naive(baseline_end) if window_mode and baseline_end else end
     sample_mod = _sample_mod(client, min(start, b_start), max(end, b_end))
-    keys, values = _where(where)
+    keys, values = where_arrays(where)
     rows = run(client, "rca/rca_attribute_counts", signal=signal, threshold_ns=threshold_ms * 1_000_000,
                sel_start=start, sel_end=end, base_start=b_start, base_end=b_end,
                baseline_mode="window" if window_mode else "good", where_keys=keys, where_values=values,
@@ -137,8 +134,8 @@ def merge_equivalent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, str] | None,
-              config_dir: str | None) -> dict[str, Any]:
-    keys, values = _where(where)
+              catalog: Catalog) -> dict[str, Any]:
+    keys, values = where_arrays(where)
     rows = run(client, "rca/rca_rtp_rounds", start=utc_naive(start), end=utc_naive(end), where_keys=keys,
                where_values=values)
     segments: dict[tuple[str, str], dict[tuple[str, str], RoundSums]] = defaultdict(dict)
@@ -150,7 +147,7 @@ def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, s
             total[version] = sums
         elif r["attribute"] not in keys:
             segments[(r["attribute"], r["value"])][version] = sums
-    references = {k: (ref.rtp, ref.std_dev) for k, ref in game_references(client, start, end, config_dir).items()
+    references = {k: (ref.rtp, ref.std_dev) for k, ref in game_references(client, start, end, catalog).items()
                   if ref.std_dev is not None}
     ranked = rank_fleet_segments(segments, total, references)
     return {
@@ -163,27 +160,3 @@ def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, s
                   "z": s.z, "share": s.share, "z_without": s.z_without, "explains_alert": s.explains_alert}
                  for s in ranked["segments"]],
     }
-
-
-def traces(client: Client, start: datetime, end: datetime, where: dict[str, str] | None = None,
-           order: str = "errors", limit: int = 50) -> list[dict[str, Any]]:
-    """Spin traces in the window matching every where pair, errored (or slowest) first."""
-    if order not in ("errors", "slowest"):
-        raise RcaRequestError(f"order {order!r}: use errors or slowest")
-    keys, values = _where(where)
-    return run(client, "traces/trace_list", start=utc_naive(start), end=utc_naive(end), where_keys=keys,
-               where_values=values, order=order, limit=limit)
-
-
-def trace(client: Client, trace_id: str) -> dict[str, Any]:
-    """One trace: its spans (timings relative to the trace start) and the logs written while it ran."""
-    trace_id = trace_id.strip().lower()
-    if len(trace_id) != 32 or any(c not in "0123456789abcdef" for c in trace_id):
-        raise RcaRequestError(f"trace id {trace_id!r}: expected 32 hex digits")
-    spans = run(client, "traces/trace_spans", trace_id=trace_id)
-    if not spans:
-        return {"trace_id": trace_id, "spans": [], "logs": [], "message": "no such trace in the store"}
-    first = min(s["started_at"] for s in spans)
-    last = max(s["started_at"] + timedelta(milliseconds=float(s["duration_ms"])) for s in spans)
-    logs = run(client, "traces/trace_logs", trace_id=trace_id, start=first, end=last)
-    return {"trace_id": trace_id, "spans": spans, "logs": logs}

@@ -1,6 +1,9 @@
-"""The game catalog: theoretical figures per game version, written from the exact game math.
+"""The game catalog format: theoretical figures per game version, owned by spinscope.
 
-`build_catalog` turns games into the catalog document the telemetry spec describes
+The RTP monitoring judges production against this file, so its format belongs to the core;
+the simulator is one producer of it (its exact game math), never the reverse: this module
+imports nothing from `spinscope.sim`. `build_catalog` turns any games that can state their
+theory into the catalog document the telemetry spec describes
 (`games:` entries with id, version, rtp, std_dev, hit_frequency, plus `method:` saying how
 each figure was derived); `write_catalog` writes it as YAML (config/games.yaml is generated
 this way: `spinscope catalog build`); `load_catalog` reads and validates an operator's file.
@@ -17,11 +20,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
-from sim.games.base import Game
+from spinscope.errors import UserError
 
 RTP_PLACES = 6
 STD_DEV_PLACES = 4
@@ -29,7 +32,7 @@ HIT_FREQUENCY_PLACES = 6
 
 _HEADER = """\
 # Game catalog: theoretical figures of each game version (the telemetry spec's format).
-# Generated from the exact game math by `spinscope catalog build` (sim.catalog.write_catalog);
+# Generated from the exact game math by `spinscope catalog build` (spinscope.catalog.write_catalog);
 # do not edit by hand. rtp and std_dev are per unit bet of a round (a paid spin plus the free
 # spins it awards); hit_frequency is the share of paid spins with a win > 0.
 """
@@ -38,7 +41,29 @@ _FIELDS = {"id", "version", "rtp", "std_dev", "hit_frequency", "method"}
 _REQUIRED = ("id", "version", "rtp", "std_dev")
 
 
-class CatalogError(ValueError):
+class Theory(Protocol):
+    """Exact figures of a game's math, per unit bet of a round."""
+
+    rtp: Fraction
+    std_dev: Fraction
+    hit_frequency: Fraction
+    method: str
+
+
+class Game(Protocol):
+    """What the catalog needs of a game: its identity and its exact theory."""
+
+    id: str
+    version: str
+
+    def theory(self) -> Theory: ...
+
+
+Catalog = Mapping[tuple[str, str], "CatalogEntry"]
+"""A read catalog: {(game id, version): entry}."""
+
+
+class CatalogError(UserError, ValueError):
     """A catalog file that cannot be used; the message names the file, entry and field."""
 
 
@@ -79,12 +104,8 @@ def build_catalog(games: Iterable[Game]) -> dict[str, list[dict[str, str]]]:
     return {"games": entries}
 
 
-def write_catalog(path: str | Path, games: Iterable[Game] | None = None) -> Path:
-    """Write the catalog of `games` (default: every registered game) to `path`; returns the path."""
-    if games is None:
-        from sim.games.registry import GAMES
-
-        games = GAMES.values()
+def write_catalog(path: str | Path, games: Iterable[Game]) -> Path:
+    """Write the catalog of `games` to `path`; returns the path."""
     target = Path(path)
     document = yaml.safe_dump(build_catalog(games), sort_keys=False, allow_unicode=True, width=100)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,5 @@
+import sys
+
+from spinscope.cli import main
+
+sys.exit(main())

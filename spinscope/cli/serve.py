@@ -1,0 +1,129 @@
+"""`serve`, `ingest`, `app` and `db`: the long-running processes and store administration."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from spinscope.cli.options import HELP, add_config_arg, add_store_args, open_args, render_options, store_dsn
+from spinscope.db import StoreError
+from spinscope.settings import resolve
+
+
+def _listen_args(parser: argparse.ArgumentParser) -> None:
+    add_store_args(parser)
+    add_config_arg(parser)
+    parser.add_argument("--host", help=HELP["host"])
+    parser.add_argument("--otlp-http-port", type=int, help=HELP["otlp_http_port"])
+    parser.add_argument("--otlp-grpc-port", type=int, help=HELP["otlp_grpc_port"])
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="Run the receivers, the API (and the app) on the store.")
+    _listen_args(serve)
+    serve.add_argument("--no-ui", action="store_true", help="Do not start the Streamlit app.")
+    serve.add_argument("--ui-port", type=int, help=HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
+    serve.add_argument("--demo", action="store_true",
+                       help="Load demo history into an empty store, then send live simulated traffic to itself.")
+    serve.add_argument("--demo-spins-per-day", type=int, default=300_000,
+                       help="Demo history size (default 300,000 spins a day: a week loads in well under a minute).")
+    serve.set_defaults(handler=cmd_serve)
+
+    ingest = sub.add_parser("ingest", help="Run the OTLP receivers only (e.g. in front of a ClickHouse server).")
+    _listen_args(ingest)
+    ingest.set_defaults(handler=cmd_serve)
+
+    app = sub.add_parser("app", help="The Streamlit app alone, against a ClickHouse server (read-only user).")
+    add_store_args(app)
+    add_config_arg(app)
+    app.add_argument("--host", help=HELP["host"])
+    app.add_argument("--ui-port", type=int, help=HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
+    app.set_defaults(handler=cmd_app)
+
+    db = sub.add_parser("db", help="Store administration.")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
+    migrate = db_sub.add_parser("migrate", help="Create or upgrade the schema (idempotent).")
+    add_store_args(migrate)
+    migrate.add_argument("--cluster", help=HELP["cluster"])
+    migrate.add_argument("--print", dest="print_only", action="store_true",
+                         help="Print the DDL instead of running it (no store needed).")
+    migrate.set_defaults(handler=cmd_migrate)
+    query = db_sub.add_parser("query", help="Run one read-only SQL query on the store and print JSON rows.")
+    add_store_args(query)
+    query.add_argument("sql", help="The query, e.g. \"SELECT count() FROM spins\".")
+    query.set_defaults(handler=cmd_query)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from spinscope.schema.migrate import migrate, render_all
+
+    opts = render_options(args)
+    if args.print_only:
+        print(";\n\n".join(render_all(opts)) + ";")
+        return 0
+    store = open_args(args)
+    try:
+        applied = migrate(store.client(), opts)
+        print(f"spinscope: schema up to date ({len(applied)} migration(s) applied)")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    store = open_args(args)
+    try:
+        result = store.client().query(args.sql, settings={"readonly": 1})
+        for row in result.named_results():
+            print(json.dumps(row, default=str))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from spinscope.cli.options import config_of
+    from spinscope.ui import serve_app
+
+    dsn = store_dsn(args)
+    if dsn.startswith("chdb:"):
+        raise StoreError("`spinscope app` alone needs a ClickHouse server (--store http://...); on the embedded "
+                         "store the app runs inside `spinscope serve`")
+    config_of(args)  # fail now, in one line, on an invalid config folder
+    return serve_app(dsn, resolve("host", args.host), resolve("ui_port", args.ui_port), resolve("config", args.config))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from spinscope.configuration import LiveConfig
+    from spinscope.schema.migrate import migrate
+    from spinscope.server import ServeOptions, serve
+
+    config = LiveConfig.load(resolve("config", args.config))
+    opts = ServeOptions(
+        host=resolve("host", args.host),
+        otlp_http_port=resolve("otlp_http_port", args.otlp_http_port),
+        otlp_grpc_port=resolve("otlp_grpc_port", args.otlp_grpc_port),
+        token=resolve("ingest_token"),
+        max_body_bytes=resolve("max_body_bytes"),
+        queue_max_rows=resolve("queue_max_rows"),
+        body_budget_bytes=resolve("body_budget_bytes"),
+        batch_max_rows=resolve("batch_max_rows"),
+        batch_interval_s=resolve("batch_interval_s"),
+    )
+    store = open_args(args)
+    try:
+        migrate(store.client(), render_options(args), log=lambda line: print(f"spinscope: {line}"))
+    except BaseException:
+        store.close()
+        raise
+    print(f"spinscope: store {store.dsn} (database {store.database})", flush=True)
+    background = []
+    if getattr(args, "demo", False):
+        from spinscope.sim.demo import serve_demo_job
+
+        endpoint = f"http://{'127.0.0.1' if opts.host in ('0.0.0.0', '::') else opts.host}:{opts.otlp_http_port}"
+        background.append(serve_demo_job(store, endpoint, spins_per_day=args.demo_spins_per_day,
+                                         token=opts.token, log=lambda line: print(line, flush=True)))
+    ui_port = None if getattr(args, "no_ui", False) or args.command == "ingest" else resolve("ui_port", args.ui_port)
+    serve(store, opts, config, background=background, ui_port=ui_port)
+    return 0

@@ -1,0 +1,51 @@
+"""Spin traces on the store: the list (errored or slowest first) and one trace as a span tree with its logs.
+
+Thin I/O over the queries/traces models; on-call reaches here from a ranked finding.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from clickhouse_connect.driver.client import Client
+
+from spinscope.errors import UserError
+from spinscope.queries.loader import run
+from spinscope.times import utc_naive
+
+ORDERS = ("errors", "slowest")
+
+
+class TraceRequestError(UserError):
+    """A trace request the user can fix (an unknown order, a malformed trace id)."""
+
+
+def where_arrays(where: dict[str, str] | None) -> tuple[list[str], list[str]]:
+    """The where pairs as the parallel key and value arrays the models bind."""
+    pairs = sorted((where or {}).items())
+    return [k for k, _ in pairs], [v for _, v in pairs]
+
+
+def traces(client: Client, start: datetime, end: datetime, where: dict[str, str] | None = None,
+           order: str = "errors", limit: int = 50) -> list[dict[str, Any]]:
+    """Spin traces in the window matching every where pair, errored (or slowest) first."""
+    if order not in ORDERS:
+        raise TraceRequestError(f"order {order!r}: use errors or slowest")
+    keys, values = where_arrays(where)
+    return run(client, "traces/trace_list", start=utc_naive(start), end=utc_naive(end), where_keys=keys,
+               where_values=values, order=order, limit=limit)
+
+
+def trace(client: Client, trace_id: str) -> dict[str, Any]:
+    """One trace: its spans (timings relative to the trace start) and the logs written while it ran."""
+    trace_id = trace_id.strip().lower()
+    if len(trace_id) != 32 or any(c not in "0123456789abcdef" for c in trace_id):
+        raise TraceRequestError(f"trace id {trace_id!r}: expected 32 hex digits")
+    spans = run(client, "traces/trace_spans", trace_id=trace_id)
+    if not spans:
+        return {"trace_id": trace_id, "spans": [], "logs": [], "message": "no such trace in the store"}
+    first = min(s["started_at"] for s in spans)
+    last = max(s["started_at"] + timedelta(milliseconds=float(s["duration_ms"])) for s in spans)
+    logs = run(client, "traces/trace_logs", trace_id=trace_id, start=first, end=last)
+    return {"trace_id": trace_id, "spans": spans, "logs": logs}
