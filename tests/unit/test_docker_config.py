@@ -137,10 +137,39 @@ def test_collector_pipelines_use_only_defined_components() -> None:
     assert set(service["extensions"]) == set(config["extensions"])
 
 
-def test_collector_pipelines_limit_memory_first_then_batch() -> None:
-    for pipeline in collector()["service"]["pipelines"].values():
-        assert pipeline["processors"] == ["memory_limiter", "batch"]
+def test_collector_pipelines_only_limit_memory_and_never_batch_before_the_queue() -> None:
+    """The batch processor acknowledges before the export and swallows its errors: a crash loses what it holds."""
+    config = collector()
+    assert "batch" not in config["processors"]
+    for pipeline in config["service"]["pipelines"].values():
+        assert pipeline["processors"] == ["memory_limiter"]
         assert pipeline["exporters"] == ["clickhouse"]
+
+
+def test_collector_queue_blocks_when_full_and_batches_behind_it() -> None:
+    """Without block_on_overflow a full queue drops data; the exporter's own batch makes ClickHouse's large inserts."""
+    queue = exporter()["sending_queue"]
+    assert queue["block_on_overflow"] is True
+    assert queue.get("wait_for_result", False) is False  # acknowledged once on disk, not once in ClickHouse
+    batch = queue["batch"]
+    assert batch["sizer"] == "items" and 1000 <= batch["min_size"] <= batch["max_size"]
+    assert batch["flush_timeout"]
+
+
+def mebibytes(size: str) -> int:
+    """A compose size (`2g`, `1536m`, bytes) in MiB."""
+    number, unit = re.fullmatch(r"(\d+)([kmg]?)b?", str(size).lower()).groups()
+    return int(number) * {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}[unit] // 2**20
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_collector_memory_limit_is_fixed_and_below_its_container_limit(name: str) -> None:
+    """A percentage is of the host's memory when the container has no limit, and the host is ClickHouse's too."""
+    limiter = collector()["processors"]["memory_limiter"]
+    assert not {"limit_percentage", "spike_limit_percentage"} & set(limiter)
+    assert 0 < limiter["spike_limit_mib"] < limiter["limit_mib"]
+    container = mebibytes(compose(name)["services"]["otel-collector"]["mem_limit"])
+    assert limiter["limit_mib"] <= container * 0.8
 
 
 def test_collector_receivers_require_the_ingest_token() -> None:
