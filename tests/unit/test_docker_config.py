@@ -367,6 +367,21 @@ def test_keeper_ensemble_matches_servers_and_compose() -> None:
         assert environment(services[host])["KEEPER_SERVER_ID"] == server_id
 
 
+def test_keeper_keeps_its_state_in_the_directory_its_image_prepares() -> None:
+    """The keeper image's entrypoint creates and chowns only $CLICKHOUSE_DATA_DIR (default /var/lib/clickhouse)
+    and its coordination/{log,snapshots} before dropping root; any other path is not writable by the keeper."""
+    server = ET.parse(KEEPER_XML).getroot().find("keeper_server")
+    services = compose("compose.cluster.yaml")["services"]
+    keepers = {name: s for name, s in services.items() if "clickhouse/clickhouse-keeper" in s["image"]}
+    assert len(keepers) == 3
+    for name, service in keepers.items():
+        data_dir = environment(service).get("CLICKHOUSE_DATA_DIR", "/var/lib/clickhouse")
+        volume_targets = [m.split(":")[1] for m in service["volumes"] if not m.startswith((".", "/"))]
+        assert volume_targets == [data_dir], name
+        assert server.findtext("log_storage_path") == f"{data_dir}/coordination/log", name
+        assert server.findtext("snapshot_storage_path") == f"{data_dir}/coordination/snapshots", name
+
+
 def test_cluster_migrate_and_receivers_use_the_configured_cluster() -> None:
     name, _ = remote_servers()
     services = compose("compose.cluster.yaml")["services"]
