@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ingest.migrate import load_migrations
+from ingest.migrate import RenderOptions, load_migrations, render_all
 from spinscope.cli import build_parser
 from spinscope.settings import SETTINGS
 
@@ -324,6 +324,17 @@ def test_app_user_is_read_only_and_writer_can_migrate() -> None:
     assert "GRANT ALL ON spinscope.*" in [q.text for q in writer.find("grants")]
 
 
+def test_writer_sends_each_shards_inserts_to_one_replica_first() -> None:
+    """spins_mv's duplicate gate sees only the replica an insert lands on: a retried spin must land where its
+    first copy did. Random replicas, or each node preferring itself, would spread a shard's inserts."""
+    root = ET.parse(USERS_XML).getroot()
+    writer = root.find(f"profiles/{root.findtext('users/spinscope_writer/profile')}")
+    quorum = int(writer.findtext("insert_quorum") or 0)
+    ordered = writer.findtext("load_balancing") in ("in_order", "first_or_random")
+    assert quorum >= 2 or (ordered and writer.findtext("prefer_localhost_replica") == "0")
+    assert writer.findtext("distributed_foreground_insert") == "1"
+
+
 def test_clickhouse_xml_secrets_come_from_the_environment() -> None:
     for path in (DOCKER / "clickhouse").rglob("*.xml"):
         for element in ET.parse(path).getroot().iter():
@@ -380,6 +391,15 @@ def test_keeper_keeps_its_state_in_the_directory_its_image_prepares() -> None:
         assert volume_targets == [data_dir], name
         assert server.findtext("log_storage_path") == f"{data_dir}/coordination/log", name
         assert server.findtext("snapshot_storage_path") == f"{data_dir}/coordination/snapshots", name
+
+
+def test_migration_history_is_described_as_one_table_for_the_cluster() -> None:
+    """The history table's replica path has no {shard}: all nodes of all shards replicate one history."""
+    tracking = render_all(RenderOptions(cluster="spinscope_cluster"))[0]
+    path, replica = re.search(r"Replicated\w*MergeTree\('([^']+)', '([^']+)'\)", tracking).groups()
+    assert "{shard}" not in path and {"{shard}", "{replica}"} <= set(re.findall(r"\{\w+\}", replica))
+    for text in (DOCKER / "compose.cluster.yaml").read_text(), (REPO / "docs" / "deploy.md").read_text():
+        assert not re.search(r"history[^.]*\bper shard\b", text, re.IGNORECASE)
 
 
 def test_cluster_migrate_and_receivers_use_the_configured_cluster() -> None:
