@@ -62,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="Store administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
-    migrate = db_sub.add_parser("migrate", help="Create or upgrade the schema (idempotent). Upgrades that drop "
-                                "and re-create a view need ingest paused (--ingest-paused); others run live.")
+    migrate_help = ("Create or upgrade the schema (idempotent). Upgrades that drop and re-create a view need "
+                    "ingest paused (--ingest-paused); others run live.")
+    migrate = db_sub.add_parser("migrate", help=migrate_help, description=migrate_help)
     _store_args(migrate)
     migrate.add_argument("--cluster", help=_HELP["cluster"])
     migrate.add_argument("--ingest-paused", action="store_true",

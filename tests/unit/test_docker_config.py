@@ -226,13 +226,25 @@ def test_compose_images_are_pinned(name: str) -> None:
         assert re.fullmatch(r"\d+(\.\d+)+", tag.split("@")[0]), f"{service_name}: {image} is not a version tag"
 
 
-def test_clickhouse_image_is_the_embedded_engines_minor_version() -> None:
-    """DDL and queries are tested on chdb; the server must be the same ClickHouse line."""
-    engine = ".".join(metadata.version("chdb-core").split(".")[:2])
-    for name in COMPOSE_FILES:
-        for service in compose(name)["services"].values():
-            if "clickhouse/clickhouse-" in service["image"]:
-                assert service["image"].split(":")[1] == engine, service["image"]
+def newest_lts_line(major: int, minor: int) -> tuple[int, int]:
+    """ClickHouse's long-term-support lines are each year's .3 and .8 releases."""
+    lts = [m for m in (8, 3) if m <= minor]
+    return (major, lts[0]) if lts else (major - 1, 8)
+
+
+def test_newest_lts_line_counts_back_from_a_release() -> None:
+    assert [newest_lts_line(26, m) for m in (9, 8, 7, 3, 2)] == [(26, 8), (26, 8), (26, 3), (26, 3), (25, 8)]
+
+
+def test_clickhouse_images_are_the_lts_line_the_embedded_engine_stands_for() -> None:
+    """DDL and queries are tested on chdb (chdb-core 26.9, not an LTS); the server runs the newest LTS line not
+    newer than it (26.8), the closest supported release. docs/deploy.md says which DDL also ran on 26.7."""
+    major, minor = (int(part) for part in metadata.version("chdb-core").split(".")[:2])
+    lts = ".".join(map(str, newest_lts_line(major, minor)))
+    images = [s["image"] for name in COMPOSE_FILES for s in compose(name)["services"].values()
+              if "clickhouse/clickhouse-" in s["image"]]
+    assert len(images) == 1 + 4 + 3 + 1  # the single server, cluster nodes, keepers, db-init
+    assert {image.split(":")[1].split("@")[0] for image in images} == {lts}
 
 
 @pytest.mark.parametrize("name", COMPOSE_FILES)
@@ -411,6 +423,74 @@ def test_cluster_migrate_and_receivers_use_the_configured_cluster() -> None:
     endpoint = environment(services["otel-collector"])["CLICKHOUSE_ENDPOINT"]
     hosts = {h.split(":")[0] for h in endpoint.removeprefix("tcp://").split("?")[0].split(",")}
     assert hosts == {h for replicas in remote_servers()[1] for h in replicas}
+
+
+# --- cluster DDL, as `spinscope db migrate --cluster` renders it -------------------------------
+
+def cluster_ddl() -> list[str]:
+    return render_all(RenderOptions(cluster=remote_servers()[0]))
+
+
+def test_every_replica_path_is_unique_to_its_table() -> None:
+    """Without the table's {uuid}, a table dropped and re-created within the Atomic database's delayed-drop
+    window (8 minutes by default) meets its predecessor's Keeper path and fails with REPLICA_ALREADY_EXISTS."""
+    paths = [m.group(1) for s in cluster_ddl() for m in re.finditer(r"Replicated\w*MergeTree\('([^']*)'", s)]
+    assert len(paths) == 1 + sum(m.is_table for m in load_migrations())  # the history table and every table
+    assert all("{uuid}" in path for path in paths), paths
+
+
+def final_distributed_keys(statements: list[str]) -> dict[str, str]:
+    """Plain table name -> sharding key of its Distributed table, after every statement that (re)creates it."""
+    pattern = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE TABLE) \S+?\.`?(\w+)`? .*ENGINE = "
+                         r"Distributed\([^,]+, [^,]+, [^,]+, (.+)\)$", re.DOTALL)
+    return {m.group(1): m.group(2) for s in statements if (m := pattern.match(s))}
+
+
+def live_views(statements: list[str]) -> list[tuple[str, str, str, str]]:
+    """(view, target table, source table, query) of every view no later statement drops; tables by plain name."""
+    views, dropped = {}, set()
+    for statement in statements:
+        created = re.match(r"CREATE MATERIALIZED VIEW IF NOT EXISTS \S+?\.`?(\w+)`?", statement)
+        if created:
+            target = re.search(r"\bTO \S+?\.`?(\w+?)(?:_local)?`?\s", statement).group(1)
+            source = re.search(r"\bFROM \S+?\.`?(\w+?)(?:_local)?`?\s", statement).group(1)
+            views[created.group(1)] = (target, source, statement)
+        dropped |= set(re.findall(r"DROP VIEW IF EXISTS \S+?\.`?(\w+)`?", statement))
+    return [(name, *v) for name, v in views.items() if name not in dropped]
+
+
+def key_through_view(key: str, query: str) -> str | None:
+    """The source's sharding key in the view's output columns, or None when the view does not carry them."""
+    for column in set(re.findall(r"\b([A-Za-z_]\w*)\b(?!\s*\()", key)):
+        renamed = re.search(rf"\b{column} AS (\w+)", query)
+        if renamed:
+            key = re.sub(rf"\b{column}\b", renamed.group(1), key)
+        elif not re.search(rf"^\s*{column},?$", query, re.MULTILINE):
+            return None
+    return key
+
+
+def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
+    """Views fill *_local tables on the shard where the source row landed, never through the Distributed table:
+    its key must be the source's key carried through the view, or rand(), which promises nothing. Otherwise
+    optimize_skip_unused_shards reads the one shard the key names and returns partial figures."""
+    statements = cluster_ddl()
+    keys = final_distributed_keys(statements)
+    views = live_views(statements)
+    assert {target for _, target, _, _ in views} == {"spins", "spin_minutely", "span_minutely",
+                                                     "otel_traces_trace_id_ts"}
+    for view, target, source, query in views:
+        if keys[target] != "rand()":
+            assert key_through_view(keys[source], query) == keys[target], (view, target, keys[target])
+
+
+def test_no_new_migration_drops_a_view_and_migrate_says_when_ingest_must_pause() -> None:
+    """Between DROP VIEW and the successor's CREATE, inserted rows reach no view: replace a view with
+    ALTER TABLE ... MODIFY QUERY. 0018 (+ 0019) predates this and is applied only with ingest paused."""
+    assert [m.version for m in load_migrations() if m.drops_view] == [18]
+    db = next(a for a in build_parser()._actions if a.dest == "command").choices["db"]
+    migrate = next(a for a in db._actions if a.dest == "db_command").choices["migrate"]
+    assert "--ingest-paused" in migrate.format_help() and "ingest paused" in migrate.description
 
 
 # --- image -----------------------------------------------------------------------------------
