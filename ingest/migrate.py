@@ -10,8 +10,8 @@ only` renders nothing on a single node. Applied versions are recorded in
 
 Migrations run while data may be arriving. A view is replaced in one statement
 (`ALTER TABLE view MODIFY QUERY ...`), never dropped and re-created: spins inserted
-between the two statements would pass no view. Applied migrations that still do so
-(0018 + 0019) are announced before they run, so the operator can pause ingest.
+between the two statements would pass no view. The applied pair that still does so
+(0018 + 0019) runs on an existing database only when the caller says ingest is paused.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ _FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 _DISTRIBUTED = re.compile(r"^-- spinscope: distributed (.+)$", re.MULTILINE)
 _CLUSTER_ONLY = re.compile(r"^-- spinscope: cluster only$", re.MULTILINE)
 _DROP_VIEW = re.compile(r"^\s*DROP\s+VIEW\b", re.IGNORECASE | re.MULTILINE)
-PAUSE_INGEST = ("stop the Collector and `spinscope ingest` before migrating, start them after: "
-                "rows inserted between the drop and the new view reach no view (docs/deploy.md)")
 # {uuid} (the same on every node: ON CLUSTER sends the initiator's) makes each table's Keeper path
 # its own, so a table dropped and re-created inside the Atomic database's delayed-drop window
 # (database_atomic_delay_before_drop_table_sec) does not meet its predecessor's path.
@@ -173,8 +171,10 @@ def migrate(client: Client, opts: RenderOptions, log=print, ingest_paused: bool 
     if done and dropping:  # an upgrade of a database that may be taking data; a new one is not yet
         names = ", ".join(f"{m.version:04d}_{m.name}" for m in dropping)
         if not ingest_paused:
-            raise IngestNotPaused(f"{names} drops a view that a later migration re-creates; {PAUSE_INGEST}, "
-                                  "then run `spinscope db migrate --ingest-paused`")
+            raise IngestNotPaused(
+                f"{names} drops a view that a later migration re-creates, and rows inserted in between would "
+                "reach no view: stop the Collector and `spinscope ingest`, run `spinscope db migrate "
+                "--ingest-paused`, then start them again (docs/deploy.md, Upgrading the schema)")
         log(f"note: {names} drops and re-creates a view; ingest is paused, as it must be")
     applied = []
     for migration in load_migrations():
