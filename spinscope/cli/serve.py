@@ -42,9 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     db = sub.add_parser("db", help="Store administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
-    migrate = db_sub.add_parser("migrate", help="Create or upgrade the schema (idempotent).")
+    migrate_help = ("Create or upgrade the schema (idempotent). Upgrades that drop and re-create a view need "
+                    "ingest paused (--ingest-paused); others run live.")
+    migrate = db_sub.add_parser("migrate", help=migrate_help, description=migrate_help)
     add_store_args(migrate)
     migrate.add_argument("--cluster", help=HELP["cluster"])
+    migrate.add_argument("--ingest-paused", action="store_true",
+                         help="Confirm the Collector and `spinscope ingest` are stopped: required to apply a "
+                              "migration that drops a view (rows inserted before its successor exists would "
+                              "be lost) to a database already in use.")
     migrate.add_argument("--print", dest="print_only", action="store_true",
                          help="Print the DDL instead of running it (no store needed).")
     migrate.set_defaults(handler=cmd_migrate)
@@ -63,7 +69,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         return 0
     store = open_args(args)
     try:
-        applied = migrate(store.client(), opts)
+        applied = migrate(store.client(), opts, ingest_paused=args.ingest_paused)
         print(f"spinscope: schema up to date ({len(applied)} migration(s) applied)")
     finally:
         store.close()

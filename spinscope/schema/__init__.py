@@ -1,1 +1,1 @@
-"""The DDL: one statement a file, applied in file-name order by ingest.migrate."""
+"""The DDL: one statement a file, applied in file-name order by spinscope.schema.migrate."""

@@ -1,11 +1,17 @@
-"""Versioned, idempotent schema migrations rendered from ingest/schema/*.sql.
+"""Versioned, idempotent schema migrations rendered from spinscope/schema/*.sql.
 
 Each file is one statement with `$name` placeholders (string.Template, so ClickHouse's
 own `{shard}` macros pass through untouched). Single-node mode renders MergeTree
 engines; cluster mode renders `ON CLUSTER`, Replicated engines on `*_local` tables
 and a Distributed table under the plain name, so readers and writers (spinscope or
-the Collector) use the same names in both modes. Applied versions are recorded in
+the Collector) use the same names in both modes; a file marked `-- spinscope: cluster
+only` renders nothing on a single node. Applied versions are recorded in
 `spinscope_schema_migrations`; re-running applies nothing twice.
+
+Migrations run while data may be arriving. A view is replaced in one statement
+(`ALTER TABLE view MODIFY QUERY ...`), never dropped and re-created: spins inserted
+between the two statements would pass no view. The applied pair that still does so
+(0018 + 0019) runs on an existing database only when the caller says ingest is paused.
 """
 
 from __future__ import annotations
@@ -18,12 +24,17 @@ from string import Template
 
 from clickhouse_connect.driver.client import Client
 
-from spinscope.db import quote_identifier
+from spinscope.db import StoreError, quote_identifier
 
 MIGRATIONS_TABLE = "spinscope_schema_migrations"
 _FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 _DISTRIBUTED = re.compile(r"^-- spinscope: distributed (.+)$", re.MULTILINE)
-_REPLICA_PATH = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'"
+_CLUSTER_ONLY = re.compile(r"^-- spinscope: cluster only$", re.MULTILINE)
+_DROP_VIEW = re.compile(r"^\s*DROP\s+VIEW\b", re.IGNORECASE | re.MULTILINE)
+# {uuid} (the same on every node: ON CLUSTER sends the initiator's) makes each table's Keeper path
+# its own, so a table dropped and re-created inside the Atomic database's delayed-drop window
+# (database_atomic_delay_before_drop_table_sec) does not meet its predecessor's path.
+_REPLICA_PATH = "'/clickhouse/tables/{uuid}/{shard}', '{replica}'"
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,11 @@ class Migration:
     @property
     def is_table(self) -> bool:
         return "CREATE TABLE" in self.template
+
+    @property
+    def drops_view(self) -> bool:
+        """Dropping a view while data arrives loses rows until its successor exists (see the module docstring)."""
+        return bool(_DROP_VIEW.search(_strip_comments(self.template)))
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,7 @@ def load_migrations() -> list[Migration]:
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
-        raise RuntimeError(f"duplicate migration versions in ingest/schema: {versions}")
+        raise RuntimeError(f"duplicate migration versions in spinscope/schema: {versions}")
     return found
 
 
@@ -69,12 +85,15 @@ def _ttl(column: str, days: int) -> str:
 def render(migration: Migration, opts: RenderOptions) -> list[str]:
     """The statements one migration runs: the object itself, plus its Distributed table in cluster mode."""
     clustered = bool(opts.cluster)
+    if not clustered and _CLUSTER_ONLY.search(migration.template):
+        return []
     local = "_local" if clustered else ""
     table = migration.name + (local if migration.is_table else "")
     values = {
         "db": quote_identifier(opts.database),
         "table": quote_identifier(table),
         "on_cluster": f"ON CLUSTER {quote_identifier(opts.cluster)}" if clustered else "",
+        "cluster": quote_identifier(opts.cluster) if clustered else "",
         "local": local,
         "engine": f"ReplicatedMergeTree({_REPLICA_PATH})" if clustered else "MergeTree()",
         "replacing_engine": f"ReplicatedReplacingMergeTree({_REPLICA_PATH})" if clustered else "ReplacingMergeTree()",
@@ -107,8 +126,9 @@ def _strip_comments(sql: str) -> str:
 
 def _tracking_ddl(opts: RenderOptions) -> str:
     on_cluster = f"ON CLUSTER {quote_identifier(opts.cluster)}" if opts.cluster else ""
-    # One history for the whole cluster: every node of every shard replicates the same table.
-    engine = (f"ReplicatedMergeTree('/clickhouse/tables/{{database}}/{MIGRATIONS_TABLE}', '{{shard}}-{{replica}}')"
+    # One history for the whole cluster: every node of every shard replicates the same table
+    # (no {shard} in the path; the replica name holds it).
+    engine = ("ReplicatedMergeTree('/clickhouse/tables/{uuid}/all_shards', '{shard}-{replica}')"
               if opts.cluster else "MergeTree()")
     return (
         f"CREATE TABLE IF NOT EXISTS {quote_identifier(opts.database)}.{MIGRATIONS_TABLE} {on_cluster} "
@@ -131,13 +151,31 @@ def applied_versions(client: Client, opts: RenderOptions) -> dict[int, str]:
     return {int(v): c for v, c in rows}
 
 
-def migrate(client: Client, opts: RenderOptions, log=print) -> list[Migration]:  # type: ignore[no-untyped-def]
-    """Apply every migration not yet recorded; returns those applied now."""
+class IngestNotPaused(StoreError):
+    """A pending migration drops a view on a database that may be taking data."""
+
+
+def migrate(client: Client, opts: RenderOptions, log=print, ingest_paused: bool = True) -> list[Migration]:  # type: ignore[no-untyped-def]
+    """Apply every migration not yet recorded; returns those applied now.
+
+    `ingest_paused` is the caller's word that nothing inserts meanwhile: true for callers that start
+    their receivers only after migrating (`serve`, `demo`), given by the operator to `db migrate`.
+    Without it, an upgrade that would drop a view refuses to start instead of losing rows.
+    """
     if opts.cluster:
         client.command(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(opts.database)} "
                        f"ON CLUSTER {quote_identifier(opts.cluster)}")
     client.command(_tracking_ddl(opts))
     done = applied_versions(client, opts)
+    dropping = [m for m in load_migrations() if m.version not in done and m.drops_view]
+    if done and dropping:  # an upgrade of a database that may be taking data; a new one is not yet
+        names = ", ".join(f"{m.version:04d}_{m.name}" for m in dropping)
+        if not ingest_paused:
+            raise IngestNotPaused(
+                f"{names} drops a view that a later migration re-creates, and rows inserted in between would "
+                "reach no view: stop the Collector and `spinscope ingest`, run `spinscope db migrate "
+                "--ingest-paused`, then start them again (docs/deploy.md, Upgrading the schema)")
+        log(f"note: {names} drops and re-creates a view; ingest is paused, as it must be")
     applied = []
     for migration in load_migrations():
         if migration.version in done:

@@ -124,9 +124,10 @@ def cluster_statements() -> list[str]:
 
 
 def distributed_tables() -> dict[str, tuple[str, str, str, str]]:
-    """name -> (cluster, database, local table, sharding key) of every Distributed table."""
-    pattern = re.compile(r"CREATE TABLE IF NOT EXISTS `spinscope`\.`(\w+)` ON CLUSTER `(\w+)` AS `spinscope`\.`(\w+)` "
-                         r"ENGINE = Distributed\(`(\w+)`, `(\w+)`, `(\w+)`, (.+)\)$")
+    """name -> (cluster, database, local table, sharding key) of every Distributed table, as the last
+    statement creating or replacing it leaves it."""
+    pattern = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE TABLE) `spinscope`\.`(\w+)` ON CLUSTER `(\w+)` "
+                         r"AS `spinscope`\.`(\w+)`\s+ENGINE = Distributed\(`(\w+)`, `(\w+)`, `(\w+)`, (.+)\)$")
     found = {}
     for statement in cluster_statements():
         if "ENGINE = Distributed" in statement:
@@ -157,7 +158,8 @@ def test_cluster_views_read_and_write_local_tables_only() -> None:
 
 
 def test_replica_paths_use_only_macros_the_deployed_nodes_define() -> None:
-    defined = {m.tag for m in ET.parse(CLUSTER_XML).getroot().find("macros")} | {"database", "table"}
+    # database, table and uuid are filled in by the server itself (uuid: the table's, the same on every node).
+    defined = {m.tag for m in ET.parse(CLUSTER_XML).getroot().find("macros")} | {"database", "table", "uuid"}
     used = {m for s in cluster_statements() for m in re.findall(r"\{(\w+)\}", s)}
     assert used and used <= defined
 

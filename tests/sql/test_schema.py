@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from spinscope.schema.migrate import RenderOptions, load_migrations, render_all
+import pytest
+
+from spinscope.schema.migrate import (
+    IngestNotPaused,
+    Migration,
+    RenderOptions,
+    load_migrations,
+    migrate,
+    render,
+    render_all,
+)
 
 SPAN_COLUMNS = ["Timestamp", "TraceId", "SpanId", "SpanName", "SpanKind", "ServiceName", "ResourceAttributes",
                 "SpanAttributes", "Duration", "StatusCode"]
@@ -83,7 +93,7 @@ def test_cluster_ddl_is_accepted_by_the_engines_parser(store_client) -> None:  #
         assert "ON CLUSTER `spin_cluster`" in statement
         store_client.command("EXPLAIN AST " + statement)
     local_spins = next(s for s in statements if "`spins_local`" in s and "ReplicatedReplacingMergeTree" in s)
-    assert "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'" in local_spins
+    assert "ReplicatedReplacingMergeTree('/clickhouse/tables/{uuid}/{shard}', '{replica}')" in local_spins
     distributed = [s for s in statements if "ENGINE = Distributed" in s]
     assert any("`otel_traces` ON CLUSTER" in s and "cityHash64(TraceId)" in s for s in distributed)
     view = next(s for s in statements if "spins_mv" in s)
@@ -93,3 +103,47 @@ def test_cluster_ddl_is_accepted_by_the_engines_parser(store_client) -> None:  #
 def test_single_node_ddl_has_no_cluster_clause() -> None:
     for statement in render_all(RenderOptions()):
         assert "ON CLUSTER" not in statement and "Replicated" not in statement
+
+
+# --- replacing a view while data arrives ------------------------------------------------------
+
+def migrated_to(client, version: int) -> RenderOptions:  # type: ignore[no-untyped-def]
+    """The store's database as it was after migration `version`: later objects dropped, history trimmed."""
+    opts = RenderOptions(database=client.database)
+    client.command("DROP VIEW IF EXISTS spin_minutely_mv2")
+    for migration in load_migrations():
+        if migration.version <= version:
+            for statement in render(migration, opts):
+                client.command(statement)
+    client.command(f"ALTER TABLE spinscope_schema_migrations DELETE WHERE version > {version}",
+                   settings={"mutations_sync": 2})
+    return opts
+
+
+def test_an_upgrade_that_drops_a_view_refuses_to_run_unless_ingest_is_paused(store_client) -> None:  # type: ignore[no-untyped-def]
+    opts = migrated_to(store_client, 17)
+    with pytest.raises(IngestNotPaused, match=r"0018_spin_minutely_mv_drop.*--ingest-paused"):
+        migrate(store_client, opts, log=lambda *_: None, ingest_paused=False)
+    assert store_client.query("SELECT max(version) FROM spinscope_schema_migrations").result_rows == [(17,)]
+    applied = migrate(store_client, opts, log=lambda *_: None, ingest_paused=True)
+    assert [m.version for m in applied] == [m.version for m in load_migrations() if m.version > 17]
+
+
+def test_a_view_is_replaced_in_one_statement_with_modify_query(store_client) -> None:  # type: ignore[no-untyped-def]
+    """What 0018 + 0019 did in two statements (a window where spins reach no rollup), one ALTER does:
+    the view keeps its name and target and from the next insert on fills the new column instead."""
+    opts = migrated_to(store_client, 17)
+    select = next(m for m in load_migrations() if m.version == 19).template.split("\nAS SELECT", 1)[1]
+    template = f"ALTER TABLE $db.spin_minutely_mv $on_cluster MODIFY QUERY SELECT{select}"
+    replacement = Migration(9999, "spin_minutely_mv_modify", template)
+    cluster = render(replacement, RenderOptions(cluster="spin_cluster"))
+    assert len(cluster) == 1 and "ON CLUSTER `spin_cluster`" in cluster[0] and "spins_local" in cluster[0]
+    store_client.command("EXPLAIN AST " + cluster[0])
+    assert not replacement.drops_view
+    for statement in render(replacement, opts):
+        store_client.command(statement)
+    insert(store_client, [span("a"), span("b")])
+    rows = store_client.query("SELECT sum(spins), quantilesBFloat16Merge(0.5)(latency_ns_bf16)[1], "
+                              "isNaN(quantilesTDigestMerge(0.5)(latency_ns_quantiles)[1]) FROM spin_minutely")
+    assert rows.result_rows == [(2, 1000.0, 1)]  # the new query's column, each spin once; the old one's empty
+    assert "spin_minutely_mv" in {r[0] for r in store_client.query("SHOW TABLES").result_rows}

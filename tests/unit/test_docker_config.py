@@ -2,7 +2,7 @@
 
 Compose files, the Collector config and the ClickHouse XML must parse, agree with each
 other (services, volumes, cluster topology, users) and with spinscope itself (table names
-from ingest/schema, settings, CLI commands, the embedded engine's version), and hold no
+from spinscope/schema, settings, CLI commands, the embedded engine's version), and hold no
 secret: every password, secret and token comes from docker/.env.
 """
 
@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from spinscope.cli import build_parser
-from spinscope.schema.migrate import load_migrations
+from spinscope.schema.migrate import RenderOptions, load_migrations, render_all
 from spinscope.settings import SETTINGS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -137,10 +137,39 @@ def test_collector_pipelines_use_only_defined_components() -> None:
     assert set(service["extensions"]) == set(config["extensions"])
 
 
-def test_collector_pipelines_limit_memory_first_then_batch() -> None:
-    for pipeline in collector()["service"]["pipelines"].values():
-        assert pipeline["processors"] == ["memory_limiter", "batch"]
+def test_collector_pipelines_only_limit_memory_and_never_batch_before_the_queue() -> None:
+    """The batch processor acknowledges before the export and swallows its errors: a crash loses what it holds."""
+    config = collector()
+    assert "batch" not in config["processors"]
+    for pipeline in config["service"]["pipelines"].values():
+        assert pipeline["processors"] == ["memory_limiter"]
         assert pipeline["exporters"] == ["clickhouse"]
+
+
+def test_collector_queue_blocks_when_full_and_batches_behind_it() -> None:
+    """Without block_on_overflow a full queue drops data; the exporter's own batch makes ClickHouse's large inserts."""
+    queue = exporter()["sending_queue"]
+    assert queue["block_on_overflow"] is True
+    assert queue.get("wait_for_result", False) is False  # acknowledged once on disk, not once in ClickHouse
+    batch = queue["batch"]
+    assert batch["sizer"] == "items" and 1000 <= batch["min_size"] <= batch["max_size"]
+    assert batch["flush_timeout"]
+
+
+def mebibytes(size: str) -> int:
+    """A compose size (`2g`, `1536m`, bytes) in MiB."""
+    number, unit = re.fullmatch(r"(\d+)([kmg]?)b?", str(size).lower()).groups()
+    return int(number) * {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}[unit] // 2**20
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_collector_memory_limit_is_fixed_and_below_its_container_limit(name: str) -> None:
+    """A percentage is of the host's memory when the container has no limit, and the host is ClickHouse's too."""
+    limiter = collector()["processors"]["memory_limiter"]
+    assert not {"limit_percentage", "spike_limit_percentage"} & set(limiter)
+    assert 0 < limiter["spike_limit_mib"] < limiter["limit_mib"]
+    container = mebibytes(compose(name)["services"]["otel-collector"]["mem_limit"])
+    assert limiter["limit_mib"] <= container * 0.8
 
 
 def test_collector_receivers_require_the_ingest_token() -> None:
@@ -197,13 +226,25 @@ def test_compose_images_are_pinned(name: str) -> None:
         assert re.fullmatch(r"\d+(\.\d+)+", tag.split("@")[0]), f"{service_name}: {image} is not a version tag"
 
 
-def test_clickhouse_image_is_the_embedded_engines_minor_version() -> None:
-    """DDL and queries are tested on chdb; the server must be the same ClickHouse line."""
-    engine = ".".join(metadata.version("chdb-core").split(".")[:2])
-    for name in COMPOSE_FILES:
-        for service in compose(name)["services"].values():
-            if "clickhouse/clickhouse-" in service["image"]:
-                assert service["image"].split(":")[1] == engine, service["image"]
+def newest_lts_line(major: int, minor: int) -> tuple[int, int]:
+    """ClickHouse's long-term-support lines are each year's .3 and .8 releases."""
+    lts = [m for m in (8, 3) if m <= minor]
+    return (major, lts[0]) if lts else (major - 1, 8)
+
+
+def test_newest_lts_line_counts_back_from_a_release() -> None:
+    assert [newest_lts_line(26, m) for m in (9, 8, 7, 3, 2)] == [(26, 8), (26, 8), (26, 3), (26, 3), (25, 8)]
+
+
+def test_clickhouse_images_are_the_lts_line_the_embedded_engine_stands_for() -> None:
+    """DDL and queries are tested on chdb (chdb-core 26.9, not an LTS); the server runs the newest LTS line not
+    newer than it (26.8), the closest supported release. docs/deploy.md says which DDL also ran on 26.7."""
+    major, minor = (int(part) for part in metadata.version("chdb-core").split(".")[:2])
+    lts = ".".join(map(str, newest_lts_line(major, minor)))
+    images = [s["image"] for name in COMPOSE_FILES for s in compose(name)["services"].values()
+              if "clickhouse/clickhouse-" in s["image"]]
+    assert len(images) == 1 + 4 + 3 + 1  # the single server, cluster nodes, keepers, db-init
+    assert {image.split(":")[1].split("@")[0] for image in images} == {lts}
 
 
 @pytest.mark.parametrize("name", COMPOSE_FILES)
@@ -295,6 +336,17 @@ def test_app_user_is_read_only_and_writer_can_migrate() -> None:
     assert "GRANT ALL ON spinscope.*" in [q.text for q in writer.find("grants")]
 
 
+def test_writer_sends_each_shards_inserts_to_one_replica_first() -> None:
+    """spins_mv's duplicate gate sees only the replica an insert lands on: a retried spin must land where its
+    first copy did. Random replicas, or each node preferring itself, would spread a shard's inserts."""
+    root = ET.parse(USERS_XML).getroot()
+    writer = root.find(f"profiles/{root.findtext('users/spinscope_writer/profile')}")
+    quorum = int(writer.findtext("insert_quorum") or 0)
+    ordered = writer.findtext("load_balancing") in ("in_order", "first_or_random")
+    assert quorum >= 2 or (ordered and writer.findtext("prefer_localhost_replica") == "0")
+    assert writer.findtext("distributed_foreground_insert") == "1"
+
+
 def test_clickhouse_xml_secrets_come_from_the_environment() -> None:
     for path in (DOCKER / "clickhouse").rglob("*.xml"):
         for element in ET.parse(path).getroot().iter():
@@ -338,6 +390,30 @@ def test_keeper_ensemble_matches_servers_and_compose() -> None:
         assert environment(services[host])["KEEPER_SERVER_ID"] == server_id
 
 
+def test_keeper_keeps_its_state_in_the_directory_its_image_prepares() -> None:
+    """The keeper image's entrypoint creates and chowns only $CLICKHOUSE_DATA_DIR (default /var/lib/clickhouse)
+    and its coordination/{log,snapshots} before dropping root; any other path is not writable by the keeper."""
+    server = ET.parse(KEEPER_XML).getroot().find("keeper_server")
+    services = compose("compose.cluster.yaml")["services"]
+    keepers = {name: s for name, s in services.items() if "clickhouse/clickhouse-keeper" in s["image"]}
+    assert len(keepers) == 3
+    for name, service in keepers.items():
+        data_dir = environment(service).get("CLICKHOUSE_DATA_DIR", "/var/lib/clickhouse")
+        volume_targets = [m.split(":")[1] for m in service["volumes"] if not m.startswith((".", "/"))]
+        assert volume_targets == [data_dir], name
+        assert server.findtext("log_storage_path") == f"{data_dir}/coordination/log", name
+        assert server.findtext("snapshot_storage_path") == f"{data_dir}/coordination/snapshots", name
+
+
+def test_migration_history_is_described_as_one_table_for_the_cluster() -> None:
+    """The history table's replica path has no {shard}: all nodes of all shards replicate one history."""
+    tracking = render_all(RenderOptions(cluster="spinscope_cluster"))[0]
+    path, replica = re.search(r"Replicated\w*MergeTree\('([^']+)', '([^']+)'\)", tracking).groups()
+    assert "{shard}" not in path and {"{shard}", "{replica}"} <= set(re.findall(r"\{\w+\}", replica))
+    for text in (DOCKER / "compose.cluster.yaml").read_text(), (REPO / "docs" / "deploy.md").read_text():
+        assert not re.search(r"history[^.]*\bper shard\b", text, re.IGNORECASE)
+
+
 def test_cluster_migrate_and_receivers_use_the_configured_cluster() -> None:
     name, _ = remote_servers()
     services = compose("compose.cluster.yaml")["services"]
@@ -347,6 +423,79 @@ def test_cluster_migrate_and_receivers_use_the_configured_cluster() -> None:
     endpoint = environment(services["otel-collector"])["CLICKHOUSE_ENDPOINT"]
     hosts = {h.split(":")[0] for h in endpoint.removeprefix("tcp://").split("?")[0].split(",")}
     assert hosts == {h for replicas in remote_servers()[1] for h in replicas}
+
+
+# --- cluster DDL, as `spinscope db migrate --cluster` renders it -------------------------------
+
+def cluster_ddl() -> list[str]:
+    return render_all(RenderOptions(cluster=remote_servers()[0]))
+
+
+def test_every_replica_path_is_unique_to_its_table() -> None:
+    """Without the table's {uuid}, a table dropped and re-created within the Atomic database's delayed-drop
+    window (8 minutes by default) meets its predecessor's Keeper path and fails with REPLICA_ALREADY_EXISTS."""
+    paths = [m.group(1) for s in cluster_ddl() for m in re.finditer(r"Replicated\w*MergeTree\('([^']*)'", s)]
+    assert len(paths) == 1 + sum(m.is_table for m in load_migrations())  # the history table and every table
+    assert all("{uuid}" in path for path in paths), paths
+
+
+def final_distributed_keys(statements: list[str]) -> dict[str, str]:
+    """Plain table name -> sharding key of its Distributed table, after every statement that (re)creates it."""
+    pattern = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE TABLE) \S+?\.`?(\w+)`? .*ENGINE = "
+                         r"Distributed\([^,]+, [^,]+, [^,]+, (.+)\)$", re.DOTALL)
+    return {m.group(1): m.group(2) for s in statements if (m := pattern.match(s))}
+
+
+def live_views(statements: list[str]) -> list[tuple[str, str, str, str]]:
+    """(view, target table, source table, query) of every view no later statement drops; tables by plain name."""
+    views, dropped = {}, set()
+    for statement in statements:
+        created = re.match(r"CREATE MATERIALIZED VIEW IF NOT EXISTS \S+?\.`?(\w+)`?", statement)
+        if created:
+            target = re.search(r"\bTO \S+?\.`?(\w+?)(?:_local)?`?\s", statement).group(1)
+            source = re.search(r"\bFROM \S+?\.`?(\w+?)(?:_local)?`?\s", statement).group(1)
+            views[created.group(1)] = (target, source, statement)
+        dropped |= set(re.findall(r"DROP VIEW IF EXISTS \S+?\.`?(\w+)`?", statement))
+    return [(name, *v) for name, v in views.items() if name not in dropped]
+
+
+def key_through_view(key: str, query: str) -> str | None:
+    """The source's sharding key in the view's output columns, or None when the view does not carry them."""
+    for column in set(re.findall(r"\b([A-Za-z_]\w*)\b(?!\s*\()", key)):
+        renamed = re.search(rf"\b{column} AS (\w+)", query)
+        if renamed:
+            key = re.sub(rf"\b{column}\b", renamed.group(1), key)
+        elif not re.search(rf"^\s*{column},?$", query, re.MULTILINE):
+            return None
+    return key
+
+
+def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
+    """Views fill *_local tables on the shard where the source row landed, never through the Distributed table:
+    its key must be the source's key carried through the view, or rand(), which promises nothing. Otherwise
+    optimize_skip_unused_shards reads the one shard the key names and returns partial figures."""
+    statements = cluster_ddl()
+    keys = final_distributed_keys(statements)
+    views = live_views(statements)
+    assert {target for _, target, _, _ in views} == {"spins", "spin_minutely", "span_minutely",
+                                                     "otel_traces_trace_id_ts"}
+    for view, target, source, query in views:
+        if keys[target] != "rand()":
+            assert key_through_view(keys[source], query) == keys[target], (view, target, keys[target])
+
+
+def test_no_new_migration_drops_a_view() -> None:
+    """Between DROP VIEW and the successor's CREATE, inserted rows reach no view: replace a view with
+    ALTER TABLE ... MODIFY QUERY (tests/sql/test_schema.py runs one). 0018 (+ 0019) predates this."""
+    drops = re.compile(r"^\s*DROP\s+VIEW\b", re.IGNORECASE | re.MULTILINE)
+    assert [m.version for m in load_migrations() if drops.search(m.template)] == [18]
+    assert [m.version for m in load_migrations() if m.drops_view] == [18]
+
+
+def test_db_migrate_says_an_upgrade_that_drops_a_view_needs_ingest_paused() -> None:
+    db = next(a for a in build_parser()._actions if a.dest == "command").choices["db"]
+    migrate = next(a for a in db._actions if a.dest == "db_command").choices["migrate"]
+    assert "--ingest-paused" in migrate.format_help() and "ingest paused" in migrate.description
 
 
 # --- image -----------------------------------------------------------------------------------
