@@ -64,8 +64,10 @@ def store() -> Store:
         return source.store
     if source.dsn:
         return _open_dsn(source.dsn, source.database)
-    raise DataError("No store is attached to this app: start it with `spinscope serve` "
-                    "(embedded store) or `spinscope app --store DSN` (ClickHouse server).")
+    raise DataError(
+        "No store is attached to this app: start it with `spinscope serve` "
+        "(embedded store) or `spinscope app --store DSN` (ClickHouse server)."
+    )
 
 
 def source_key() -> str:
@@ -118,32 +120,54 @@ def _naive(at: datetime) -> datetime:
 @st.cache_data(ttl=300, show_spinner=False)
 def filter_values(source: str, start: datetime, end: datetime) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"environment": [], "game_id": []}
-    for row in _models("Listing environments and games", "app/app_filter_values", start=_naive(start),
-                       end=_naive(end)):
+    for row in _models("Listing environments and games", "app/app_filter_values", start=_naive(start), end=_naive(end)):
         out[row["dimension"]].append(row["value"])
     return out
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def fleet_totals(source: str, start: datetime, end: datetime, environment: str, game_id: str) -> dict[str, Any]:
-    rows = _models("Fleet totals", "app/app_fleet_totals", start=_naive(start), end=_naive(end),
-                   environment=environment, game_id=game_id)
-    return rows[0] if rows else {"spins": 0, "error_spins": 0, "error_rate_ratio": None,
-                                 "latency_p50_ms": None, "latency_p99_ms": None}
+    rows = _models(
+        "Fleet totals",
+        "app/app_fleet_totals",
+        start=_naive(start),
+        end=_naive(end),
+        environment=environment,
+        game_id=game_id,
+    )
+    return (
+        rows[0]
+        if rows
+        else {"spins": 0, "error_spins": 0, "error_rate_ratio": None, "latency_p50_ms": None, "latency_p99_ms": None}
+    )
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def signal_series(source: str, start: datetime, end: datetime, step_s: int, environment: str, game_id: str,
-                  threshold_ms: int = 500) -> list[dict[str, Any]]:
-    return _models("The signal series", "app/app_signal_series", start=_naive(start), end=_naive(end),
-                   step_s=step_s, environment=environment, game_id=game_id, threshold_ms=threshold_ms)
+def signal_series(
+    source: str, start: datetime, end: datetime, step_s: int, environment: str, game_id: str, threshold_ms: int = 500
+) -> list[dict[str, Any]]:
+    return _models(
+        "The signal series",
+        "app/app_signal_series",
+        start=_naive(start),
+        end=_naive(end),
+        step_s=step_s,
+        environment=environment,
+        game_id=game_id,
+        threshold_ms=threshold_ms,
+    )
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def versions_seen(source: str, start: datetime, end: datetime, environment: str,
-                  game_id: str) -> list[dict[str, Any]]:
-    return _models("Versions seen", "app/app_versions_seen", start=_naive(start), end=_naive(end),
-                   environment=environment, game_id=game_id)
+def versions_seen(source: str, start: datetime, end: datetime, environment: str, game_id: str) -> list[dict[str, Any]]:
+    return _models(
+        "Versions seen",
+        "app/app_versions_seen",
+        start=_naive(start),
+        end=_naive(end),
+        environment=environment,
+        game_id=game_id,
+    )
 
 
 # ---------------------------------------------------------------- SLOs
@@ -175,13 +199,21 @@ def _spec(source: str, name: str) -> SloSpec:
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def slo_status_rows(source: str, at: datetime, environment: str, game_id: str,
-                    name: str | None = None, group_by: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+def slo_status_rows(
+    source: str,
+    at: datetime,
+    environment: str,
+    game_id: str,
+    name: str | None = None,
+    group_by: tuple[str, ...] | None = None,
+) -> list[dict[str, Any]]:
     """SloStatus.to_json() of every SLO (or of `name`, optionally regrouped) at `at`."""
     specs = [_spec(source, name)] if name else slo_specs()
     try:
-        return [s.to_json() for s in slo_statuses(client(), [scoped(sp, environment, game_id, group_by)
-                                                             for sp in specs], at)]
+        return [
+            s.to_json()
+            for s in slo_statuses(client(), [scoped(sp, environment, game_id, group_by) for sp in specs], at)
+        ]
     except DataError:
         raise
     except Exception as exc:
@@ -189,31 +221,49 @@ def slo_status_rows(source: str, at: datetime, environment: str, game_id: str,
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def slo_sli_series(source: str, name: str, start: datetime, end: datetime, step_s: int, environment: str,
-                   game_id: str) -> list[dict[str, Any]]:
+def slo_sli_series(
+    source: str, name: str, start: datetime, end: datetime, step_s: int, environment: str, game_id: str
+) -> list[dict[str, Any]]:
     """The SLO's good/total per bucket and group over [start, end), from the series the alerts read."""
     spec = scoped(_spec(source, name), environment, game_id)
     try:
         series = StoreCounts(client()).series(spec, start, end, step_s)
     except Exception as exc:
         raise explain(exc, f"The SLI series of {name}") from exc
-    return [{"group": " / ".join(key) or "all", "bucket_end": at, "good": good, "total": total,
-             "sli": good / total if total else None}
-            for key, points in series.items() for at, good, total in points]
+    return [
+        {
+            "group": " / ".join(key) or "all",
+            "bucket_end": at,
+            "good": good,
+            "total": total,
+            "sli": good / total if total else None,
+        }
+        for key, points in series.items()
+        for at, good, total in points
+    ]
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def slo_burndown(source: str, name: str, at: datetime, step_s: int, environment: str,
-                 game_id: str) -> list[dict[str, Any]]:
+def slo_burndown(
+    source: str, name: str, at: datetime, step_s: int, environment: str, game_id: str
+) -> list[dict[str, Any]]:
     spec = scoped(_spec(source, name), environment, game_id)
     try:
         by_group = evaluate_burndown(spec, StoreCounts(client()).series, at, step_s)
     except Exception as exc:
         raise explain(exc, f"The budget burndown of {name}") from exc
-    return [{"group": " / ".join(key) or "all", "at": p.at, "good": p.good, "total": p.total,
-             "remaining_ratio": None if not hasattr(p.remaining_ratio, "numerator") else float(p.remaining_ratio),
-             "ideal_ratio": float(p.ideal_ratio)}
-            for key, points in by_group.items() for p in points]
+    return [
+        {
+            "group": " / ".join(key) or "all",
+            "at": p.at,
+            "good": p.good,
+            "total": p.total,
+            "remaining_ratio": None if not hasattr(p.remaining_ratio, "numerator") else float(p.remaining_ratio),
+            "ideal_ratio": float(p.ideal_ratio),
+        }
+        for key, points in by_group.items()
+        for p in points
+    ]
 
 
 # ---------------------------------------------------------------- KPIs
@@ -272,8 +322,9 @@ def rtp_status(source: str, start: datetime, end: datetime, config: str) -> list
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def rtp_funnel(source: str, game_id: str, game_version: str, start: datetime, end: datetime,
-               batch_s: int, config: str) -> list[dict[str, Any]]:
+def rtp_funnel(
+    source: str, game_id: str, game_version: str, start: datetime, end: datetime, batch_s: int, config: str
+) -> list[dict[str, Any]]:
     from spinscope.rtp.status import rtp_funnel as funnel
 
     try:
@@ -283,16 +334,19 @@ def rtp_funnel(source: str, game_id: str, game_version: str, start: datetime, en
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def rca_rank(source: str, signal: str, start: datetime, end: datetime,
-             where: tuple[tuple[str, str], ...], config: str) -> dict[str, Any]:
+def rca_rank(
+    source: str, signal: str, start: datetime, end: datetime, where: tuple[tuple[str, str], ...], config: str
+) -> dict[str, Any]:
     return _endpoint("The attribute ranking", "rca", signal=signal, start=start, end=end, where=list(where))
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def rca_traces(source: str, start: datetime, end: datetime, where: tuple[tuple[str, str], ...],
-               order: str) -> list[dict[str, Any]]:
-    return _endpoint("The matching traces", "traces", start=start, end=end, where=list(where), order=order,
-                     limit=50)["traces"]
+def rca_traces(
+    source: str, start: datetime, end: datetime, where: tuple[tuple[str, str], ...], order: str
+) -> list[dict[str, Any]]:
+    return _endpoint("The matching traces", "traces", start=start, end=end, where=list(where), order=order, limit=50)[
+        "traces"
+    ]
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)

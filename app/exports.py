@@ -92,8 +92,12 @@ def week_over_week(rows: list[dict[str, Any]], metrics: tuple[str, ...]) -> list
     for row in sorted(rows, key=lambda r: r["period_start"]):
         key = (row["game_id"], row["game_version"], row["currency"])
         before = previous.get(key)
-        delta: dict[str, Any] = {"week": row["period_start"], "game_id": key[0], "game_version": key[1],
-                                 "currency": key[2]}
+        delta: dict[str, Any] = {
+            "week": row["period_start"],
+            "game_id": key[0],
+            "game_version": key[1],
+            "currency": key[2],
+        }
         for metric in metrics:
             now, then = row.get(metric), (before or {}).get(metric)
             delta[metric] = now

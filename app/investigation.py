@@ -69,7 +69,9 @@ def parse(single: Mapping[str, str], where: list[str]) -> Investigation:
     trace = single.get("trace", "").strip().lower()
     return Investigation(
         signal=single.get("signal") if single.get("signal") in SIGNALS else "errors",
-        start=start, end=end, where=tuple(dict(pairs).items()),
+        start=start,
+        end=end,
+        where=tuple(dict(pairs).items()),
         order=single.get("order") if single.get("order") in ORDERS else "errors",
         trace=trace if len(trace) == 32 and all(c in "0123456789abcdef" for c in trace) else "",
     )

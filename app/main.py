@@ -14,12 +14,14 @@ from spinscope.app import sidebar
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="spinscope", page_icon=":material/casino:", layout="wide")
-navigation = st.navigation([
-    st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page(PAGES / "slos.py", title="SLOs", icon=":material/target:", url_path="slos"),
-    st.Page(PAGES / "rtp.py", title="RTP", icon=":material/casino:", url_path="rtp"),
-    st.Page(PAGES / "investigate.py", title="Investigate", icon=":material/troubleshoot:", url_path="investigate"),
-    st.Page(PAGES / "kpis.py", title="KPIs", icon=":material/trending_up:", url_path="kpis"),
-])
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(PAGES / "slos.py", title="SLOs", icon=":material/target:", url_path="slos"),
+        st.Page(PAGES / "rtp.py", title="RTP", icon=":material/casino:", url_path="rtp"),
+        st.Page(PAGES / "investigate.py", title="Investigate", icon=":material/troubleshoot:", url_path="investigate"),
+        st.Page(PAGES / "kpis.py", title="KPIs", icon=":material/trending_up:", url_path="kpis"),
+    ]
+)
 sidebar.render()
 navigation.run()

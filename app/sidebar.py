@@ -59,8 +59,13 @@ def render() -> Filters:
     _seed_from_url()
     with st.sidebar:
         st.markdown("### spinscope")
-        range_key = st.selectbox("Time range", list(RANGES), index=list(RANGES).index(DEFAULT_RANGE),
-                                 format_func=lambda k: RANGES[k][0], key="range")
+        range_key = st.selectbox(
+            "Time range",
+            list(RANGES),
+            index=list(RANGES).index(DEFAULT_RANGE),
+            format_func=lambda k: RANGES[k][0],
+            key="range",
+        )
         _, length, step_s = RANGES[range_key]
         end = data.now_minute() + timedelta(minutes=1)
         start = end - length
@@ -71,16 +76,20 @@ def render() -> Filters:
         environment = st.selectbox("Environment", _options(values["environment"], "env"), key="env")
         game = st.selectbox("Game", _options(values["game_id"], "game"), key="game")
         st.caption(f"UTC · {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M}")
-    filters = Filters(range_key, start, end, step_s, "" if environment == ALL else environment,
-                      "" if game == ALL else game)
+    filters = Filters(
+        range_key, start, end, step_s, "" if environment == ALL else environment, "" if game == ALL else game
+    )
     _write_url(filters)
     st.session_state["_filters"] = filters
     return filters
 
 
 def _write_url(filters: Filters) -> None:
-    wanted = {"range": filters.range_key if filters.range_key != DEFAULT_RANGE else None,
-              "env": filters.environment or None, "game": filters.game_id or None}
+    wanted = {
+        "range": filters.range_key if filters.range_key != DEFAULT_RANGE else None,
+        "env": filters.environment or None,
+        "game": filters.game_id or None,
+    }
     for key, value in wanted.items():
         if value is None:
             if key in st.query_params:

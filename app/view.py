@@ -38,8 +38,16 @@ def number(value: Any, places: int = 2) -> str:
     return f"{float(value):,.{places}f}"
 
 
-STATE_LABELS = {"ok": "ok", "ticket": "TICKET", "page": "PAGE", "no_data": "no data", "low_traffic": "low traffic",
-                "watch": "WATCH", "drift": "DRIFT", "no_reference": "no reference"}
+STATE_LABELS = {
+    "ok": "ok",
+    "ticket": "TICKET",
+    "page": "PAGE",
+    "no_data": "no data",
+    "low_traffic": "low traffic",
+    "watch": "WATCH",
+    "drift": "DRIFT",
+    "no_reference": "no reference",
+}
 
 
 def state(value: str | None) -> str:

@@ -74,8 +74,10 @@ def main() -> int:
             uncached.append(render(page))
         warm = statistics.median(uncached)
         worst = max(worst, cached)
-        print(f"{page or 'overview':<12} {cold:>6.2f}s {cached:>11.2f}s {warm:>13.2f}s  "
-              f"ratio {cached / TARGET_S:.2f} (cached) {warm / TARGET_S:.2f} (uncached)")
+        print(
+            f"{page or 'overview':<12} {cold:>6.2f}s {cached:>11.2f}s {warm:>13.2f}s  "
+            f"ratio {cached / TARGET_S:.2f} (cached) {warm / TARGET_S:.2f} (uncached)"
+        )
     store.close()
     print(f"worst warm (cached) page: {worst:.2f} s = {worst / TARGET_S:.2f} of the {TARGET_S:.0f} s target")
     return 0 if worst <= TARGET_S else 1

@@ -88,8 +88,7 @@ def build_request(spans: int = 1000, first: int = 0) -> ExportTraceServiceReques
         resource_spans=[
             ResourceSpans(
                 resource=resource,
-                scope_spans=[ScopeSpans(scope=InstrumentationScope(name="slot-server", version="1.0"),
-                                        spans=out)],
+                scope_spans=[ScopeSpans(scope=InstrumentationScope(name="slot-server", version="1.0"), spans=out)],
             )
         ]
     )
@@ -149,8 +148,7 @@ def main() -> None:
     dec = _rate(decode_traces, requests, n)
     js = _rate(json, json_bodies[: max(3, len(json_bodies) // 5)], n, rounds=1)
     body, json_body = bodies[0], json_bodies[0]
-    print(f"request: {n} spin spans, 12 attributes each; protobuf {len(body):,} bytes, "
-          f"JSON {len(json_body):,} bytes")
+    print(f"request: {n} spin spans, 12 attributes each; protobuf {len(body):,} bytes, JSON {len(json_body):,} bytes")
     print(f"reference  ParseFromString only      {ref:>12,.0f} spans/s")
     print(f"protobuf   parse_request+decode      {pb:>12,.0f} spans/s   ratio to reference {ref / pb:.1f}x")
     print(f"           same, passing body=       {pbb:>12,.0f} spans/s   ratio to reference {ref / pbb:.1f}x")

@@ -47,8 +47,15 @@ def main() -> int:
                 last[0] = now
                 print(f"  {done:,} / ~{total:,} spins", flush=True)
 
-        result = load_history(store, days=args.days, spins_per_day=args.spins_per_day, seed=args.seed,
-                              scenario=args.scenario, progress=progress, writers=args.writers)
+        result = load_history(
+            store,
+            days=args.days,
+            spins_per_day=args.spins_per_day,
+            seed=args.seed,
+            scenario=args.scenario,
+            progress=progress,
+            writers=args.writers,
+        )
         stored = int(store.client().command("SELECT count() FROM spins"))
         store.close()
 
@@ -56,8 +63,10 @@ def main() -> int:
     print(f"seconds:        {result.seconds:.1f}")
     print(f"spins/s:        {result.spins_per_s:,.0f}")
     scaled = result.seconds * 10_000_000 / max(result.spins, 1)
-    print(f"ratio vs 2-minute target: {result.seconds / TARGET_S:.2f} "
-          f"(time for 10 million spins at this rate: {scaled:.0f} s, ratio {scaled / TARGET_S:.2f})")
+    print(
+        f"ratio vs 2-minute target: {result.seconds / TARGET_S:.2f} "
+        f"(time for 10 million spins at this rate: {scaled:.0f} s, ratio {scaled / TARGET_S:.2f})"
+    )
     if stored != result.spins:
         print("MISMATCH: spins table does not hold every loaded spin", file=sys.stderr)
         return 1

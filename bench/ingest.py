@@ -58,24 +58,45 @@ def build_request(seq: int, spans: int = 1000) -> bytes:
     for i in range(spans):
         game, version = GAMES[i % len(GAMES)]
         start = t0 + i * 1_000_000
-        out.append(Span(
-            trace_id=rng.randbytes(16), span_id=rng.randbytes(8), name="spin", kind=Span.SPAN_KIND_SERVER,
-            start_time_unix_nano=start, end_time_unix_nano=start + rng.randint(20, 400) * 1_000_000,
-            attributes=[
-                kv("slot.spin.id", f"bench-{seq}-{i}"), kv("slot.game.id", game), kv("slot.game.version", version),
-                kv("slot.bet.amount", "1.25"), kv("slot.win.amount", rng.choice(["0", "0", "0.50", "2.50", "12.75"])),
-                kv("slot.currency", "EUR"), kv("slot.spin.mode", "paid"), kv("slot.feature", "none"),
-                kv("slot.player.id", f"p-{rng.randint(1, 50_000)}"), kv("slot.session.id", f"s-{rng.randint(1, 9999)}"),
-                kv("slot.channel", rng.choice(["web", "ios", "android"])),
-            ],
-        ))
-    request = ExportTraceServiceRequest(resource_spans=[ResourceSpans(
-        resource=Resource(attributes=[
-            kv("service.name", "slot-server"), kv("service.version", "2026.11.3"),
-            kv("service.instance.id", f"slot-server-{seq % 6}"), kv("deployment.environment.name", "prod"),
-            kv("cloud.region", "eu-west-1")]),
-        scope_spans=[ScopeSpans(spans=out)],
-    )])
+        out.append(
+            Span(
+                trace_id=rng.randbytes(16),
+                span_id=rng.randbytes(8),
+                name="spin",
+                kind=Span.SPAN_KIND_SERVER,
+                start_time_unix_nano=start,
+                end_time_unix_nano=start + rng.randint(20, 400) * 1_000_000,
+                attributes=[
+                    kv("slot.spin.id", f"bench-{seq}-{i}"),
+                    kv("slot.game.id", game),
+                    kv("slot.game.version", version),
+                    kv("slot.bet.amount", "1.25"),
+                    kv("slot.win.amount", rng.choice(["0", "0", "0.50", "2.50", "12.75"])),
+                    kv("slot.currency", "EUR"),
+                    kv("slot.spin.mode", "paid"),
+                    kv("slot.feature", "none"),
+                    kv("slot.player.id", f"p-{rng.randint(1, 50_000)}"),
+                    kv("slot.session.id", f"s-{rng.randint(1, 9999)}"),
+                    kv("slot.channel", rng.choice(["web", "ios", "android"])),
+                ],
+            )
+        )
+    request = ExportTraceServiceRequest(
+        resource_spans=[
+            ResourceSpans(
+                resource=Resource(
+                    attributes=[
+                        kv("service.name", "slot-server"),
+                        kv("service.version", "2026.11.3"),
+                        kv("service.instance.id", f"slot-server-{seq % 6}"),
+                        kv("deployment.environment.name", "prod"),
+                        kv("cloud.region", "eu-west-1"),
+                    ]
+                ),
+                scope_spans=[ScopeSpans(spans=out)],
+            )
+        ]
+    )
     return request.SerializeToString()
 
 
@@ -109,8 +130,11 @@ def metrics(port: int) -> dict[str, float]:
 def writer_figures(port: int) -> tuple[float, int, int]:
     """(seconds inserting, inserts, otel_traces rows inserted) from serve's /metrics."""
     values = metrics(port)
-    return (values.get("spinscope_insert_seconds_sum", 0.0), int(values.get("spinscope_insert_seconds_count", 0)),
-            int(values.get('spinscope_inserted_rows_total{table="otel_traces"}', 0)))
+    return (
+        values.get("spinscope_insert_seconds_sum", 0.0),
+        int(values.get("spinscope_insert_seconds_count", 0)),
+        int(values.get('spinscope_inserted_rows_total{table="otel_traces"}', 0)),
+    )
 
 
 def end_to_end(port: int, bodies: list[bytes], clients: int) -> float:
@@ -147,8 +171,9 @@ def end_to_end(port: int, bodies: list[bytes], clients: int) -> float:
     return len(bodies) * 1000 / elapsed
 
 
-def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, pid: int,
-             senders: int) -> dict[str, float]:
+def overload(
+    port: int, bodies: list[bytes], rate_spans: float, seconds: float, pid: int, senders: int
+) -> dict[str, float]:
     """Offer `rate_spans` spans/s open-loop (a new request on schedule, whatever the answers).
 
     Each sender has one request in flight, so the queue can only fill (and 429s show) with more
@@ -196,8 +221,11 @@ def overload(port: int, bodies: list[bytes], rate_spans: float, seconds: float, 
                     values = metrics(port)
                 except OSError:  # serve too busy to answer within the timeout: try again next sample
                     continue
-                at_peak.update(rss_mib=rss, queue_rows=values.get("spinscope_queue_rows", 0),
-                               body_mib=values.get("spinscope_body_bytes_held", 0) / 2**20)
+                at_peak.update(
+                    rss_mib=rss,
+                    queue_rows=values.get("spinscope_queue_rows", 0),
+                    body_mib=values.get("spinscope_body_bytes_held", 0) / 2**20,
+                )
             time.sleep(0.2)
 
     threads = [threading.Thread(target=sender, args=(i,)) for i in range(senders)] + [threading.Thread(target=watch)]
@@ -217,7 +245,7 @@ def reference_insert(bodies: list[bytes]) -> float:
     from spinscope.schema.migrate import RenderOptions, migrate
 
     decoded = [decode_traces(parse_request("traces", b, "application/x-protobuf")).tables for b in bodies]
-    chunks = [merge_tables(decoded[i:i + 50]) for i in range(0, len(decoded), 50)]
+    chunks = [merge_tables(decoded[i : i + 50]) for i in range(0, len(decoded), 50)]
     prepared = []
     for chunk in chunks:
         columns = chunk["otel_traces"]
@@ -254,9 +282,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         port, grpc_port = 43180 + os.getpid() % 1000, 44170 + os.getpid() % 1000
         serve = subprocess.Popen(
-            [sys.executable, "-m", "spinscope.cli", "serve", "--no-ui", "--data-dir", data_dir,
-             "--otlp-http-port", str(port), "--otlp-grpc-port", str(grpc_port)],
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "spinscope.cli",
+                "serve",
+                "--no-ui",
+                "--data-dir",
+                data_dir,
+                "--otlp-http-port",
+                str(port),
+                "--otlp-grpc-port",
+                str(grpc_port),
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 60
@@ -277,23 +318,34 @@ def main() -> None:
             print(f"end to end: {e2e:,.0f} spans/s ({args.requests} x 1,000 spans, {args.clients} clients)", flush=True)
             seconds, inserts, rows = (a - b for a, b in zip(writer_figures(port), before, strict=True))
             # Busy near 100 %: the store is the bottleneck; well below: receiving and decoding are.
-            print(f"  writer: {inserts} inserts of {rows / max(inserts, 1):,.0f} rows on average, "
-                  f"inserting {seconds / wall:.0%} of the time", flush=True)
+            print(
+                f"  writer: {inserts} inserts of {rows / max(inserts, 1):,.0f} rows on average, "
+                f"inserting {seconds / wall:.0%} of the time",
+                flush=True,
+            )
             over = overload(port, overload_bodies, 2 * e2e, args.overload_seconds, serve.pid, args.overload_senders)
-            print(f"2x overload ({2 * e2e:,.0f} spans/s offered for {args.overload_seconds:.0f}s): "
-                  f"{over['ok']} accepted, {over['refused']} refused with 429/503, {over['other']} other; "
-                  f"serve peak RSS {over['peak_rss_mib']:,.0f} MiB", flush=True)
-            print(f"  largest RSS sampled: {over['at_peak_rss_mib']:,.0f} MiB, holding "
-                  f"{over['at_peak_queue_rows']:,.0f} queued rows and {over['at_peak_body_mib']:,.0f} MiB of bodies "
-                  f"not yet decoded", flush=True)
+            print(
+                f"2x overload ({2 * e2e:,.0f} spans/s offered for {args.overload_seconds:.0f}s): "
+                f"{over['ok']} accepted, {over['refused']} refused with 429/503, {over['other']} other; "
+                f"serve peak RSS {over['peak_rss_mib']:,.0f} MiB",
+                flush=True,
+            )
+            print(
+                f"  largest RSS sampled: {over['at_peak_rss_mib']:,.0f} MiB, holding "
+                f"{over['at_peak_queue_rows']:,.0f} queued rows and {over['at_peak_body_mib']:,.0f} MiB of bodies "
+                f"not yet decoded",
+                flush=True,
+            )
         finally:
             serve.terminate()
             serve.wait(60)
     raw = reference_insert(bodies)
     print(f"reference raw bulk insert (clickhouse-connect, Native): {raw:,.0f} rows/s")
     print(f"ratio end-to-end / raw insert: {e2e / raw:.2f}  (target >= 0.5)")
-    print(f"target >= 100,000 spans/s: {'met' if e2e >= 100_000 else 'NOT met'}; "
-          f"peak RSS <= 1,536 MiB: {'met' if over['peak_rss_mib'] <= 1536 else 'NOT met'}")
+    print(
+        f"target >= 100,000 spans/s: {'met' if e2e >= 100_000 else 'NOT met'}; "
+        f"peak RSS <= 1,536 MiB: {'met' if over['peak_rss_mib'] <= 1536 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

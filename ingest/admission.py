@@ -43,8 +43,10 @@ class Charge:
         budget = self._budget
         if budget.held_bytes > self.bytes and budget.held_bytes + n > budget.limit_bytes:
             budget.refused += 1
-            raise BudgetSpent(f"the receiver holds {budget.held_bytes} bytes of unread or undecoded bodies "
-                              f"(limit {budget.limit_bytes})")
+            raise BudgetSpent(
+                f"the receiver holds {budget.held_bytes} bytes of unread or undecoded bodies "
+                f"(limit {budget.limit_bytes})"
+            )
         budget.held_bytes += n
         self.bytes += n
 

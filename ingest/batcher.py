@@ -74,8 +74,9 @@ def count_rows(tables: dict[str, Columns]) -> int:
 
 
 class Batcher:
-    def __init__(self, write: WriteFn, max_queue_rows: int = 400_000, max_batch_rows: int = 50_000,
-                 interval_s: float = 0.2) -> None:
+    def __init__(
+        self, write: WriteFn, max_queue_rows: int = 400_000, max_batch_rows: int = 50_000, interval_s: float = 0.2
+    ) -> None:
         self._write = write
         self.max_queue_rows = max_queue_rows
         self.max_batch_rows = max_batch_rows

@@ -50,7 +50,7 @@ _RESPONSES: dict[str, tuple[type[Message], str]] = {
 
 
 def media_type(content_type: str) -> str:
-    """"application/json; charset=utf-8" -> "application/json"."""
+    """ "application/json; charset=utf-8" -> "application/json"."""
     return content_type.split(";", 1)[0].strip().lower()
 
 
@@ -77,9 +77,7 @@ def parse_request(signal: str, body: bytes, content_type: str) -> Message:
     try:
         return message_class.FromString(body)
     except Exception as exc:  # upb raises DecodeError; be total whatever the bytes
-        raise DecodeError(
-            f"body is not a valid protobuf {message_class.__name__} ({len(body)} bytes): {exc}"
-        ) from None
+        raise DecodeError(f"body is not a valid protobuf {message_class.__name__} ({len(body)} bytes): {exc}") from None
 
 
 def encode_response(signal: str, rejected: int, message: str, content_type: str) -> bytes:

@@ -46,8 +46,24 @@ def decode_logs(req) -> Decoded:
     a malformed trace or span id is rejected alone.
     """
     columns: dict[str, list] = {name: [] for name in COLUMNS}
-    (c_ts, c_tid, c_sid, c_flags, c_sevtext, c_sevnum, c_svc, c_body, c_rurl, c_rattr, c_surl,
-     c_sname, c_sver, c_sattr, c_lattr, c_event) = columns.values()
+    (
+        c_ts,
+        c_tid,
+        c_sid,
+        c_flags,
+        c_sevtext,
+        c_sevnum,
+        c_svc,
+        c_body,
+        c_rurl,
+        c_rattr,
+        c_surl,
+        c_sname,
+        c_sver,
+        c_sattr,
+        c_lattr,
+        c_event,
+    ) = columns.values()
     rejections = Rejections()
     for ri, rl in enumerate(req.resource_logs):
         res_attrs = attributes_map(rl.resource.attributes)

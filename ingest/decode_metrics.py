@@ -47,15 +47,40 @@ TABLES: dict[str, tuple[str, ...]] = {
     "otel_metrics_gauge": (*_COMMON, "Value", "Flags", *_EXEMPLARS),
     "otel_metrics_sum": (*_COMMON, "Value", "Flags", *_EXEMPLARS, "AggregationTemporality", "IsMonotonic"),
     "otel_metrics_histogram": (
-        *_COMMON, "Count", "Sum", "BucketCounts", "ExplicitBounds", *_EXEMPLARS, "Flags", "Min", "Max",
+        *_COMMON,
+        "Count",
+        "Sum",
+        "BucketCounts",
+        "ExplicitBounds",
+        *_EXEMPLARS,
+        "Flags",
+        "Min",
+        "Max",
         "AggregationTemporality",
     ),
     "otel_metrics_exponential_histogram": (
-        *_COMMON, "Count", "Sum", "Scale", "ZeroCount", "PositiveOffset", "PositiveBucketCounts",
-        "NegativeOffset", "NegativeBucketCounts", *_EXEMPLARS, "Flags", "Min", "Max", "AggregationTemporality",
+        *_COMMON,
+        "Count",
+        "Sum",
+        "Scale",
+        "ZeroCount",
+        "PositiveOffset",
+        "PositiveBucketCounts",
+        "NegativeOffset",
+        "NegativeBucketCounts",
+        *_EXEMPLARS,
+        "Flags",
+        "Min",
+        "Max",
+        "AggregationTemporality",
     ),
     "otel_metrics_summary": (
-        *_COMMON, "Count", "Sum", "ValueAtQuantiles.Quantile", "ValueAtQuantiles.Value", "Flags",
+        *_COMMON,
+        "Count",
+        "Sum",
+        "ValueAtQuantiles.Quantile",
+        "ValueAtQuantiles.Value",
+        "Flags",
     ),
 }
 
@@ -163,8 +188,16 @@ def decode_metrics(req) -> Decoded:
         for si, sm in enumerate(rm.scope_metrics):
             scope = sm.scope
             scope_attrs = attributes_map(scope.attributes)
-            scope_head = (res_attrs, res_url, scope.name, scope.version, scope_attrs,
-                          scope.dropped_attributes_count, sm.schema_url, service)
+            scope_head = (
+                res_attrs,
+                res_url,
+                scope.name,
+                scope.version,
+                scope_attrs,
+                scope.dropped_attributes_count,
+                sm.schema_url,
+                service,
+            )
             for mi, metric in enumerate(sm.metrics):
                 kind = metric.WhichOneof("data")
                 if kind is None:

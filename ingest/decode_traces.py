@@ -186,8 +186,14 @@ def _resolve(pairs: list, raws, cache: dict) -> list:
         n = len(raw)
         kl = raw[1] if n > 1 and raw[0] == 0x0A else 0x80
         p = kl + 2
-        if (kl < 0x80 and n >= p + 4 and raw[p] == 0x12 and raw[p + 2] == 0x0A
-                and raw[p + 1] < 0x80 and raw[p + 1] == raw[p + 3] + 2 == n - p - 2):
+        if (
+            kl < 0x80
+            and n >= p + 4
+            and raw[p] == 0x12
+            and raw[p + 2] == 0x0A
+            and raw[p + 1] < 0x80
+            and raw[p + 1] == raw[p + 3] + 2 == n - p - 2
+        ):
             pair = cache[raw] = (raw[2:p].decode(), raw[p + 4 :].decode())
         else:
             kv = KeyValue.FromString(raw)
@@ -254,9 +260,30 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
     """
     lean = _LeanRequest.FromString(req.SerializeToString() if body is None else body)
     columns: dict[str, list] = {name: [] for name in COLUMNS}
-    (c_ts, c_tid, c_sid, c_psid, c_tstate, c_name, c_kind, c_svc, c_rattr, c_sname, c_sver, c_sattr,
-     c_dur, c_scode, c_smsg, c_ev_ts, c_ev_name, c_ev_attr, c_l_tid, c_l_sid, c_l_state,
-     c_l_attr) = columns.values()
+    (
+        c_ts,
+        c_tid,
+        c_sid,
+        c_psid,
+        c_tstate,
+        c_name,
+        c_kind,
+        c_svc,
+        c_rattr,
+        c_sname,
+        c_sver,
+        c_sattr,
+        c_dur,
+        c_scode,
+        c_smsg,
+        c_ev_ts,
+        c_ev_name,
+        c_ev_attr,
+        c_l_tid,
+        c_l_sid,
+        c_l_state,
+        c_l_attr,
+    ) = columns.values()
     rejections = Rejections()
     flagged = 0
     cache = _pairs
@@ -276,8 +303,12 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
             sids = list(map(_span_id, spans))
             psids = list(map(_parent_span_id, spans))
             has_links = any(map(len, map(_links_of, spans)))
-            if (has_links or not set(map(len, tids)) <= {16} or not set(map(len, sids)) <= {8}
-                    or not set(map(len, psids)) <= {0, 8}):
+            if (
+                has_links
+                or not set(map(len, tids)) <= {16}
+                or not set(map(len, sids)) <= {8}
+                or not set(map(len, psids)) <= {0, 8}
+            ):
                 spans, links = _screen(spans, f"resource_spans[{ri}].scope_spans[{si}]", rejections)
                 if not spans:
                     continue
@@ -308,8 +339,9 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
             ends = list(map(_end, spans))
             if max(starts) > DATETIME64_MAX_NS:
                 starts = [t if t <= DATETIME64_MAX_NS else DATETIME64_MAX_NS for t in starts]
-            c_ts.extend(map("{:010d}.{:09d}".format, map(floordiv, starts, repeat(_SECOND)),
-                            map(mod, starts, repeat(_SECOND))))
+            c_ts.extend(
+                map("{:010d}.{:09d}".format, map(floordiv, starts, repeat(_SECOND)), map(mod, starts, repeat(_SECOND)))
+            )
             durations = list(map(sub, ends, starts))
             if min(durations) < 0:
                 durations = [d if d > 0 else 0 for d in durations]

@@ -55,8 +55,9 @@ def _handler(pipeline: Pipeline, signal: str, token: str | None):  # type: ignor
     return grpc.unary_unary_rpc_method_handler(export)  # bytes in, bytes out
 
 
-def start_grpc(pipeline: Pipeline, host: str, port: int, token: str | None, max_body_bytes: int,
-               workers: int = 8) -> tuple[grpc.Server, int]:
+def start_grpc(
+    pipeline: Pipeline, host: str, port: int, token: str | None, max_body_bytes: int, workers: int = 8
+) -> tuple[grpc.Server, int]:
     """Start the gRPC server in its own threads; returns it and the bound port."""
     server = grpc.server(
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="otlp-grpc"),

@@ -82,11 +82,18 @@ def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int) -> l
             if token is not None:
                 supplied = request.headers.get("authorization", "")
                 if not hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode()):
-                    return status(401, "missing or wrong bearer token (Authorization: Bearer <token>)", reply_media,
-                                  {"WWW-Authenticate": "Bearer"})
+                    return status(
+                        401,
+                        "missing or wrong bearer token (Authorization: Bearer <token>)",
+                        reply_media,
+                        {"WWW-Authenticate": "Bearer"},
+                    )
             if media is None:
-                return status(415, f"unsupported Content-Type {request.headers.get('content-type', '')!r}: "
-                                   f"send {PROTOBUF} or {JSON}", reply_media)
+                return status(
+                    415,
+                    f"unsupported Content-Type {request.headers.get('content-type', '')!r}: send {PROTOBUF} or {JSON}",
+                    reply_media,
+                )
             charge = pipeline.body_budget.charge()
             try:
                 body = await _read_limited(request, max_body_bytes, charge)

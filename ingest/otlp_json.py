@@ -66,9 +66,7 @@ def _rewrite(signal: str, doc: dict) -> None:
     elif signal == "logs":
         top, mid, leaf = ("resourceLogs", "resource_logs"), ("scopeLogs", "scope_logs"), ("logRecords", "log_records")
     else:
-        top, mid, leaf = (
-            ("resourceMetrics", "resource_metrics"), ("scopeMetrics", "scope_metrics"), ("metrics",)
-        )
+        top, mid, leaf = (("resourceMetrics", "resource_metrics"), ("scopeMetrics", "scope_metrics"), ("metrics",))
     top_name, resources = _member(doc, top)
     for rpath, resource in _each(resources, top_name):
         mid_name, scopes = _member(resource, mid)

@@ -140,14 +140,17 @@ class Pipeline:
             "# HELP spinscope_rejected_records_total Records rejected, by reason.",
             "# TYPE spinscope_rejected_records_total counter",
         ]
-        lines += [f'spinscope_rejected_records_total{{signal="{s}",reason="{r}"}} {n}'
-                  for (s, r), n in sorted(c.rejected.items())]
+        lines += [
+            f'spinscope_rejected_records_total{{signal="{s}",reason="{r}"}} {n}'
+            for (s, r), n in sorted(c.rejected.items())
+        ]
         lines += [
             "# HELP spinscope_requests_total Export requests, by outcome.",
             "# TYPE spinscope_requests_total counter",
         ]
-        lines += [f'spinscope_requests_total{{signal="{s}",outcome="{o}"}} {n}'
-                  for (s, o), n in sorted(c.requests.items())]
+        lines += [
+            f'spinscope_requests_total{{signal="{s}",outcome="{o}"}} {n}' for (s, o), n in sorted(c.requests.items())
+        ]
         lines += [
             "# HELP spinscope_money_flagged_total Spin spans whose money arrived as a double.",
             "# TYPE spinscope_money_flagged_total counter",

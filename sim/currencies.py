@@ -69,7 +69,5 @@ def format_column(minor: np.ndarray, decimals: np.ndarray, zero_free: np.ndarray
     if zero_free is not None:
         key = np.where(zero_free, -1, key)
     unique, inverse = np.unique(key, return_inverse=True)
-    texts = np.array(
-        ["0" if k < 0 else format_minor(int(k) >> 4, int(k) & 15) for k in unique.tolist()], dtype=object
-    )
+    texts = np.array(["0" if k < 0 else format_minor(int(k) >> 4, int(k) & 15) for k in unique.tolist()], dtype=object)
     return texts[inverse.ravel()].tolist()

@@ -82,9 +82,15 @@ class LoadResult:
         return self.spins / self.seconds if self.seconds else 0.0
 
 
-def plan_history(days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY, seed: int = 0,
-                 scenario: str | Scenario | None = None, end: datetime | int | None = None,
-                 chunk_spins: int = DEFAULT_CHUNK_SPINS, n_players: int | None = None) -> HistoryPlan:
+def plan_history(
+    days: float = 7,
+    spins_per_day: int = DEFAULT_SPINS_PER_DAY,
+    seed: int = 0,
+    scenario: str | Scenario | None = None,
+    end: datetime | int | None = None,
+    chunk_spins: int = DEFAULT_CHUNK_SPINS,
+    n_players: int | None = None,
+) -> HistoryPlan:
     """Resolve the arguments of a history: `end` (default now) back `days`, the scenario's windows."""
     if days <= 0 or spins_per_day <= 0:
         raise ValueError(f"days={days}, spins_per_day={spins_per_day}: both must be positive")
@@ -102,8 +108,9 @@ def plan_history(days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY, se
 
 def generate_history(plan: HistoryPlan) -> Iterator[tuple[SpinGenerator, Spins, SpinIds]]:
     """The history's spins, window by window in time order (what load_history writes)."""
-    generator = SpinGenerator(plan.spins_per_day / 86400, seed=plan.seed, scenario=plan.scenario,
-                              n_players=plan.n_players, shape="diurnal")
+    generator = SpinGenerator(
+        plan.spins_per_day / 86400, seed=plan.seed, scenario=plan.scenario, n_players=plan.n_players, shape="diurnal"
+    )
     step = plan.window_ns()
     a = plan.start_ns
     while a < plan.end_ns:
@@ -113,11 +120,19 @@ def generate_history(plan: HistoryPlan) -> Iterator[tuple[SpinGenerator, Spins, 
         a = b
 
 
-def load_history(store: Store, days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY, seed: int = 0,
-                 scenario: str | Scenario | None = None, end: datetime | int | None = None,
-                 progress: Progress | None = None, chunk_spins: int = DEFAULT_CHUNK_SPINS,
-                 writers: int = DEFAULT_WRITERS, detail_hours: float = 1.0,
-                 detail_sample: float = DEFAULT_DETAIL_SAMPLE) -> LoadResult:
+def load_history(
+    store: Store,
+    days: float = 7,
+    spins_per_day: int = DEFAULT_SPINS_PER_DAY,
+    seed: int = 0,
+    scenario: str | Scenario | None = None,
+    end: datetime | int | None = None,
+    progress: Progress | None = None,
+    chunk_spins: int = DEFAULT_CHUNK_SPINS,
+    writers: int = DEFAULT_WRITERS,
+    detail_hours: float = 1.0,
+    detail_sample: float = DEFAULT_DETAIL_SAMPLE,
+) -> LoadResult:
     """Fill `store` with `days` of spins ending at `end` (default now); returns counts and timing.
 
     `progress(spins_inserted, spins_expected)` is called as windows land (from this thread).
@@ -166,8 +181,14 @@ class _Writers:
             raise self.error
 
 
-def load_plan(store: Store, plan: HistoryPlan, progress: Progress | None = None, writers: int = DEFAULT_WRITERS,
-              detail_hours: float = 1.0, detail_sample: float = DEFAULT_DETAIL_SAMPLE) -> LoadResult:
+def load_plan(
+    store: Store,
+    plan: HistoryPlan,
+    progress: Progress | None = None,
+    writers: int = DEFAULT_WRITERS,
+    detail_hours: float = 1.0,
+    detail_sample: float = DEFAULT_DETAIL_SAMPLE,
+) -> LoadResult:
     """Generate and insert the plan's history (see module docstring for what is written)."""
     started = time.perf_counter()
     pool = _Writers(store, writers)
@@ -183,9 +204,13 @@ def load_plan(store: Store, plan: HistoryPlan, progress: Progress | None = None,
             if len(spins) == 0:
                 continue
             columns = spin_span_columns(text, spins, ids)
-            children, logs = detail_columns(text, spins, ids, detail_rng,
-                                            (spins.ts_ns >= detail_from)
-                                            | (detail_rng.random(len(spins)) < detail_sample))
+            children, logs = detail_columns(
+                text,
+                spins,
+                ids,
+                detail_rng,
+                (spins.ts_ns >= detail_from) | (detail_rng.random(len(spins)) < detail_sample),
+            )
             for name, values in children.items():
                 columns[name].extend(values)
             spins_total += len(spins)
@@ -200,8 +225,15 @@ def load_plan(store: Store, plan: HistoryPlan, progress: Progress | None = None,
         pool.close()
     if progress is not None:
         progress(spins_total, spins_total)
-    return LoadResult(spins_total, spans_total, logs_total, time.perf_counter() - started,
-                      plan.start_ns, plan.end_ns, plan.scenario.manifest())
+    return LoadResult(
+        spins_total,
+        spans_total,
+        logs_total,
+        time.perf_counter() - started,
+        plan.start_ns,
+        plan.end_ns,
+        plan.scenario.manifest(),
+    )
 
 
 def has_spins(store: Store) -> bool:
@@ -209,9 +241,17 @@ def has_spins(store: Store) -> bool:
     return bool(store.client().command("SELECT count() > 0 FROM spins"))
 
 
-def serve_demo_job(store: Store, endpoint: str, days: float = 7, spins_per_day: int = DEFAULT_SPINS_PER_DAY,
-                   rate: float = 20.0, seed: int = 0, protocol: str = "http", token: str | None = None,
-                   log: Callable[[str], None] = print) -> Callable[[threading.Event], None]:
+def serve_demo_job(
+    store: Store,
+    endpoint: str,
+    days: float = 7,
+    spins_per_day: int = DEFAULT_SPINS_PER_DAY,
+    rate: float = 20.0,
+    seed: int = 0,
+    protocol: str = "http",
+    token: str | None = None,
+    log: Callable[[str], None] = print,
+) -> Callable[[threading.Event], None]:
     """The `serve --demo` background job: history once (only into an empty store), then live traffic.
 
     Pass it in `spinscope.server.serve(..., background=[job])`; `endpoint` is the serve
@@ -241,7 +281,17 @@ def serve_demo_job(store: Store, endpoint: str, days: float = 7, spins_per_day: 
         if stop.is_set():
             return
         log(f"spinscope: demo traffic: {rate:g} spins/s to {endpoint}")
-        run_live(endpoint, rate, None, protocol=protocol, seed=seed, stop=stop, token=token,
-                 run_id=time.time_ns(), n_players=players_for(spins_per_day), start_ns=live_from)
+        run_live(
+            endpoint,
+            rate,
+            None,
+            protocol=protocol,
+            seed=seed,
+            stop=stop,
+            token=token,
+            run_id=time.time_ns(),
+            n_players=players_for(spins_per_day),
+            start_ns=live_from,
+        )
 
     return job

@@ -29,7 +29,10 @@ WALLET_PROVIDERS: dict[str, tuple[tuple[str, float], ...]] = {
     "BTC": (("coinvault", 1.0),),
 }
 GAME_POPULARITY: dict[str, float] = {
-    "fortune-tiger": 0.35, "lucky-sevens": 0.30, "dragon-hoard": 0.20, "mega-vault": 0.15,
+    "fortune-tiger": 0.35,
+    "lucky-sevens": 0.30,
+    "dragon-hoard": 0.20,
+    "mega-vault": 0.15,
 }
 SERVICE_NAME = "slot-server"
 ENVIRONMENT = "prod"

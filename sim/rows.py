@@ -58,15 +58,16 @@ class SpinText:
         self.error_types = _objects(list(self.generator.error_types))
         self.status_codes = _objects(["Unset"] + ["Error"] * (len(self.generator.error_types) - 1))
         self.status_messages = _objects([""] + [error_message(e) for e in self.generator.error_types[1:]])
-        self.resources = _objects([dict(Resource.create(i.resource_attributes()).attributes)
-                                   for i in topo.instances])
+        self.resources = _objects([dict(Resource.create(i.resource_attributes()).attributes) for i in topo.instances])
         self.player_ids = self.generator.players.ids
 
     def money(self, spins: Spins) -> tuple[list[str], list[str]]:
         """Bet and win amounts as decimal strings in each spin's currency precision ("0" bet on free spins)."""
         decimals = self.currency_decimals[spins.currency]
-        return (format_column(spins.bet_minor, decimals, zero_free=spins.is_free),
-                format_column(spins.win_minor, decimals))
+        return (
+            format_column(spins.bet_minor, decimals, zero_free=spins.is_free),
+            format_column(spins.win_minor, decimals),
+        )
 
     def session_ids(self, spins: Spins) -> list[str]:
         unique, inverse = np.unique(spins.session, return_inverse=True)
@@ -76,16 +77,35 @@ class SpinText:
         """The `spin` span's attributes, exactly the contract's, one dict per spin."""
         bet, win = self.money(spins)
         rows = zip(
-            ids.spin_id, self.game_ids[spins.game].tolist(), self.game_versions[spins.game].tolist(),
-            self.game_rtps[spins.game].tolist(), bet, win, self.currency_codes[spins.currency].tolist(),
-            self.modes[spins.is_free.astype(np.int8)].tolist(), self.features[spins.feature].tolist(),
-            self.player_ids[spins.player].tolist(), self.session_ids(spins), self.channels[spins.channel].tolist(),
+            ids.spin_id,
+            self.game_ids[spins.game].tolist(),
+            self.game_versions[spins.game].tolist(),
+            self.game_rtps[spins.game].tolist(),
+            bet,
+            win,
+            self.currency_codes[spins.currency].tolist(),
+            self.modes[spins.is_free.astype(np.int8)].tolist(),
+            self.features[spins.feature].tolist(),
+            self.player_ids[spins.player].tolist(),
+            self.session_ids(spins),
+            self.channels[spins.channel].tolist(),
             strict=True,
         )
         out = [
-            {"slot.spin.id": s, "slot.game.id": g, "slot.game.version": v, "slot.game.rtp": r,
-             "slot.bet.amount": b, "slot.win.amount": w, "slot.currency": c, "slot.spin.mode": m,
-             "slot.feature": f, "slot.player.id": p, "slot.session.id": ss, "slot.channel": ch}
+            {
+                "slot.spin.id": s,
+                "slot.game.id": g,
+                "slot.game.version": v,
+                "slot.game.rtp": r,
+                "slot.bet.amount": b,
+                "slot.win.amount": w,
+                "slot.currency": c,
+                "slot.spin.mode": m,
+                "slot.feature": f,
+                "slot.player.id": p,
+                "slot.session.id": ss,
+                "slot.channel": ch,
+            }
             for s, g, v, r, b, w, c, m, f, p, ss, ch in rows
         ]
         errors = np.flatnonzero(spins.error)
@@ -137,8 +157,9 @@ def spin_span_columns(text: SpinText, spins: Spins, ids: SpinIds) -> dict[str, l
     }
 
 
-def detail_columns(text: SpinText, spins: Spins, ids: SpinIds, rng: np.random.Generator,
-                   with_steps: np.ndarray) -> tuple[dict[str, list], dict[str, list]]:
+def detail_columns(
+    text: SpinText, spins: Spins, ids: SpinIds, rng: np.random.Generator, with_steps: np.ndarray
+) -> tuple[dict[str, list], dict[str, list]]:
     """Child-step spans (for spins where `with_steps`) and log records (every spin that logs).
 
     Both are per-row Python, so they are reserved for the few spins that need them.
@@ -146,14 +167,47 @@ def detail_columns(text: SpinText, spins: Spins, ids: SpinIds, rng: np.random.Ge
     stake = spins.stake_minor
     logs_needed = (spins.error > 0) | (spins.duration_ns > 1_000_000_000) | (spins.win_minor >= 50 * stake)
     chosen = np.flatnonzero(with_steps | logs_needed)
-    spans: dict[str, list] = {k: [] for k in ("Timestamp", "TraceId", "SpanId", "ParentSpanId", "TraceState",
-                                              "SpanName", "SpanKind", "ServiceName", "ResourceAttributes",
-                                              "ScopeName", "ScopeVersion", "SpanAttributes", "Duration",
-                                              "StatusCode", "StatusMessage")}
-    logs: dict[str, list] = {k: [] for k in ("Timestamp", "TraceId", "SpanId", "TraceFlags", "SeverityText",
-                                             "SeverityNumber", "ServiceName", "Body", "ResourceSchemaUrl",
-                                             "ResourceAttributes", "ScopeSchemaUrl", "ScopeName", "ScopeVersion",
-                                             "ScopeAttributes", "LogAttributes", "EventName")}
+    spans: dict[str, list] = {
+        k: []
+        for k in (
+            "Timestamp",
+            "TraceId",
+            "SpanId",
+            "ParentSpanId",
+            "TraceState",
+            "SpanName",
+            "SpanKind",
+            "ServiceName",
+            "ResourceAttributes",
+            "ScopeName",
+            "ScopeVersion",
+            "SpanAttributes",
+            "Duration",
+            "StatusCode",
+            "StatusMessage",
+        )
+    }
+    logs: dict[str, list] = {
+        k: []
+        for k in (
+            "Timestamp",
+            "TraceId",
+            "SpanId",
+            "TraceFlags",
+            "SeverityText",
+            "SeverityNumber",
+            "ServiceName",
+            "Body",
+            "ResourceSchemaUrl",
+            "ResourceAttributes",
+            "ScopeSchemaUrl",
+            "ScopeName",
+            "ScopeVersion",
+            "ScopeAttributes",
+            "LogAttributes",
+            "EventName",
+        )
+    }
     if len(chosen) == 0:
         return spans, logs
     sub = spins.take(chosen)
@@ -170,34 +224,89 @@ def detail_columns(text: SpinText, spins: Spins, ids: SpinIds, rng: np.random.Ge
         start, duration = int(sub.ts_ns[j]), int(sub.duration_ns[j])
         trace_id, span_id, spin_id = ids.trace_id[i], ids.span_id[i], ids.spin_id[i]
         if steps_wanted[j]:
-            for step in spin_steps(duration, bool(sub.is_free[j]), features[j], bool(sub.win_minor[j] > 0),
-                                   errors[j], wallets[j]):
+            for step in spin_steps(
+                duration, bool(sub.is_free[j]), features[j], bool(sub.win_minor[j] > 0), errors[j], wallets[j]
+            ):
                 attrs = dict(step.attributes)
                 if step.error_type:
                     attrs["error.type"] = step.error_type
-                _append_span(spans, start + step.offset_ns, trace_id, next(child_ids), span_id, step.name,
-                             SPAN_KIND[step.kind], resources[j], attrs, step.duration_ns,
-                             "Error" if step.error_type else "Unset",
-                             error_message(step.error_type) if step.error_type else "")
-        for event in spin_logs(spin_id, duration, errors[j], wallets[j], int(sub.stake_minor[j]),
-                               int(sub.win_minor[j]), win[j], currencies[j], games[j]):
+                _append_span(
+                    spans,
+                    start + step.offset_ns,
+                    trace_id,
+                    next(child_ids),
+                    span_id,
+                    step.name,
+                    SPAN_KIND[step.kind],
+                    resources[j],
+                    attrs,
+                    step.duration_ns,
+                    "Error" if step.error_type else "Unset",
+                    error_message(step.error_type) if step.error_type else "",
+                )
+        for event in spin_logs(
+            spin_id,
+            duration,
+            errors[j],
+            wallets[j],
+            int(sub.stake_minor[j]),
+            int(sub.win_minor[j]),
+            win[j],
+            currencies[j],
+            games[j],
+        ):
             ts = start + event.offset_ns
-            for key, value in (("Timestamp", f"{ts // 1_000_000_000}.{ts % 1_000_000_000:09d}"),
-                               ("TraceId", trace_id), ("SpanId", span_id), ("TraceFlags", 1),
-                               ("SeverityText", event.severity_text), ("SeverityNumber", event.severity_number),
-                               ("ServiceName", "slot-server"), ("Body", event.body), ("ResourceSchemaUrl", ""),
-                               ("ResourceAttributes", resources[j]), ("ScopeSchemaUrl", ""),
-                               ("ScopeName", SCOPE_NAME), ("ScopeVersion", SCOPE_VERSION),
-                               ("ScopeAttributes", {}), ("LogAttributes", event.attributes), ("EventName", "")):
+            for key, value in (
+                ("Timestamp", f"{ts // 1_000_000_000}.{ts % 1_000_000_000:09d}"),
+                ("TraceId", trace_id),
+                ("SpanId", span_id),
+                ("TraceFlags", 1),
+                ("SeverityText", event.severity_text),
+                ("SeverityNumber", event.severity_number),
+                ("ServiceName", "slot-server"),
+                ("Body", event.body),
+                ("ResourceSchemaUrl", ""),
+                ("ResourceAttributes", resources[j]),
+                ("ScopeSchemaUrl", ""),
+                ("ScopeName", SCOPE_NAME),
+                ("ScopeVersion", SCOPE_VERSION),
+                ("ScopeAttributes", {}),
+                ("LogAttributes", event.attributes),
+                ("EventName", ""),
+            ):
                 logs[key].append(value)
     return spans, logs
 
 
-def _append_span(cols: dict[str, list], ts: int, trace_id: str, span_id: str, parent: str, name: str, kind: str,
-                 resource: dict, attrs: dict, duration: int, status: str, message: str) -> None:
-    for key, value in (("Timestamp", f"{ts // 1_000_000_000}.{ts % 1_000_000_000:09d}"), ("TraceId", trace_id),
-                       ("SpanId", span_id), ("ParentSpanId", parent), ("TraceState", ""), ("SpanName", name),
-                       ("SpanKind", kind), ("ServiceName", "slot-server"), ("ResourceAttributes", resource),
-                       ("ScopeName", SCOPE_NAME), ("ScopeVersion", SCOPE_VERSION), ("SpanAttributes", attrs),
-                       ("Duration", duration), ("StatusCode", status), ("StatusMessage", message)):
+def _append_span(
+    cols: dict[str, list],
+    ts: int,
+    trace_id: str,
+    span_id: str,
+    parent: str,
+    name: str,
+    kind: str,
+    resource: dict,
+    attrs: dict,
+    duration: int,
+    status: str,
+    message: str,
+) -> None:
+    for key, value in (
+        ("Timestamp", f"{ts // 1_000_000_000}.{ts % 1_000_000_000:09d}"),
+        ("TraceId", trace_id),
+        ("SpanId", span_id),
+        ("ParentSpanId", parent),
+        ("TraceState", ""),
+        ("SpanName", name),
+        ("SpanKind", kind),
+        ("ServiceName", "slot-server"),
+        ("ResourceAttributes", resource),
+        ("ScopeName", SCOPE_NAME),
+        ("ScopeVersion", SCOPE_VERSION),
+        ("SpanAttributes", attrs),
+        ("Duration", duration),
+        ("StatusCode", status),
+        ("StatusMessage", message),
+    ):
         cols[key].append(value)

@@ -152,8 +152,10 @@ class Scenario:
         for i, f in enumerate(self.faults):
             a, b = f.start.resolve(start_ns, end_ns), f.end.resolve(start_ns, end_ns)
             if b <= a:
-                raise ScenarioError(f"{self.source}: faults[{i}].when: the window {f.start.text}..{f.end.text} "
-                                    "is empty for this run; make end later than start")
+                raise ScenarioError(
+                    f"{self.source}: faults[{i}].when: the window {f.start.text}..{f.end.text} "
+                    "is empty for this run; make end later than start"
+                )
             faults.append(Fault(f.kind, f.what, f.where, f.start, f.end, f.effects, a, b))
         return Scenario(self.name, self.description, tuple(faults), self.source, start_ns, end_ns)
 
@@ -202,8 +204,9 @@ def parse(data: object, source: str, topology: Topology) -> Scenario:
         raise ScenarioError(f"{source}: expected a mapping with name, description and faults")
     unknown = set(data) - {"name", "description", "faults"}
     if unknown:
-        raise ScenarioError(f"{source}: unknown top-level field(s) {sorted(unknown)}; "
-                            "allowed: name, description, faults")
+        raise ScenarioError(
+            f"{source}: unknown top-level field(s) {sorted(unknown)}; allowed: name, description, faults"
+        )
     for key in ("name", "description"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise ScenarioError(f"{source}: {key} must be a non-empty string")

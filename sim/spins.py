@@ -37,7 +37,9 @@ FREE_SPIN_GAP_NS = 1_200_000_000
 FAVOURITE_GAME_SHARE = 0.6
 BASELINE_ERROR_RATE = 0.002
 BASELINE_ERRORS: tuple[tuple[str, float], ...] = (
-    ("wallet_timeout", 0.5), ("rng_unavailable", 0.2), ("state_save_timeout", 0.3),
+    ("wallet_timeout", 0.5),
+    ("rng_unavailable", 0.2),
+    ("state_save_timeout", 0.3),
 )
 # Median latency of a spin (ms) by game: heavier features, heavier evaluation.
 GAME_LATENCY_MS = {"lucky-sevens": 55.0, "fortune-tiger": 70.0, "dragon-hoard": 90.0, "mega-vault": 110.0}
@@ -86,11 +88,26 @@ class Spins:
 
 
 def _empty_spins() -> Spins:
-    dtypes = {"ts_ns": np.int64, "duration_ns": np.int64, "session": np.uint64, "player": np.int32,
-              "game": np.int16, "misset": np.int8, "instance": np.int16, "region": np.int16,
-              "currency": np.int16, "wallet": np.int16, "channel": np.int16, "is_free": bool,
-              "feature": np.int8, "stake_minor": np.int64, "bet_minor": np.int64, "win_minor": np.int64,
-              "error": np.int8, "fault_bits": np.int16}
+    dtypes = {
+        "ts_ns": np.int64,
+        "duration_ns": np.int64,
+        "session": np.uint64,
+        "player": np.int32,
+        "game": np.int16,
+        "misset": np.int8,
+        "instance": np.int16,
+        "region": np.int16,
+        "currency": np.int16,
+        "wallet": np.int16,
+        "channel": np.int16,
+        "is_free": bool,
+        "feature": np.int8,
+        "stake_minor": np.int64,
+        "bet_minor": np.int64,
+        "win_minor": np.int64,
+        "error": np.int8,
+        "fault_bits": np.int16,
+    }
     return Spins(**{name: np.zeros(0, dtype=dt) for name, dt in dtypes.items()})
 
 
@@ -128,9 +145,16 @@ class SpinGenerator:
     differ, so a live run never repeats the spin ids of the history it follows.
     """
 
-    def __init__(self, spins_per_s: float, seed: int = 0, scenario: Scenario | None = None,
-                 topology: Topology | None = None, n_players: int = 20_000, shape: str = "diurnal",
-                 run_id: int = 0) -> None:
+    def __init__(
+        self,
+        spins_per_s: float,
+        seed: int = 0,
+        scenario: Scenario | None = None,
+        topology: Topology | None = None,
+        n_players: int = 20_000,
+        shape: str = "diurnal",
+        run_id: int = 0,
+    ) -> None:
         if spins_per_s <= 0:
             raise ValueError(f"spins_per_s={spins_per_s}: the rate must be positive")
         if shape not in ("diurnal", "flat"):
@@ -146,20 +170,27 @@ class SpinGenerator:
         self._by_region = self.players.by_region()
         topo = self.topology
         self.sessions_per_s = spins_per_s / (MEAN_ROUNDS_PER_SESSION * expected_spins_per_round(topo))
-        self.error_types: tuple[str, ...] = ("", *dict.fromkeys(
-            [e for e, _ in BASELINE_ERRORS] + [str(f.effects["error_type"]) for f in self.scenario.faults
-                                               if "error_type" in f.effects]))
+        self.error_types: tuple[str, ...] = (
+            "",
+            *dict.fromkeys(
+                [e for e, _ in BASELINE_ERRORS]
+                + [str(f.effects["error_type"]) for f in self.scenario.faults if "error_type" in f.effects]
+            ),
+        )
         self._instances_by_region = [
             np.array([topo.instances.index(i) for i in r.instances], dtype=np.int16) for r in topo.regions
         ]
-        self._instance_canary = np.array([i.service_version != topo.instances[0].service_version
-                                          for i in topo.instances])
+        self._instance_canary = np.array(
+            [i.service_version != topo.instances[0].service_version for i in topo.instances]
+        )
         self._instance_version = np.array(
             [sorted({i.service_version for i in topo.instances}).index(i.service_version) for i in topo.instances],
-            dtype=np.int16)
+            dtype=np.int16,
+        )
         self._game_latency_ms = np.array([GAME_LATENCY_MS.get(g.id, 80.0) for g in topo.games])
         self._game_version = np.array(
-            [sorted({g.version for g in topo.games}).index(g.version) for g in topo.games], dtype=np.int16)
+            [sorted({g.version for g in topo.games}).index(g.version) for g in topo.games], dtype=np.int16
+        )
         self._pending = _empty_spins()
         self._cursor_ns: int | None = None
 
@@ -183,8 +214,7 @@ class SpinGenerator:
         out = pending.take(np.arange(start, cut))
         self._pending = pending.take(np.arange(cut, len(pending)))
         n = len(out)
-        ids = SpinIds(random_hex(self.id_rng, n, 16), random_hex(self.id_rng, n, 8),
-                      random_hex(self.id_rng, n, 10))
+        ids = SpinIds(random_hex(self.id_rng, n, 16), random_hex(self.id_rng, n, 8), random_hex(self.id_rng, n, 10))
         return out, ids
 
     # ---- stages ---------------------------------------------------------------------------
@@ -232,8 +262,9 @@ class SpinGenerator:
 
         popularity = np.cumsum([GAME_POPULARITY.get(g.id, 0.1) for g in topo.games])
         random_game = np.searchsorted(popularity, rng.random(n_sessions) * popularity[-1], side="right")
-        s_game = np.where(rng.random(n_sessions) < FAVOURITE_GAME_SHARE, players.favourite_game[s_player],
-                          random_game).astype(np.int16)
+        s_game = np.where(
+            rng.random(n_sessions) < FAVOURITE_GAME_SHARE, players.favourite_game[s_player], random_game
+        ).astype(np.int16)
         s_rounds = np.minimum(rng.geometric(1 / MEAN_ROUNDS_PER_SESSION, n_sessions), MAX_ROUNDS_PER_SESSION)
         s_key = rng.integers(0, np.iinfo(np.int64).max, n_sessions, dtype=np.int64).astype(np.uint64)
 
@@ -261,18 +292,29 @@ class SpinGenerator:
                 r_misset[hit] = MISSETS.index(fault.effects["misset"])
                 r_bits[hit] |= 1 << i
         kept = np.flatnonzero(keep)
-        return self._spins_of_rounds(r_session[kept], r_ts[kept], gap_ns[kept], r_misset[kept],
-                                     r_bits[kept], s_player, s_instance, s_game, s_key,
-                                     {k: v[kept] for k, v in r_codes.items()})
+        return self._spins_of_rounds(
+            r_session[kept],
+            r_ts[kept],
+            gap_ns[kept],
+            r_misset[kept],
+            r_bits[kept],
+            s_player,
+            s_instance,
+            s_game,
+            s_key,
+            {k: v[kept] for k, v in r_codes.items()},
+        )
 
-    def _round_codes(self, r_session: np.ndarray, s_player: np.ndarray, s_instance: np.ndarray,
-                     s_game: np.ndarray) -> dict[str, np.ndarray]:
+    def _round_codes(
+        self, r_session: np.ndarray, s_player: np.ndarray, s_instance: np.ndarray, s_game: np.ndarray
+    ) -> dict[str, np.ndarray]:
         """Each round's code of every fault-selectable attribute (see Topology.attribute_values)."""
         p = s_player[r_session]
         inst = s_instance[r_session]
         game = s_game[r_session]
-        region_of_instance = np.array([[r.name for r in self.topology.regions].index(i.region)
-                                       for i in self.topology.instances], dtype=np.int16)
+        region_of_instance = np.array(
+            [[r.name for r in self.topology.regions].index(i.region) for i in self.topology.instances], dtype=np.int16
+        )
         return {
             "cloud.region": region_of_instance[inst],
             "service.instance.id": inst,
@@ -284,9 +326,19 @@ class SpinGenerator:
             "wallet.provider": self.players.wallet[p],
         }
 
-    def _spins_of_rounds(self, r_session: np.ndarray, r_ts: np.ndarray, gap_ns: np.ndarray,
-                         r_misset: np.ndarray, r_bits: np.ndarray, s_player: np.ndarray, s_instance: np.ndarray,
-                         s_game: np.ndarray, s_key: np.ndarray, r_codes: dict[str, np.ndarray]) -> Spins:
+    def _spins_of_rounds(
+        self,
+        r_session: np.ndarray,
+        r_ts: np.ndarray,
+        gap_ns: np.ndarray,
+        r_misset: np.ndarray,
+        r_bits: np.ndarray,
+        s_player: np.ndarray,
+        s_instance: np.ndarray,
+        s_game: np.ndarray,
+        s_key: np.ndarray,
+        r_codes: dict[str, np.ndarray],
+    ) -> Spins:
         rng, topo, players = self.rng, self.topology, self.players
         n_rounds = len(r_session)
         r_game = s_game[r_session]
@@ -334,7 +386,8 @@ class SpinGenerator:
         failed = r_error[sp_round] > 0
         keep = ~(failed & is_free)
         sp_round, is_free, win_units, units_per_bet, feature, position = (
-            x[keep] for x in (sp_round, is_free, win_units, units_per_bet, feature, position))
+            x[keep] for x in (sp_round, is_free, win_units, units_per_bet, feature, position)
+        )
         failed = r_error[sp_round] > 0
         win_units = np.where(failed, 0, win_units)
         feature = np.where(failed, 0, feature).astype(np.int8)
@@ -374,11 +427,22 @@ class SpinGenerator:
         duration = (latency_ms * 1_000_000).astype(np.int64)
 
         return Spins(
-            ts_ns=ts.astype(np.int64), duration_ns=duration, session=s_key[r_session][sp_round],
-            player=p.astype(np.int32), game=game.astype(np.int16), misset=r_misset[sp_round],
-            instance=inst.astype(np.int16), region=codes["cloud.region"].astype(np.int16),
-            currency=cur.astype(np.int16), wallet=players.wallet[p].astype(np.int16),
-            channel=players.channel[p].astype(np.int16), is_free=is_free, feature=feature,
-            stake_minor=stake, bet_minor=bet, win_minor=win.astype(np.int64), error=error, fault_bits=bits,
+            ts_ns=ts.astype(np.int64),
+            duration_ns=duration,
+            session=s_key[r_session][sp_round],
+            player=p.astype(np.int32),
+            game=game.astype(np.int16),
+            misset=r_misset[sp_round],
+            instance=inst.astype(np.int16),
+            region=codes["cloud.region"].astype(np.int16),
+            currency=cur.astype(np.int16),
+            wallet=players.wallet[p].astype(np.int16),
+            channel=players.channel[p].astype(np.int16),
+            is_free=is_free,
+            feature=feature,
+            stake_minor=stake,
+            bet_minor=bet,
+            win_minor=win.astype(np.int64),
+            error=error,
+            fault_bits=bits,
         )
-

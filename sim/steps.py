@@ -71,8 +71,9 @@ def error_message(error_type: str) -> str:
     return ERROR_MESSAGES.get(error_type, error_type.replace("_", " "))
 
 
-def spin_steps(duration_ns: int, is_free: bool, feature: str, won: bool, error_type: str,
-               wallet_provider: str) -> list[Step]:
+def spin_steps(
+    duration_ns: int, is_free: bool, feature: str, won: bool, error_type: str, wallet_provider: str
+) -> list[Step]:
     """The child steps of one spin, laid out inside its duration."""
     failing = failing_step(error_type) if error_type else ""
     wallet = {"wallet.provider": wallet_provider, "server.address": f"api.{wallet_provider}.example"}
@@ -101,8 +102,17 @@ def _attrs(name: str, wallet: dict[str, str]) -> dict[str, str]:
     return {}
 
 
-def spin_logs(spin_id: str, duration_ns: int, error_type: str, wallet_provider: str, stake_minor: int,
-              win_minor: int, win_text: str, currency: str, game_id: str) -> list[LogEvent]:
+def spin_logs(
+    spin_id: str,
+    duration_ns: int,
+    error_type: str,
+    wallet_provider: str,
+    stake_minor: int,
+    win_minor: int,
+    win_text: str,
+    currency: str,
+    game_id: str,
+) -> list[LogEvent]:
     """Log records of one spin: ERROR when it fails, WARN when slow, INFO on a big win."""
     at = max(duration_ns - 1000, 0)
     if error_type:
@@ -112,10 +122,17 @@ def spin_logs(spin_id: str, duration_ns: int, error_type: str, wallet_provider: 
         return [LogEvent(at, 17, "ERROR", f"spin {spin_id} failed: {error_message(error_type)}", attrs)]
     out = []
     if duration_ns > SLOW_SPIN_NS:
-        out.append(LogEvent(at, 13, "WARN", f"slow spin {spin_id}: {duration_ns // 1_000_000} ms",
-                            {"slot.spin.id": spin_id}))
+        out.append(
+            LogEvent(at, 13, "WARN", f"slow spin {spin_id}: {duration_ns // 1_000_000} ms", {"slot.spin.id": spin_id})
+        )
     if stake_minor and win_minor >= BIG_WIN_MULTIPLE * stake_minor:
-        out.append(LogEvent(at, 9, "INFO", f"big win on {game_id}: {win_text} {currency} "
-                            f"({win_minor // stake_minor}x the stake)",
-                            {"slot.spin.id": spin_id, "slot.win.amount": win_text, "slot.currency": currency}))
+        out.append(
+            LogEvent(
+                at,
+                9,
+                "INFO",
+                f"big win on {game_id}: {win_text} {currency} ({win_minor // stake_minor}x the stake)",
+                {"slot.spin.id": spin_id, "slot.win.amount": win_text, "slot.currency": currency},
+            )
+        )
     return out

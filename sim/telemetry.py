@@ -63,9 +63,11 @@ def _exporters(endpoint: str, protocol: str, token: str | None):  # type: ignore
 
         base = endpoint.rstrip("/")
         headers = {"authorization": f"Bearer {token}"} if token else None
-        return (OTLPSpanExporter(endpoint=f"{base}/v1/traces", headers=headers),
-                OTLPMetricExporter(endpoint=f"{base}/v1/metrics", headers=headers),
-                OTLPLogExporter(endpoint=f"{base}/v1/logs", headers=headers))
+        return (
+            OTLPSpanExporter(endpoint=f"{base}/v1/traces", headers=headers),
+            OTLPMetricExporter(endpoint=f"{base}/v1/metrics", headers=headers),
+            OTLPLogExporter(endpoint=f"{base}/v1/logs", headers=headers),
+        )
     if protocol == "grpc":
         from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
         from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
@@ -75,9 +77,11 @@ def _exporters(endpoint: str, protocol: str, token: str | None):  # type: ignore
         target = parsed.netloc
         insecure = parsed.scheme != "https"
         headers = (("authorization", f"Bearer {token}"),) if token else None
-        return (OTLPSpanExporter(endpoint=target, insecure=insecure, headers=headers),
-                OTLPMetricExporter(endpoint=target, insecure=insecure, headers=headers),
-                OTLPLogExporter(endpoint=target, insecure=insecure, headers=headers))
+        return (
+            OTLPSpanExporter(endpoint=target, insecure=insecure, headers=headers),
+            OTLPMetricExporter(endpoint=target, insecure=insecure, headers=headers),
+            OTLPLogExporter(endpoint=target, insecure=insecure, headers=headers),
+        )
     raise ValueError(f"protocol {protocol!r}: use 'http' or 'grpc'")
 
 
@@ -96,35 +100,64 @@ class InstanceTelemetry:
         self.logger = self.logger_provider.get_logger(SCOPE_NAME, SCOPE_VERSION)
         meter = self.meter_provider.get_meter(SCOPE_NAME, SCOPE_VERSION)
         self.spin_duration = meter.create_histogram(
-            "slot.spin.duration", unit="s", description="Latency of a spin as the player sees it",
-            explicit_bucket_boundaries_advisory=DURATION_BUCKETS_S)
+            "slot.spin.duration",
+            unit="s",
+            description="Latency of a spin as the player sees it",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS_S,
+        )
         self.spins = meter.create_counter("slot.spins", unit="{spin}", description="Spins served")
         self.wallet_duration = meter.create_histogram(
-            "slot.wallet.duration", unit="s", description="Latency of wallet calls",
-            explicit_bucket_boundaries_advisory=DURATION_BUCKETS_S)
+            "slot.wallet.duration",
+            unit="s",
+            description="Latency of wallet calls",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS_S,
+        )
 
-    def emit_spin(self, attributes: dict[str, str], trace_id: str, span_id: str, start_ns: int, duration_ns: int,
-                  error_type: str, steps: list[Step], logs: list[LogEvent]) -> None:
+    def emit_spin(
+        self,
+        attributes: dict[str, str],
+        trace_id: str,
+        span_id: str,
+        start_ns: int,
+        duration_ns: int,
+        error_type: str,
+        steps: list[Step],
+        logs: list[LogEvent],
+    ) -> None:
         """One spin: the root span with its child steps and logs, and its metric points."""
         self.ids.plan(trace_id, span_id)
         tracer = self.tracer
         span = tracer.start_span("spin", kind=SpanKind.SERVER, attributes=attributes, start_time=start_ns)
         context = trace.set_span_in_context(span)
         for step in steps:
-            child = tracer.start_span(step.name, context=context, kind=_KINDS[step.kind],
-                                      attributes=step.attributes, start_time=start_ns + step.offset_ns)
+            child = tracer.start_span(
+                step.name,
+                context=context,
+                kind=_KINDS[step.kind],
+                attributes=step.attributes,
+                start_time=start_ns + step.offset_ns,
+            )
             if step.error_type:
                 child.set_attribute("error.type", step.error_type)
                 child.set_status(Status(StatusCode.ERROR, error_message(step.error_type)))
             child.end(end_time=start_ns + step.offset_ns + step.duration_ns)
             if step.name.startswith("wallet."):
-                self.wallet_duration.record(step.duration_ns / 1e9, {
-                    "wallet.provider": step.attributes["wallet.provider"],
-                    "outcome": "error" if step.error_type else "ok"})
+                self.wallet_duration.record(
+                    step.duration_ns / 1e9,
+                    {
+                        "wallet.provider": step.attributes["wallet.provider"],
+                        "outcome": "error" if step.error_type else "ok",
+                    },
+                )
         for event in logs:
-            self.logger.emit(timestamp=start_ns + event.offset_ns, context=context,
-                             severity_number=SeverityNumber(event.severity_number),
-                             severity_text=event.severity_text, body=event.body, attributes=event.attributes)
+            self.logger.emit(
+                timestamp=start_ns + event.offset_ns,
+                context=context,
+                severity_number=SeverityNumber(event.severity_number),
+                severity_text=event.severity_text,
+                body=event.body,
+                attributes=event.attributes,
+            )
         if error_type:
             span.set_status(Status(StatusCode.ERROR, error_message(error_type)))
         span.end(end_time=start_ns + duration_ns)
@@ -142,15 +175,22 @@ class InstanceTelemetry:
             provider.shutdown()
 
 
-def instance_telemetry(instance: Instance, endpoint: str, protocol: str = "http", token: str | None = None,
-                       seed: int = 0, export_interval_s: float = 10.0) -> InstanceTelemetry:
+def instance_telemetry(
+    instance: Instance,
+    endpoint: str,
+    protocol: str = "http",
+    token: str | None = None,
+    seed: int = 0,
+    export_interval_s: float = 10.0,
+) -> InstanceTelemetry:
     """Providers with OTLP exporters for one instance, its resource carrying the contract's attributes."""
     span_exporter, metric_exporter, log_exporter = _exporters(endpoint, protocol, token)
     resource = Resource.create(instance.resource_attributes())
     ids = PlannedIds(seed)
     tracer_provider = TracerProvider(resource=resource, id_generator=ids)
-    tracer_provider.add_span_processor(BatchSpanProcessor(span_exporter, max_queue_size=65_536,
-                                                          schedule_delay_millis=500, max_export_batch_size=4096))
+    tracer_provider.add_span_processor(
+        BatchSpanProcessor(span_exporter, max_queue_size=65_536, schedule_delay_millis=500, max_export_batch_size=4096)
+    )
     logger_provider = LoggerProvider(resource=resource)
     logger_provider.add_log_record_processor(BatchLogRecordProcessor(log_exporter, schedule_delay_millis=500))
     reader = PeriodicExportingMetricReader(metric_exporter, export_interval_millis=int(export_interval_s * 1000))

@@ -36,10 +36,21 @@ class LiveResult:
     spin_ids: list[str] = field(default_factory=list)
 
 
-def run_live(endpoint: str, rate: float, duration_s: float | None, protocol: str = "http",
-             scenario: str | Scenario | None = None, seed: int = 0, stop: threading.Event | None = None,
-             token: str | None = None, run_id: int = 1, n_players: int = DEFAULT_PLAYERS,
-             export_interval_s: float = 10.0, start_ns: int | None = None, keep_ids: bool = False) -> LiveResult:
+def run_live(
+    endpoint: str,
+    rate: float,
+    duration_s: float | None,
+    protocol: str = "http",
+    scenario: str | Scenario | None = None,
+    seed: int = 0,
+    stop: threading.Event | None = None,
+    token: str | None = None,
+    run_id: int = 1,
+    n_players: int = DEFAULT_PLAYERS,
+    export_interval_s: float = 10.0,
+    start_ns: int | None = None,
+    keep_ids: bool = False,
+) -> LiveResult:
     """Send about `rate` spins/s to `endpoint` for `duration_s` seconds (None: until `stop` is set).
 
     `endpoint` is the OTLP/HTTP base URL (http://host:4318) or the gRPC target (host:4317).
@@ -70,12 +81,21 @@ def run_live(endpoint: str, rate: float, duration_s: float | None, protocol: str
 class _Sender:
     """Sends planned spins through each instance's SDK providers (created on first use)."""
 
-    def __init__(self, generator: SpinGenerator, endpoint: str, protocol: str, token: str | None, seed: int,
-                 export_interval_s: float, keep_ids: bool) -> None:
+    def __init__(
+        self,
+        generator: SpinGenerator,
+        endpoint: str,
+        protocol: str,
+        token: str | None,
+        seed: int,
+        export_interval_s: float,
+        keep_ids: bool,
+    ) -> None:
         self.text = SpinText(generator)
         self.instances = generator.topology.instances
-        self.connect = lambda k: instance_telemetry(self.instances[k], endpoint, protocol, token,
-                                                    seed=seed * 1000 + k, export_interval_s=export_interval_s)
+        self.connect = lambda k: instance_telemetry(
+            self.instances[k], endpoint, protocol, token, seed=seed * 1000 + k, export_interval_s=export_interval_s
+        )
         self.telemetry: dict[int, InstanceTelemetry] = {}
         self.keep_ids = keep_ids
         self.sent = self.errors = 0
@@ -98,10 +118,25 @@ class _Sender:
             if telemetry is None:
                 telemetry = self.telemetry[k] = self.connect(k)
             a_i, error_type = attrs[i], error_types[i]
-            steps = spin_steps(duration, bool(spins.is_free[i]), a_i["slot.feature"], bool(spins.win_minor[i] > 0),
-                               error_type, wallets[i])
-            logs = spin_logs(a_i["slot.spin.id"], duration, error_type, wallets[i], int(spins.stake_minor[i]),
-                             int(spins.win_minor[i]), wins[i], a_i["slot.currency"], a_i["slot.game.id"])
+            steps = spin_steps(
+                duration,
+                bool(spins.is_free[i]),
+                a_i["slot.feature"],
+                bool(spins.win_minor[i] > 0),
+                error_type,
+                wallets[i],
+            )
+            logs = spin_logs(
+                a_i["slot.spin.id"],
+                duration,
+                error_type,
+                wallets[i],
+                int(spins.stake_minor[i]),
+                int(spins.win_minor[i]),
+                wins[i],
+                a_i["slot.currency"],
+                a_i["slot.game.id"],
+            )
             telemetry.emit_spin(a_i, ids.trace_id[i], ids.span_id[i], start, duration, error_type, steps, logs)
             self.sent += 1
             self.errors += bool(error_type)
@@ -116,12 +151,20 @@ class _Sender:
             telemetry.shutdown()
 
 
-def live_generator(rate: float, begin_ns: int, end_ns: int | None, scenario: str | Scenario | None = None,
-                   seed: int = 0, run_id: int = 1, n_players: int = DEFAULT_PLAYERS) -> SpinGenerator:
+def live_generator(
+    rate: float,
+    begin_ns: int,
+    end_ns: int | None,
+    scenario: str | Scenario | None = None,
+    seed: int = 0,
+    run_id: int = 1,
+    n_players: int = DEFAULT_PLAYERS,
+) -> SpinGenerator:
     """The generator behind a live run (tests replay it to know exactly what was sent)."""
     chosen = scenario if isinstance(scenario, Scenario) else scenarios.load(scenario)
-    return SpinGenerator(rate, seed=seed, scenario=chosen.resolve(begin_ns, end_ns), n_players=n_players,
-                         shape="flat", run_id=run_id)
+    return SpinGenerator(
+        rate, seed=seed, scenario=chosen.resolve(begin_ns, end_ns), n_players=n_players, shape="flat", run_id=run_id
+    )
 
 
 def live_windows(begin_ns: int, end_ns: int | None) -> Iterator[tuple[int, int]]:

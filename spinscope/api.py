@@ -67,8 +67,9 @@ def api_routes(store: Store, config: LiveConfig) -> list[Route]:
 
     def handler(endpoint: Endpoint) -> Callable[[Request], Response]:
         def handle(request: Request) -> Response:
-            return answer(lambda: endpoint.run(store.client(), config.get(), endpoint.parse(raw_params(request,
-                                                                                                      endpoint))))
+            return answer(
+                lambda: endpoint.run(store.client(), config.get(), endpoint.parse(raw_params(request, endpoint)))
+            )
 
         return handle
 

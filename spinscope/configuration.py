@@ -50,16 +50,20 @@ class Config:
         for spec in self.slos:
             if spec.name == name:
                 return spec
-        raise SloSpecError(f"no SLO named {name!r} in {self.directory / SLO_FOLDER}; "
-                           f"known: {', '.join(s.name for s in self.slos) or 'none'}")
+        raise SloSpecError(
+            f"no SLO named {name!r} in {self.directory / SLO_FOLDER}; "
+            f"known: {', '.join(s.name for s in self.slos) or 'none'}"
+        )
 
 
 def load_config(directory: str | Path | None = None) -> Config:
     """Read and validate the config folder `directory` (default: the shipped one)."""
     root = Path(directory) if directory else shipped_dir()
     if not (root / SLO_FOLDER).is_dir():
-        raise SloSpecError(f"{root}: no {SLO_FOLDER}/ folder with SLO specs; pass --config DIR holding "
-                           f"{SLO_FOLDER}/*.yaml (and {CATALOG_FILE})")
+        raise SloSpecError(
+            f"{root}: no {SLO_FOLDER}/ folder with SLO specs; pass --config DIR holding "
+            f"{SLO_FOLDER}/*.yaml (and {CATALOG_FILE})"
+        )
     catalog_path = root / CATALOG_FILE
     catalog = load_catalog(catalog_path) if catalog_path.is_file() else {}
     return Config(directory=root, slos=tuple(load_slos(root / SLO_FOLDER)), catalog=catalog)

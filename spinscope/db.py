@@ -90,11 +90,15 @@ def _acquire_lock(data_dir: Path) -> _Lock:
             f"per data directory: stop that process, use its HTTP API, or pass another --data-dir",
             info,
         ) from None
-    lock = _Lock(path, handle, {
-        "pid": os.getpid(),
-        "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:3]),
-        "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    })
+    lock = _Lock(
+        path,
+        handle,
+        {
+            "pid": os.getpid(),
+            "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:3]),
+            "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+    )
     lock.write()
     return lock
 
@@ -126,8 +130,9 @@ class Store:
             if self.embedded:
                 client = clickhouse_connect.get_client(dsn=self.dsn, database=db, settings=settings)
             else:
-                client = clickhouse_connect.get_client(dsn=self.dsn, database=db, settings=settings,
-                                                       autogenerate_session_id=False)
+                client = clickhouse_connect.get_client(
+                    dsn=self.dsn, database=db, settings=settings, autogenerate_session_id=False
+                )
         except Exception as exc:  # clickhouse-connect raises several types; all mean "cannot connect"
             raise StoreError(f"cannot open the store {redact(self.dsn)}: {first_line(exc)}") from exc
         self._clients.append(client)

@@ -166,8 +166,7 @@ class Endpoint:
 
     def query(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """The raw values as query-string parameters (for asking a running `serve`)."""
-        return {p.name: raw[p.name] for p in self.params
-                if not p.in_path and raw.get(p.name) not in (None, "", [], ())}
+        return {p.name: raw[p.name] for p in self.params if not p.in_path and raw.get(p.name) not in (None, "", [], ())}
 
 
 def _now(_: dict[str, Any]) -> datetime:
@@ -187,8 +186,9 @@ def _ordered(first: str, last: str, max_span: timedelta = MAX_WINDOW) -> Callabl
         if end < start or (same_instant_is_empty and end == start):
             raise ParamError(f"the window ends ({end}) before it starts ({start}): swap {first} and {last}")
         if end - start > max_span:
-            raise ParamError(f"the window {first}..{last} spans {(end - start).days} days; the most is "
-                             f"{max_span.days}: narrow it")
+            raise ParamError(
+                f"the window {first}..{last} spans {(end - start).days} days; the most is {max_span.days}: narrow it"
+            )
 
     return check
 
@@ -223,15 +223,23 @@ def _rtp_plan(client: Client, config: Config, a: dict[str, Any]) -> Any:
     from spinscope.rtp.status import rtp_plan
 
     end = datetime.now(UTC)
-    return rtp_plan(client, a["game"], a["shift"], config.catalog, a["power"], a["alpha"], end - timedelta(days=7),
-                    end)
+    return rtp_plan(client, a["game"], a["shift"], config.catalog, a["power"], a["alpha"], end - timedelta(days=7), end)
 
 
 def _rca(client: Client, config: Config, a: dict[str, Any]) -> Any:
     from spinscope.rca.rank import rank
 
-    return rank(client, a["signal"], a["start"], a["end"], a["baseline_start"], a["baseline_end"],
-                dict(a["where"]), a["threshold_ms"], config.catalog)
+    return rank(
+        client,
+        a["signal"],
+        a["start"],
+        a["end"],
+        a["baseline_start"],
+        a["baseline_end"],
+        dict(a["where"]),
+        a["threshold_ms"],
+        config.catalog,
+    )
 
 
 def _traces(client: Client, config: Config, a: dict[str, Any]) -> Any:
@@ -247,69 +255,149 @@ def _trace(client: Client, config: Config, a: dict[str, Any]) -> Any:
 
 
 def _window(default_span: timedelta, start_help: str) -> tuple[Param, Param]:
-    return (Param("end", parse_time, _now, help="Window end, UTC ISO 8601 (default: now)."),
-            Param("start", parse_time, _before("end", default_span), help=start_help))
+    return (
+        Param("end", parse_time, _now, help="Window end, UTC ISO 8601 (default: now)."),
+        Param("start", parse_time, _before("end", default_span), help=start_help),
+    )
 
 
 WHERE = Param("where", where_pair, many=True, help="Drill down: KEY=VALUE (repeatable).")
 
-ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
-    Endpoint(
-        "kpi", "/api/v1/kpi",
-        (Param("to", parse_day, _today, help="Last day, YYYY-MM-DD (default: today, UTC)."),
-         Param("from", parse_day, lambda a: a["to"] - timedelta(days=6),
-               help="First day, YYYY-MM-DD (default: 6 days before --to)."),
-         Param("grain", one_of("day", "week"), lambda a: "day"),
-         Param("by", text, lambda a: "game,version", help="Split by game and/or version (default game,version).")),
-        _kpi,
-        columns=("period_start", "game_id", "game_version", "currency", "spins", "handle_amount", "win_amount",
-                 "ggr_amount", "rtp_ratio", "hit_frequency_ratio", "active_players", "latency_p99_ms",
-                 "error_rate_ratio"),
-        checks=(_ordered("from", "to"),),
-    ),
-    Endpoint("slo", "/api/v1/slo",
-             (Param("at", parse_time, _now, help="Evaluate at this UTC time (ISO 8601) instead of now."),),
-             _slo, rows="slos"),
-    Endpoint(
-        "rtp", "/api/v1/rtp",
-        _window(timedelta(days=7), "Window start, UTC ISO 8601 (default: 7 days before --end)."), _rtp,
-        columns=("game_id", "game_version", "spins", "n_eff", "observed_rtp", "theoretical_rtp", "band_low",
-                 "band_high", "z", "state", "control", "drift_began"),
-        rows="games", checks=(_ordered("start", "end"),),
-    ),
-    Endpoint(
-        "rtp_plan", "/api/v1/rtp/plan",
-        (Param("game", required=True, help="Game id, e.g. fortune-tiger."),
-         Param("shift", parse_decimal, required=True, help="RTP shift to detect, e.g. 0.01 for one point."),
-         Param("power", parse_float(0, 1), lambda a: 0.8), Param("alpha", parse_float(0, 1), lambda a: 0.05)),
-        _rtp_plan,
-        columns=("game_id", "game_version", "sigma", "shift", "effective_spins", "spins_per_effective", "spins",
-                 "half_width_95"),
-        rows="plans",
-    ),
-    Endpoint(
-        "rca", "/api/v1/rca",
-        (Param("signal", one_of("errors", "latency", "rtp"), lambda a: "errors"),
-         *_window(timedelta(hours=1), "Selection window start, UTC ISO 8601 (default: an hour before --end)."),
-         Param("baseline_start", parse_time, help="Baseline window start (default: the good spins of the window)."),
-         Param("baseline_end", parse_time, help="Baseline window end."),
-         WHERE,
-         Param("threshold_ms", parse_int(1, 3_600_000), lambda a: 500,
-               help="Latency signal: slower than this is bad.")),
-        _rca,
-        checks=(_ordered("start", "end"), _ordered("baseline_start", "baseline_end")),
-    ),
-    Endpoint(
-        "traces", "/api/v1/traces",
-        (*_window(timedelta(hours=1), "UTC ISO 8601 (default: an hour before --end)."), WHERE,
-         Param("order", one_of("errors", "slowest"), lambda a: "errors"),
-         Param("limit", parse_int(1, MAX_LIMIT), lambda a: 50)),
-        _traces,
-        columns=("trace_id", "started_at", "duration_ms", "status", "error_type", "game_id", "region", "instance_id"),
-        rows="traces", checks=(_ordered("start", "end"),),
-    ),
-    Endpoint("trace", "/api/v1/traces/{trace_id}", (Param("trace_id", required=True, in_path=True),), _trace),
-)}
+ENDPOINTS: dict[str, Endpoint] = {
+    e.name: e
+    for e in (
+        Endpoint(
+            "kpi",
+            "/api/v1/kpi",
+            (
+                Param("to", parse_day, _today, help="Last day, YYYY-MM-DD (default: today, UTC)."),
+                Param(
+                    "from",
+                    parse_day,
+                    lambda a: a["to"] - timedelta(days=6),
+                    help="First day, YYYY-MM-DD (default: 6 days before --to).",
+                ),
+                Param("grain", one_of("day", "week"), lambda a: "day"),
+                Param(
+                    "by", text, lambda a: "game,version", help="Split by game and/or version (default game,version)."
+                ),
+            ),
+            _kpi,
+            columns=(
+                "period_start",
+                "game_id",
+                "game_version",
+                "currency",
+                "spins",
+                "handle_amount",
+                "win_amount",
+                "ggr_amount",
+                "rtp_ratio",
+                "hit_frequency_ratio",
+                "active_players",
+                "latency_p99_ms",
+                "error_rate_ratio",
+            ),
+            checks=(_ordered("from", "to"),),
+        ),
+        Endpoint(
+            "slo",
+            "/api/v1/slo",
+            (Param("at", parse_time, _now, help="Evaluate at this UTC time (ISO 8601) instead of now."),),
+            _slo,
+            rows="slos",
+        ),
+        Endpoint(
+            "rtp",
+            "/api/v1/rtp",
+            _window(timedelta(days=7), "Window start, UTC ISO 8601 (default: 7 days before --end)."),
+            _rtp,
+            columns=(
+                "game_id",
+                "game_version",
+                "spins",
+                "n_eff",
+                "observed_rtp",
+                "theoretical_rtp",
+                "band_low",
+                "band_high",
+                "z",
+                "state",
+                "control",
+                "drift_began",
+            ),
+            rows="games",
+            checks=(_ordered("start", "end"),),
+        ),
+        Endpoint(
+            "rtp_plan",
+            "/api/v1/rtp/plan",
+            (
+                Param("game", required=True, help="Game id, e.g. fortune-tiger."),
+                Param("shift", parse_decimal, required=True, help="RTP shift to detect, e.g. 0.01 for one point."),
+                Param("power", parse_float(0, 1), lambda a: 0.8),
+                Param("alpha", parse_float(0, 1), lambda a: 0.05),
+            ),
+            _rtp_plan,
+            columns=(
+                "game_id",
+                "game_version",
+                "sigma",
+                "shift",
+                "effective_spins",
+                "spins_per_effective",
+                "spins",
+                "half_width_95",
+            ),
+            rows="plans",
+        ),
+        Endpoint(
+            "rca",
+            "/api/v1/rca",
+            (
+                Param("signal", one_of("errors", "latency", "rtp"), lambda a: "errors"),
+                *_window(timedelta(hours=1), "Selection window start, UTC ISO 8601 (default: an hour before --end)."),
+                Param(
+                    "baseline_start", parse_time, help="Baseline window start (default: the good spins of the window)."
+                ),
+                Param("baseline_end", parse_time, help="Baseline window end."),
+                WHERE,
+                Param(
+                    "threshold_ms",
+                    parse_int(1, 3_600_000),
+                    lambda a: 500,
+                    help="Latency signal: slower than this is bad.",
+                ),
+            ),
+            _rca,
+            checks=(_ordered("start", "end"), _ordered("baseline_start", "baseline_end")),
+        ),
+        Endpoint(
+            "traces",
+            "/api/v1/traces",
+            (
+                *_window(timedelta(hours=1), "UTC ISO 8601 (default: an hour before --end)."),
+                WHERE,
+                Param("order", one_of("errors", "slowest"), lambda a: "errors"),
+                Param("limit", parse_int(1, MAX_LIMIT), lambda a: 50),
+            ),
+            _traces,
+            columns=(
+                "trace_id",
+                "started_at",
+                "duration_ms",
+                "status",
+                "error_type",
+                "game_id",
+                "region",
+                "instance_id",
+            ),
+            rows="traces",
+            checks=(_ordered("start", "end"),),
+        ),
+        Endpoint("trace", "/api/v1/traces/{trace_id}", (Param("trace_id", required=True, in_path=True),), _trace),
+    )
+}
 
 
 def call(name: str, client: Client, config: Config, raw: Mapping[str, Any]) -> Any:

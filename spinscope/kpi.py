@@ -41,6 +41,12 @@ def kpis(client: Client, start: date, end: date, grain: str = "day", by: str | N
     if end < start:
         raise KpiRequestError(f"the window ends ({end}) before it starts ({start})")
     by_game, by_version = parse_by(by)
-    return run(client, "reports/rpt_kpi", start=datetime.combine(start, time()),
-               end=datetime.combine(end + timedelta(days=1), time()), grain=grain,
-               by_game=int(by_game), by_version=int(by_version))
+    return run(
+        client,
+        "reports/rpt_kpi",
+        start=datetime.combine(start, time()),
+        end=datetime.combine(end + timedelta(days=1), time()),
+        grain=grain,
+        by_game=int(by_game),
+        by_version=int(by_version),
+    )

@@ -48,11 +48,17 @@ class ServeOptions:
     batch_interval_s: float = 0.05
 
 
-def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions, config: LiveConfig,
-                   extra_routes: list[Route] | None = None) -> Starlette:
+def build_http_app(
+    pipeline: Pipeline, store: Store, opts: ServeOptions, config: LiveConfig, extra_routes: list[Route] | None = None
+) -> Starlette:
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "queue_rows": pipeline.batcher.queued_rows,
-                             "store": "embedded" if store.embedded else "server"})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "queue_rows": pipeline.batcher.queued_rows,
+                "store": "embedded" if store.embedded else "server",
+            }
+        )
 
     async def metrics(request: Request) -> Response:
         return PlainTextResponse(pipeline.prometheus(), media_type="text/plain; version=0.0.4")
@@ -72,8 +78,13 @@ def build_http_app(pipeline: Pipeline, store: Store, opts: ServeOptions, config:
 class Service:
     """The receivers, writer and HTTP app on one store; start() returns once listening."""
 
-    def __init__(self, store: Store, opts: ServeOptions, config: LiveConfig | None = None,
-                 extra_routes: list[Route] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        opts: ServeOptions,
+        config: LiveConfig | None = None,
+        extra_routes: list[Route] | None = None,
+    ) -> None:
         self.store = store
         self.opts = opts
         self.config = config or LiveConfig.load()
@@ -88,10 +99,18 @@ class Service:
 
     def start(self) -> None:
         opts = self.opts
-        self._grpc, self.grpc_port = start_grpc(self.pipeline, opts.host, opts.otlp_grpc_port, opts.token,
-                                                opts.max_body_bytes)
-        config = uvicorn.Config(self.app, host=opts.host, port=opts.otlp_http_port, log_level="warning",
-                                access_log=False, timeout_graceful_shutdown=30, lifespan="off")
+        self._grpc, self.grpc_port = start_grpc(
+            self.pipeline, opts.host, opts.otlp_grpc_port, opts.token, opts.max_body_bytes
+        )
+        config = uvicorn.Config(
+            self.app,
+            host=opts.host,
+            port=opts.otlp_http_port,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=30,
+            lifespan="off",
+        )
         self._http = uvicorn.Server(config)
         # uvicorn installs signal handlers only on the main thread; here the caller owns signals.
         self._http_thread = threading.Thread(target=self._http.run, name="otlp-http", daemon=True)
@@ -128,8 +147,14 @@ def tune_gc() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
 
 
-def serve(store: Store, opts: ServeOptions, config: LiveConfig, extra_routes: list[Route] | None = None,
-          background: list[Callable[[threading.Event], None]] | None = None, ui_port: int | None = 8501) -> None:
+def serve(
+    store: Store,
+    opts: ServeOptions,
+    config: LiveConfig,
+    extra_routes: list[Route] | None = None,
+    background: list[Callable[[threading.Event], None]] | None = None,
+    ui_port: int | None = 8501,
+) -> None:
     """Run until SIGINT/SIGTERM, then shut down without losing acknowledged data.
 
     With `ui_port`, the Streamlit app runs in this process too, on the same opened store

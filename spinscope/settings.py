@@ -22,37 +22,79 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "SPINSCOPE_DATA_DIR", "./.spinscope/data",
-            "Data directory of the embedded ClickHouse store (used when no --store is given)."),
-    Setting("store", "SPINSCOPE_STORE", None,
-            "Store DSN: chdb://PATH (embedded) or http(s)://user:pass@host:8123/db (server or cluster)."),
+    Setting(
+        "data_dir",
+        "SPINSCOPE_DATA_DIR",
+        "./.spinscope/data",
+        "Data directory of the embedded ClickHouse store (used when no --store is given).",
+    ),
+    Setting(
+        "store",
+        "SPINSCOPE_STORE",
+        None,
+        "Store DSN: chdb://PATH (embedded) or http(s)://user:pass@host:8123/db (server or cluster).",
+    ),
     Setting("database", "SPINSCOPE_DATABASE", "spinscope", "ClickHouse database holding spinscope's tables."),
     Setting("host", "SPINSCOPE_HOST", "127.0.0.1", "Address the receivers, API and app listen on."),
     Setting("otlp_http_port", "SPINSCOPE_OTLP_HTTP_PORT", 4318, "OTLP/HTTP receiver port."),
     Setting("ui_port", "SPINSCOPE_UI_PORT", 8501, "Port of the Streamlit app (`serve` hosts it unless --no-ui)."),
     Setting("otlp_grpc_port", "SPINSCOPE_OTLP_GRPC_PORT", 4317, "OTLP/gRPC receiver port."),
-    Setting("ingest_token", "SPINSCOPE_INGEST_TOKEN", None,
-            "Bearer token the receivers require when set (401 without it)."),
-    Setting("max_body_bytes", "SPINSCOPE_MAX_BODY_BYTES", 64 * 1024 * 1024,
-            "Largest request body accepted, before and after decompression (413 past it)."),
-    Setting("queue_max_rows", "SPINSCOPE_QUEUE_MAX_ROWS", 400_000,
-            "Rows the write queue holds before receivers answer 429/UNAVAILABLE (backpressure)."),
-    Setting("body_budget_bytes", "SPINSCOPE_BODY_BUDGET_BYTES", 128 * 1024 * 1024,
-            "Bytes of OTLP/HTTP bodies held at once before they are decoded (429 past it; bounds memory)."),
+    Setting(
+        "ingest_token", "SPINSCOPE_INGEST_TOKEN", None, "Bearer token the receivers require when set (401 without it)."
+    ),
+    Setting(
+        "max_body_bytes",
+        "SPINSCOPE_MAX_BODY_BYTES",
+        64 * 1024 * 1024,
+        "Largest request body accepted, before and after decompression (413 past it).",
+    ),
+    Setting(
+        "queue_max_rows",
+        "SPINSCOPE_QUEUE_MAX_ROWS",
+        400_000,
+        "Rows the write queue holds before receivers answer 429/UNAVAILABLE (backpressure).",
+    ),
+    Setting(
+        "body_budget_bytes",
+        "SPINSCOPE_BODY_BUDGET_BYTES",
+        128 * 1024 * 1024,
+        "Bytes of OTLP/HTTP bodies held at once before they are decoded (429 past it; bounds memory).",
+    ),
     Setting("batch_max_rows", "SPINSCOPE_BATCH_MAX_ROWS", 50_000, "Rows merged into one insert at most."),
-    Setting("batch_interval_s", "SPINSCOPE_BATCH_INTERVAL_S", 0.05,
-            "Least time between two inserts' starts, unless a batch is full (group commit)."),
-    Setting("raw_ttl_days", "SPINSCOPE_RAW_TTL_DAYS", 30,
-            "Days raw spans, logs and metrics are kept (0 keeps them forever)."),
+    Setting(
+        "batch_interval_s",
+        "SPINSCOPE_BATCH_INTERVAL_S",
+        0.05,
+        "Least time between two inserts' starts, unless a batch is full (group commit).",
+    ),
+    Setting(
+        "raw_ttl_days",
+        "SPINSCOPE_RAW_TTL_DAYS",
+        30,
+        "Days raw spans, logs and metrics are kept (0 keeps them forever).",
+    ),
     Setting("spins_ttl_days", "SPINSCOPE_SPINS_TTL_DAYS", 400, "Days typed spin rows are kept (0 keeps them forever)."),
-    Setting("config", "SPINSCOPE_CONFIG", None,
-            "Config folder: slos/*.yaml (OpenSLO specs) and games.yaml (game catalog); default: the shipped one."),
-    Setting("api_token", "SPINSCOPE_API_TOKEN", None,
-            "Bearer token the read commands send when they ask a running `serve`'s JSON API."),
-    Setting("archive", "SPINSCOPE_ARCHIVE", None,
-            "DuckDB KPI archive file (default <export folder>/kpi_archive.duckdb)."),
-    Setting("cluster", "SPINSCOPE_CLUSTER", None,
-            "ClickHouse cluster name: DDL runs ON CLUSTER with Replicated engines and Distributed tables."),
+    Setting(
+        "config",
+        "SPINSCOPE_CONFIG",
+        None,
+        "Config folder: slos/*.yaml (OpenSLO specs) and games.yaml (game catalog); default: the shipped one.",
+    ),
+    Setting(
+        "api_token",
+        "SPINSCOPE_API_TOKEN",
+        None,
+        "Bearer token the read commands send when they ask a running `serve`'s JSON API.",
+    ),
+    Setting(
+        "archive", "SPINSCOPE_ARCHIVE", None, "DuckDB KPI archive file (default <export folder>/kpi_archive.duckdb)."
+    ),
+    Setting(
+        "cluster",
+        "SPINSCOPE_CLUSTER",
+        None,
+        "ClickHouse cluster name: DDL runs ON CLUSTER with Replicated engines and Distributed tables.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

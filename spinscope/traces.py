@@ -27,14 +27,28 @@ def where_arrays(where: dict[str, str] | None) -> tuple[list[str], list[str]]:
     return [k for k, _ in pairs], [v for _, v in pairs]
 
 
-def traces(client: Client, start: datetime, end: datetime, where: dict[str, str] | None = None,
-           order: str = "errors", limit: int = 50) -> list[dict[str, Any]]:
+def traces(
+    client: Client,
+    start: datetime,
+    end: datetime,
+    where: dict[str, str] | None = None,
+    order: str = "errors",
+    limit: int = 50,
+) -> list[dict[str, Any]]:
     """Spin traces in the window matching every where pair, errored (or slowest) first."""
     if order not in ORDERS:
         raise TraceRequestError(f"order {order!r}: use errors or slowest")
     keys, values = where_arrays(where)
-    return run(client, "traces/trace_list", start=utc_naive(start), end=utc_naive(end), where_keys=keys,
-               where_values=values, order=order, limit=limit)
+    return run(
+        client,
+        "traces/trace_list",
+        start=utc_naive(start),
+        end=utc_naive(end),
+        where_keys=keys,
+        where_values=values,
+        order=order,
+        limit=limit,
+    )
 
 
 def trace(client: Client, trace_id: str) -> dict[str, Any]:

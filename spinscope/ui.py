@@ -40,8 +40,9 @@ _hosted = Hosted()
 _lock = threading.Lock()
 
 
-def register(store_or_dsn: Store | str | None, config: LiveConfig | str | Path | None = None,
-             database: str = "spinscope") -> Hosted:
+def register(
+    store_or_dsn: Store | str | None, config: LiveConfig | str | Path | None = None, database: str = "spinscope"
+) -> Hosted:
     """Make `store_or_dsn` the app's data source in this process (replaces any earlier one).
 
     `config`: the serving process's LiveConfig, or a config folder to load (None: the shipped one).
@@ -126,20 +127,32 @@ def _configure(host: str, port: int, headless: bool) -> None:
     from streamlit import config
     from streamlit.web import bootstrap
 
-    bootstrap.load_config_options({
-        "server.address": host, "server.port": port, "server.headless": headless,
-        "server.fileWatcherType": "none", "server.runOnSave": False,
-        "browser.gatherUsageStats": False, "client.toolbarMode": "minimal",
-        "global.developmentMode": False, "logger.hideWelcomeMessage": True,
-        "theme.base": "light",
-    })
+    bootstrap.load_config_options(
+        {
+            "server.address": host,
+            "server.port": port,
+            "server.headless": headless,
+            "server.fileWatcherType": "none",
+            "server.runOnSave": False,
+            "browser.gatherUsageStats": False,
+            "client.toolbarMode": "minimal",
+            "global.developmentMode": False,
+            "logger.hideWelcomeMessage": True,
+            "theme.base": "light",
+        }
+    )
     # A port given explicitly must be that port: no silent retry on the next one.
     config.set_option("server.port", port, "command-line argument or environment variable")
     bootstrap.prepare_streamlit_environment(str(APP_SCRIPT))
 
 
-def run_app(store_or_dsn: Store | str, host: str = "127.0.0.1", port: int = 8501,
-            config: LiveConfig | str | Path | None = None, headless: bool = True) -> AppServer:
+def run_app(
+    store_or_dsn: Store | str,
+    host: str = "127.0.0.1",
+    port: int = 8501,
+    config: LiveConfig | str | Path | None = None,
+    headless: bool = True,
+) -> AppServer:
     """Start the app in this process on host:port; returns once it listens (stop it with `.stop()`).
 
     `store_or_dsn`: the serving process's opened Store (`spinscope serve`), or a DSN the app opens
@@ -152,8 +165,9 @@ def run_app(store_or_dsn: Store | str, host: str = "127.0.0.1", port: int = 8501
     return server
 
 
-def serve_app(dsn: str, host: str = "127.0.0.1", port: int = 8501, config: str | Path | None = None,
-              headless: bool = True) -> int:
+def serve_app(
+    dsn: str, host: str = "127.0.0.1", port: int = 8501, config: str | Path | None = None, headless: bool = True
+) -> int:
     """`spinscope app`: the app alone until SIGINT/SIGTERM (main thread only)."""
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -68,8 +68,14 @@ def live_service(store: Store) -> Iterator[Service]:
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "spinscope.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "spinscope.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=REPO,
+    )
 
 
 class ServeProcess:
@@ -80,9 +86,25 @@ class ServeProcess:
         self.http_port = free_port()
         self.grpc_port = free_port()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "spinscope.cli", "serve", "--no-ui", "--data-dir", str(data_dir),
-             "--otlp-http-port", str(self.http_port), "--otlp-grpc-port", str(self.grpc_port), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO, env={**os.environ, **(env or {})},
+            [
+                sys.executable,
+                "-m",
+                "spinscope.cli",
+                "serve",
+                "--no-ui",
+                "--data-dir",
+                str(data_dir),
+                "--otlp-http-port",
+                str(self.http_port),
+                "--otlp-grpc-port",
+                str(self.grpc_port),
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
         )
         self._wait_ready()
 

@@ -34,8 +34,7 @@ def go(new: Investigation) -> None:
 
 
 st.title("Investigate")
-signal = st.radio("Signal", SIGNALS, index=SIGNALS.index(state.signal), horizontal=True,
-                  format_func=SIGNAL_LABELS.get)
+signal = st.radio("Signal", SIGNALS, index=SIGNALS.index(state.signal), horizontal=True, format_func=SIGNAL_LABELS.get)
 if signal != state.signal:
     go(replace(state, signal=signal, trace=""))
 
@@ -49,14 +48,19 @@ if not series:
 window_key = f"{state.signal}_{state.start}_{state.end}"
 event = st.altair_chart(
     charts.signal_chart(series, state.signal, (start, end) if state.start else None),
-    on_select="rerun", key=f"brush_{window_key}", width="stretch")
+    on_select="rerun",
+    key=f"brush_{window_key}",
+    width="stretch",
+)
 brushed = brushed_window((event or {}).get("selection", {}).get(charts.BRUSH, {}), "bucket_start")
 if brushed and brushed != (state.start, state.end):
     go(replace(state, start=brushed[0], end=brushed[1], trace=""))
 
 w1, w2 = st.columns([5, 1])
-w1.markdown(f"**Window** {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC"
-            + ("" if state.start else " (the last hour: brush the chart to choose the anomalous window)"))
+w1.markdown(
+    f"**Window** {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC"
+    + ("" if state.start else " (the last hour: brush the chart to choose the anomalous window)")
+)
 if state.start and w2.button("Clear window"):
     go(replace(state, start=None, end=None, trace=""))
 
@@ -83,15 +87,24 @@ else:
     if picked and picked[0].get("attribute") and (picked[0]["attribute"], picked[0]["value"]) not in where:
         go(state.with_where(picked[0]["attribute"], str(picked[0]["value"])))
     sample = ranked.get("sample_rate", 1)
-    st.caption(f"{ranked.get('selection_total', 0):,} selected spins"
-               + (f" against {ranked['baseline_total']:,} baseline spins" if ranked.get("baseline_total") else "")
-               + ("" if sample == 1 else f" (a {float(sample):.1%} sample)") + ". Click a bar to drill down.")
+    st.caption(
+        f"{ranked.get('selection_total', 0):,} selected spins"
+        + (f" against {ranked['baseline_total']:,} baseline spins" if ranked.get("baseline_total") else "")
+        + ("" if sample == 1 else f" (a {float(sample):.1%} sample)")
+        + ". Click a bar to drill down."
+    )
     if state.signal == "rtp":
         unstaked = ranked.get("unstaked_free_spins") or 0
-        st.caption("Excess payout is counted in stakes (each win divided by the bet that won it), so every "
-                   "round weighs alike whatever its stake or currency; z is against the game version's "
-                   "theoretical RTP and σ." + (f" {unstaked:,} free spins had no paid spin in their session "
-                                               "to take a stake from and are left out." if unstaked else ""))
+        st.caption(
+            "Excess payout is counted in stakes (each win divided by the bet that won it), so every "
+            "round weighs alike whatever its stake or currency; z is against the game version's "
+            "theoretical RTP and σ."
+            + (
+                f" {unstaked:,} free spins had no paid spin in their session to take a stake from and are left out."
+                if unstaked
+                else ""
+            )
+        )
     st.dataframe(pd.DataFrame([plain(r) for r in top]), hide_index=True, width="stretch")
     d1, d2 = st.columns([4, 1])
     labels = [f"{r['attribute']} = {r['value']}" for r in top]
@@ -100,8 +113,14 @@ else:
         go(state.with_where(top[choice]["attribute"], str(top[choice]["value"])))
 
 st.subheader("Matching traces")
-order = st.radio("Order", ORDERS, index=ORDERS.index(state.order), horizontal=True, key=f"order_{state.order}",
-                 format_func={"errors": "errors first", "slowest": "slowest first"}.get)
+order = st.radio(
+    "Order",
+    ORDERS,
+    index=ORDERS.index(state.order),
+    horizontal=True,
+    key=f"order_{state.order}",
+    format_func={"errors": "errors first", "slowest": "slowest first"}.get,
+)
 if order != state.order:
     go(replace(state, order=order))
 traces = view.fetch(data.rca_traces, source, start, end, where, state.order)
@@ -109,15 +128,22 @@ if not traces:
     st.info("No spin trace in this window matches the drill-down.")
 else:
     table = pd.DataFrame([plain(t) for t in traces])
-    picked_row = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                              selection_mode="single-row", key=f"traces_{window_key}_{where}")
+    picked_row = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"traces_{window_key}_{where}",
+    )
     rows_picked = picked_row.selection.rows if picked_row else []
     if rows_picked and traces[rows_picked[0]]["trace_id"] != state.trace:
         go(replace(state, trace=traces[rows_picked[0]]["trace_id"]))
     ids = [t["trace_id"] for t in traces]
     t1, t2 = st.columns([4, 1])
-    trace_choice = t1.selectbox("Trace", ids, index=ids.index(state.trace) if state.trace in ids else 0,
-                                key="trace_choice")
+    trace_choice = t1.selectbox(
+        "Trace", ids, index=ids.index(state.trace) if state.trace in ids else 0, key="trace_choice"
+    )
     if t2.button("Open trace", key="open_trace"):
         go(replace(state, trace=trace_choice))
 
@@ -130,11 +156,22 @@ if state.trace:
         st.altair_chart(charts.waterfall_chart(detail["spans"]), width="stretch")
         for span in sorted(detail["spans"], key=lambda s: float(s["offset_ms"])):
             icon = ":red[error]" if span["status_code"] == "Error" else "ok"
-            with st.expander(f"{icon} {span['span_name']} · {float(span['duration_ms']):.1f} ms "
-                             f"at +{float(span['offset_ms']):.1f} ms"):
-                st.json(plain({"span_id": span["span_id"], "parent_span_id": span["parent_span_id"],
-                               "status": span["status_code"], "attributes": span["attributes"],
-                               "resource": span["resource_attributes"], "events": span["events"]}))
+            with st.expander(
+                f"{icon} {span['span_name']} · {float(span['duration_ms']):.1f} ms "
+                f"at +{float(span['offset_ms']):.1f} ms"
+            ):
+                st.json(
+                    plain(
+                        {
+                            "span_id": span["span_id"],
+                            "parent_span_id": span["parent_span_id"],
+                            "status": span["status_code"],
+                            "attributes": span["attributes"],
+                            "resource": span["resource_attributes"],
+                            "events": span["events"],
+                        }
+                    )
+                )
         st.markdown("**Logs**")
         if detail["logs"]:
             st.dataframe(pd.DataFrame([plain(log) for log in detail["logs"]]), hide_index=True, width="stretch")

@@ -9,8 +9,18 @@ from spinscope.app import charts, data, exports, sidebar, tables, view
 
 from spinscope.export import week_name
 
-TREND_METRICS = ("ggr_amount", "handle_amount", "rtp_ratio", "hold_ratio", "spins", "active_players",
-                 "error_rate_ratio", "latency_p99_ms", "arpu_amount", "hit_frequency_ratio")
+TREND_METRICS = (
+    "ggr_amount",
+    "handle_amount",
+    "rtp_ratio",
+    "hold_ratio",
+    "spins",
+    "active_players",
+    "error_rate_ratio",
+    "latency_p99_ms",
+    "arpu_amount",
+    "hit_frequency_ratio",
+)
 WOW_METRICS = ("spins", "handle_amount", "ggr_amount", "rtp_ratio", "active_players", "error_rate_ratio")
 
 f = sidebar.current()
@@ -23,8 +33,10 @@ days = c1.number_input("Days", min_value=1, max_value=400, value=max(7, (f.end -
 by = c2.selectbox("Per", ("game,version", "game"), key="kpi_by", format_func=lambda b: b.replace(",", " and "))
 metric = c3.selectbox("Trend of", TREND_METRICS, key="kpi_metric")
 first = last - timedelta(days=int(days) - 1)
-st.caption(f"{first} → {last} (UTC days, inclusive). Money is exact; amounts are never added across currencies. "
-           + ("KPIs cover every environment." if f.environment else ""))
+st.caption(
+    f"{first} → {last} (UTC days, inclusive). Money is exact; amounts are never added across currencies. "
+    + ("KPIs cover every environment." if f.environment else "")
+)
 
 
 def keep(rows: list[dict]) -> list[dict]:
@@ -38,8 +50,12 @@ if not daily:
     st.stop()
 
 currencies = sorted({r["currency"] for r in daily})
-currency = st.selectbox("Trend currency (amounts are per currency)", currencies,
-                        index=currencies.index("EUR") if "EUR" in currencies else 0, key="kpi_currency")
+currency = st.selectbox(
+    "Trend currency (amounts are per currency)",
+    currencies,
+    index=currencies.index("EUR") if "EUR" in currencies else 0,
+    key="kpi_currency",
+)
 tab_day, tab_week, tab_wow = st.tabs(["Daily", "Weekly", "Week over week"])
 with tab_day:
     st.altair_chart(charts.kpi_trend_chart([r for r in daily if r["currency"] == currency], metric), width="stretch")
@@ -56,14 +72,22 @@ for grain, rows in (("daily", daily), ("weekly", weekly)):
     name = f"spinscope-kpis-{grain}-{first}-{last}"
     d1, d2, d3 = st.columns(3)
     d1.download_button(f"{grain} CSV", exports.to_csv(rows), f"{name}.csv", "text/csv", key=f"csv_{grain}")
-    d2.download_button(f"{grain} Excel", exports.to_excel(rows), f"{name}.xlsx", exports.EXCEL_MIME,
-                       key=f"xlsx_{grain}")
-    d3.download_button(f"{grain} Parquet", exports.to_parquet(rows), f"{name}.parquet",
-                       "application/vnd.apache.parquet", key=f"parquet_{grain}")
+    d2.download_button(
+        f"{grain} Excel", exports.to_excel(rows), f"{name}.xlsx", exports.EXCEL_MIME, key=f"xlsx_{grain}"
+    )
+    d3.download_button(
+        f"{grain} Parquet",
+        exports.to_parquet(rows),
+        f"{name}.parquet",
+        "application/vnd.apache.parquet",
+        key=f"parquet_{grain}",
+    )
 
 st.subheader("Weekly report")
-st.caption("The same files `spinscope export weekly` writes: headline with week-over-week change, games, SLOs, "
-           "latency and errors, top movers.")
+st.caption(
+    "The same files `spinscope export weekly` writes: headline with week-over-week change, games, SLOs, "
+    "latency and errors, top movers."
+)
 mondays = [last - timedelta(days=last.weekday() + 7 * i) for i in range(1, 9)]
 monday = st.selectbox("ISO week", mondays, key="kpi_report_week", format_func=lambda m: week_name(m))
 w1, w2, w3, w4 = st.columns(4)

@@ -11,8 +11,10 @@ st.title("Overview")
 
 totals = view.fetch(data.fleet_totals, source, f.start, f.end, f.environment, f.game_id)
 if not totals["spins"]:
-    st.info(f"No spins in the store for the {f.label} with these filters yet. Send telemetry to the OTLP "
-            "receivers, or run `spinscope serve --demo` for simulated history and traffic.")
+    st.info(
+        f"No spins in the store for the {f.label} with these filters yet. Send telemetry to the OTLP "
+        "receivers, or run `spinscope serve --demo` for simulated history and traffic."
+    )
 
 seconds = (f.end - f.start).total_seconds()
 c1, c2, c3, c4 = st.columns(4)

@@ -15,8 +15,10 @@ if not rows:
     st.info(f"No settled spins in the {f.label} for these filters.")
     st.stop()
 if all(r["state"] == "no_reference" for r in rows):
-    st.warning(f"No theoretical RTP for any game version: add them to {data.config_dir() / 'games.yaml'} "
-               "(`spinscope catalog build`) or have spans declare slot.game.rtp.")
+    st.warning(
+        f"No theoretical RTP for any game version: add them to {data.config_dir() / 'games.yaml'} "
+        "(`spinscope catalog build`) or have spans declare slot.game.rtp."
+    )
 drifting = [r for r in rows if r["state"] == "drift"]
 if drifting:
     st.error(f"{len(drifting)} game version/currency cell(s) drifting from their theoretical RTP.")
@@ -24,21 +26,29 @@ st.dataframe(tables.rtp_table(rows), hide_index=True, width="stretch")
 
 cells = sorted({(r["game_id"], r["game_version"]) for r in rows})
 chosen = (st.query_params.get("game_id"), st.query_params.get("version"))
-cell = st.selectbox("Game version", cells, index=cells.index(chosen) if chosen in cells else 0,
-                    format_func=lambda c: f"{c[0]} {c[1]}", key="rtp_cell")
+cell = st.selectbox(
+    "Game version",
+    cells,
+    index=cells.index(chosen) if chosen in cells else 0,
+    format_func=lambda c: f"{c[0]} {c[1]}",
+    key="rtp_cell",
+)
 st.query_params["game_id"], st.query_params["version"] = cell
 batch_s = max(3600, f.step_s)
-funnel = view.fetch(data.rtp_funnel, source, cell[0], cell[1], f.start, f.end, batch_s,
-                    data.config_key())
+funnel = view.fetch(data.rtp_funnel, source, cell[0], cell[1], f.start, f.end, batch_s, data.config_key())
 if not funnel:
     st.info(f"No settled spins of {cell[0]} {cell[1]} in the {f.label}.")
     st.stop()
 st.subheader("Funnel: observed RTP against spins")
 if funnel[-1]["theoretical_rtp"] is None:
-    st.warning(f"{cell[0]} {cell[1]} has no theoretical RTP (not in the catalog, not declared by spans): "
-               "the band cannot be drawn.")
+    st.warning(
+        f"{cell[0]} {cell[1]} has no theoretical RTP (not in the catalog, not declared by spans): "
+        "the band cannot be drawn."
+    )
 st.altair_chart(charts.funnel_chart(funnel), width="stretch")
-st.caption("The band is where the observed RTP should lie given the spins so far; it narrows onto the "
-           "theoretical line (dashed) as spins accumulate.")
+st.caption(
+    "The band is where the observed RTP should lie given the spins so far; it narrows onto the "
+    "theoretical line (dashed) as spins accumulate."
+)
 st.subheader("Drift detector (CUSUM) over time")
 st.altair_chart(charts.cusum_chart(funnel), width="stretch")

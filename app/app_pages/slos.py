@@ -22,13 +22,16 @@ if not names:
     st.stop()
 titles = {s["slo"]: s["display_name"] or s["slo"] for s in statuses}
 chosen = st.query_params.get("slo")
-name = st.selectbox("SLO", names, index=names.index(chosen) if chosen in names else 0,
-                    format_func=lambda n: titles[n], key="slo_name")
+name = st.selectbox(
+    "SLO", names, index=names.index(chosen) if chosen in names else 0, format_func=lambda n: titles[n], key="slo_name"
+)
 st.query_params["slo"] = name
 mine = [s for s in statuses if s["slo"] == name]
 first = mine[0]
-st.caption(f"{first['window']['duration']} {'rolling' if first['window']['is_rolling'] else 'calendar'} window · "
-           f"target {view.percent(first['target'], 3)} · evaluated at {first['at']}")
+st.caption(
+    f"{first['window']['duration']} {'rolling' if first['window']['is_rolling'] else 'calendar'} window · "
+    f"target {view.percent(first['target'], 3)} · evaluated at {first['at']}"
+)
 
 st.subheader(f"SLI over the {f.label}")
 sli = view.fetch(data.slo_sli_series, source, name, f.start, f.end, f.step_s, f.environment, f.game_id)
@@ -43,8 +46,10 @@ burndown_at = at.replace(minute=0)
 burndown = view.fetch(data.slo_burndown, source, name, burndown_at, BURNDOWN_STEP_S, f.environment, f.game_id)
 if burndown:
     st.altair_chart(charts.burndown_chart(burndown), width="stretch")
-    st.caption(f"Budget remaining over the SLO period against the ideal line (spending the budget evenly), "
-               f"hourly, as of {burndown_at:%Y-%m-%d %H:%M} UTC.")
+    st.caption(
+        f"Budget remaining over the SLO period against the ideal line (spending the budget evenly), "
+        f"hourly, as of {burndown_at:%Y-%m-%d %H:%M} UTC."
+    )
 else:
     st.info(f"No events for {name} in its period yet.")
 

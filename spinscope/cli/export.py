@@ -41,8 +41,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         bar = ProgressBar(f"export {args.week or 'last week'}")
         try:
-            result = export_weekly(store.client(), args.week, args.out, config, formats,
-                                   resolve("archive", args.archive), progress=bar)
+            result = export_weekly(
+                store.client(), args.week, args.out, config, formats, resolve("archive", args.archive), progress=bar
+            )
         finally:
             bar.finish()
     finally:

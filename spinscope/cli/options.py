@@ -37,11 +37,16 @@ def add_endpoint_args(parser: argparse.ArgumentParser, endpoint: Endpoint) -> No
         if p.in_path:
             parser.add_argument(p.name, help=p.help or None)
         elif p.many:
-            parser.add_argument("--" + p.name.replace("_", "-"), dest=p.name, action="append", default=[],
-                                metavar="KEY=VALUE", help=p.help or None)
+            parser.add_argument(
+                "--" + p.name.replace("_", "-"),
+                dest=p.name,
+                action="append",
+                default=[],
+                metavar="KEY=VALUE",
+                help=p.help or None,
+            )
         else:
-            parser.add_argument("--" + p.name.replace("_", "-"), dest=p.name, required=p.required,
-                                help=p.help or None)
+            parser.add_argument("--" + p.name.replace("_", "-"), dest=p.name, required=p.required, help=p.help or None)
     parser.add_argument("--json", action="store_true", help=f"Print JSON (the same as GET {endpoint.path}).")
 
 

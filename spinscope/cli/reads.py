@@ -25,28 +25,34 @@ def _read_parser(sub: Any, command: str, endpoint: str, help_text: str) -> argpa
 
 def register(sub: argparse._SubParsersAction) -> None:
     _read_parser(sub, "kpi", "kpi", "KPIs per day or week, per game, version and currency.").set_defaults(
-        handler=lambda args: _print(args, "kpi", "no spins in this window"))
+        handler=lambda args: _print(args, "kpi", "no spins in this window")
+    )
 
     slo = sub.add_parser("slo", help="SLO status, error budgets and burn-rate alerts.")
     slo_sub = slo.add_subparsers(dest="slo_command", required=True, metavar="SUBCOMMAND")
     _read_parser(slo_sub, "status", "slo", "Every SLO's SLI, budget and alert state.").set_defaults(handler=cmd_slo)
-    _read_parser(slo_sub, "check", "slo",
-                 "Exit 1 when any SLO pages or has exhausted its budget (for CI gates and cron).").set_defaults(
-        handler=cmd_slo)
+    _read_parser(
+        slo_sub, "check", "slo", "Exit 1 when any SLO pages or has exhausted its budget (for CI gates and cron)."
+    ).set_defaults(handler=cmd_slo)
 
     rtp = sub.add_parser("rtp", help="RTP integrity: observed vs theoretical RTP, drift, sample sizes.")
     rtp_sub = rtp.add_subparsers(dest="rtp_command", required=True, metavar="SUBCOMMAND")
-    _read_parser(rtp_sub, "status", "rtp", "Each game version: observed vs theoretical RTP, band, z, state.") \
-        .set_defaults(handler=lambda args: _print(args, "rtp", "no spins in this window"))
-    _read_parser(rtp_sub, "plan", "rtp_plan", "Spins needed to detect an RTP shift on a game with 80 % power.") \
-        .set_defaults(handler=lambda args: _print(args, "rtp_plan", "no catalogued version of this game"))
+    _read_parser(
+        rtp_sub, "status", "rtp", "Each game version: observed vs theoretical RTP, band, z, state."
+    ).set_defaults(handler=lambda args: _print(args, "rtp", "no spins in this window"))
+    _read_parser(
+        rtp_sub, "plan", "rtp_plan", "Spins needed to detect an RTP shift on a game with 80 % power."
+    ).set_defaults(handler=lambda args: _print(args, "rtp_plan", "no catalogued version of this game"))
 
-    _read_parser(sub, "rca", "rca", "Rank the attribute values that explain errors, latency or an RTP excess.") \
-        .set_defaults(handler=cmd_rca)
-    _read_parser(sub, "traces", "traces", "Spin traces matching attribute values, errored or slowest first.") \
-        .set_defaults(handler=lambda args: _print(args, "traces", "no matching traces"))
-    _read_parser(sub, "trace", "trace", "One trace: its spans as a tree with timings, and its logs.") \
-        .set_defaults(handler=cmd_trace)
+    _read_parser(
+        sub, "rca", "rca", "Rank the attribute values that explain errors, latency or an RTP excess."
+    ).set_defaults(handler=cmd_rca)
+    _read_parser(
+        sub, "traces", "traces", "Spin traces matching attribute values, errored or slowest first."
+    ).set_defaults(handler=lambda args: _print(args, "traces", "no matching traces"))
+    _read_parser(sub, "trace", "trace", "One trace: its spans as a tree with timings, and its logs.").set_defaults(
+        handler=cmd_trace
+    )
 
 
 def _print(args: argparse.Namespace, name: str, empty: str) -> int:
@@ -62,10 +68,19 @@ def cmd_slo(args: argparse.Namespace) -> int:
     if args.json:
         print(jsonout.dumps(payload, indent=2))
     else:
-        flat = [{"slo": r["slo"], "group": ",".join(f"{k}={v}" for k, v in r["group"].items()) or "-",
-                 "target": r["target"], "sli": r["sli"], "budget_left": r["budget"]["remaining_ratio"],
-                 "alert": r["alert"]["state"], "fired_by": ",".join(r["alert"]["fired_by"]) or "-",
-                 "events": r["events"]["total"]} for r in rows]
+        flat = [
+            {
+                "slo": r["slo"],
+                "group": ",".join(f"{k}={v}" for k, v in r["group"].items()) or "-",
+                "target": r["target"],
+                "sli": r["sli"],
+                "budget_left": r["budget"]["remaining_ratio"],
+                "alert": r["alert"]["state"],
+                "fired_by": ",".join(r["alert"]["fired_by"]) or "-",
+                "events": r["events"]["total"],
+            }
+            for r in rows
+        ]
         print(textout.table(flat, ["slo", "group", "target", "sli", "budget_left", "alert", "fired_by", "events"]))
     if args.slo_command == "check":
         failing = [r["slo"] + (f" {r['group']}" if r["group"] else "") for r in rows if r["fails_check"]]
@@ -82,8 +97,11 @@ def cmd_rca(args: argparse.Namespace) -> int:
     if args.json:
         print(jsonout.dumps(payload, indent=2))
         return 0
-    columns = (["attribute", "value", "spins", "excess_bets", "z", "share", "explains_alert"] if args.signal == "rtp"
-               else ["attribute", "value", "selection_ratio", "baseline_ratio", "gap", "q_value", "share"])
+    columns = (
+        ["attribute", "value", "spins", "excess_bets", "z", "share", "explains_alert"]
+        if args.signal == "rtp"
+        else ["attribute", "value", "selection_ratio", "baseline_ratio", "gap", "q_value", "share"]
+    )
     print(textout.table(payload["rows"][:20], columns) if payload["rows"] else payload.get("message", "nothing found"))
     return 0
 

@@ -23,10 +23,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     _listen_args(serve)
     serve.add_argument("--no-ui", action="store_true", help="Do not start the Streamlit app.")
     serve.add_argument("--ui-port", type=int, help=HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
-    serve.add_argument("--demo", action="store_true",
-                       help="Load demo history into an empty store, then send live simulated traffic to itself.")
-    serve.add_argument("--demo-spins-per-day", type=int, default=300_000,
-                       help="Demo history size (default 300,000 spins a day: a week loads in well under a minute).")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="Load demo history into an empty store, then send live simulated traffic to itself.",
+    )
+    serve.add_argument(
+        "--demo-spins-per-day",
+        type=int,
+        default=300_000,
+        help="Demo history size (default 300,000 spins a day: a week loads in well under a minute).",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     ingest = sub.add_parser("ingest", help="Run the OTLP receivers only (e.g. in front of a ClickHouse server).")
@@ -42,21 +49,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     db = sub.add_parser("db", help="Store administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
-    migrate_help = ("Create or upgrade the schema (idempotent). Upgrades that drop and re-create a view need "
-                    "ingest paused (--ingest-paused); others run live.")
+    migrate_help = (
+        "Create or upgrade the schema (idempotent). Upgrades that drop and re-create a view need "
+        "ingest paused (--ingest-paused); others run live."
+    )
     migrate = db_sub.add_parser("migrate", help=migrate_help, description=migrate_help)
     add_store_args(migrate)
     migrate.add_argument("--cluster", help=HELP["cluster"])
-    migrate.add_argument("--ingest-paused", action="store_true",
-                         help="Confirm the Collector and `spinscope ingest` are stopped: required to apply a "
-                              "migration that drops a view (rows inserted before its successor exists would "
-                              "be lost) to a database already in use.")
-    migrate.add_argument("--print", dest="print_only", action="store_true",
-                         help="Print the DDL instead of running it (no store needed).")
+    migrate.add_argument(
+        "--ingest-paused",
+        action="store_true",
+        help="Confirm the Collector and `spinscope ingest` are stopped: required to apply a "
+        "migration that drops a view (rows inserted before its successor exists would "
+        "be lost) to a database already in use.",
+    )
+    migrate.add_argument(
+        "--print", dest="print_only", action="store_true", help="Print the DDL instead of running it (no store needed)."
+    )
     migrate.set_defaults(handler=cmd_migrate)
     query = db_sub.add_parser("query", help="Run one read-only SQL query on the store and print JSON rows.")
     add_store_args(query)
-    query.add_argument("sql", help="The query, e.g. \"SELECT count() FROM spins\".")
+    query.add_argument("sql", help='The query, e.g. "SELECT count() FROM spins".')
     query.set_defaults(handler=cmd_query)
 
 
@@ -93,8 +106,10 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     dsn = store_dsn(args)
     if dsn.startswith("chdb:"):
-        raise StoreError("`spinscope app` alone needs a ClickHouse server (--store http://...); on the embedded "
-                         "store the app runs inside `spinscope serve`")
+        raise StoreError(
+            "`spinscope app` alone needs a ClickHouse server (--store http://...); on the embedded "
+            "store the app runs inside `spinscope serve`"
+        )
     config_of(args)  # fail now, in one line, on an invalid config folder
     return serve_app(dsn, resolve("host", args.host), resolve("ui_port", args.ui_port), resolve("config", args.config))
 
@@ -128,8 +143,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from spinscope.sim.demo import serve_demo_job
 
         endpoint = f"http://{'127.0.0.1' if opts.host in ('0.0.0.0', '::') else opts.host}:{opts.otlp_http_port}"
-        background.append(serve_demo_job(store, endpoint, spins_per_day=args.demo_spins_per_day,
-                                         token=opts.token, log=lambda line: print(line, flush=True)))
+        background.append(
+            serve_demo_job(
+                store,
+                endpoint,
+                spins_per_day=args.demo_spins_per_day,
+                token=opts.token,
+                log=lambda line: print(line, flush=True),
+            )
+        )
     ui_port = None if getattr(args, "no_ui", False) or args.command == "ingest" else resolve("ui_port", args.ui_port)
     serve(store, opts, config, background=background, ui_port=ui_port)
     return 0

@@ -12,8 +12,11 @@ from spinscope.cli.options import add_store_args, open_args, render_options
 
 def register(sub: argparse._SubParsersAction) -> None:
     sim = sub.add_parser("sim", help="Send live simulated slot traffic (real OpenTelemetry SDK) to an OTLP endpoint.")
-    sim.add_argument("--endpoint", default="http://127.0.0.1:4318",
-                     help="OTLP/HTTP base URL (http://host:4318) or, with --protocol grpc, host:4317.")
+    sim.add_argument(
+        "--endpoint",
+        default="http://127.0.0.1:4318",
+        help="OTLP/HTTP base URL (http://host:4318) or, with --protocol grpc, host:4317.",
+    )
     sim.add_argument("--protocol", choices=["http", "grpc"], default="http")
     sim.add_argument("--rate", type=float, default=20.0, help="Spins per second (default 20).")
     sim.add_argument("--duration", type=float, default=60.0, help="Seconds to run (default 60).")
@@ -49,10 +52,20 @@ def cmd_sim(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     seed = args.seed if args.seed is not None else int(time.time())
-    print(f"spinscope: sending ~{args.rate:g} spins/s to {args.endpoint} for {args.duration:g}s (seed {seed})",
-          file=sys.stderr)
-    result = run_live(args.endpoint, args.rate, args.duration, protocol=args.protocol, scenario=args.scenario,
-                      seed=seed, stop=stop, token=args.token)
+    print(
+        f"spinscope: sending ~{args.rate:g} spins/s to {args.endpoint} for {args.duration:g}s (seed {seed})",
+        file=sys.stderr,
+    )
+    result = run_live(
+        args.endpoint,
+        args.rate,
+        args.duration,
+        protocol=args.protocol,
+        scenario=args.scenario,
+        seed=seed,
+        stop=stop,
+        token=args.token,
+    )
     print(f"spinscope: sent {result.spins:,} spins ({result.errors:,} failed spins)", file=sys.stderr)
     print(jsonout.dumps(result.manifest, indent=2))
     return 0
@@ -67,13 +80,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         migrate(store.client(), render_options(args), log=lambda line: None)
         bar = ProgressBar("demo history")
-        result = load_history(store, days=args.days, spins_per_day=args.spins_per_day, seed=args.seed,
-                              scenario=args.scenario, progress=bar)
+        result = load_history(
+            store,
+            days=args.days,
+            spins_per_day=args.spins_per_day,
+            seed=args.seed,
+            scenario=args.scenario,
+            progress=bar,
+        )
         bar.finish()
     finally:
         store.close()
-    print(f"spinscope: loaded {result.spins:,} spins in {result.seconds:.1f} s "
-          f"({result.spins / max(result.seconds, 1e-9):,.0f} spins/s)")
+    print(
+        f"spinscope: loaded {result.spins:,} spins in {result.seconds:.1f} s "
+        f"({result.spins / max(result.seconds, 1e-9):,.0f} spins/s)"
+    )
     if args.manifest:
         Path(args.manifest).write_text(jsonout.dumps(result.manifest, indent=2) + "\n")
         print(f"spinscope: wrote the scenario manifest to {args.manifest}")

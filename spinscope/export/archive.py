@@ -21,8 +21,13 @@ from spinscope.export.tables import Column, Kind, Table, WeeklyReport
 ARCHIVE_ENV = "SPINSCOPE_ARCHIVE"
 ARCHIVE_NAME = "kpi_archive.duckdb"
 DUCKDB_TYPES: dict[Kind, str] = {
-    "text": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "decimal": "DECIMAL(38, 18)", "date": "DATE",
-    "datetime": "TIMESTAMP", "bool": "BOOLEAN",
+    "text": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "decimal": "DECIMAL(38, 18)",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+    "bool": "BOOLEAN",
 }
 LEAD = (Column("iso_week", "text"), Column("week_start", "date"))
 TREND_TABLE = "weekly_totals"
@@ -64,17 +69,21 @@ def _lead(table: Table) -> tuple[Column, ...]:
 
 def _ensure_table(con: Any, table: Table) -> None:
     columns = (*_lead(table), *table.columns)
-    existing = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                           "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
-                           [table.name]).fetchall()
+    existing = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+        [table.name],
+    ).fetchall()
     wanted = [(c.name, DUCKDB_TYPES[c.kind]) for c in columns]
     if not existing:
         body = ", ".join(f"{quote(n)} {t}{' NOT NULL' if n in ('iso_week', 'week_start') else ''}" for n, t in wanted)
         con.execute(f"CREATE TABLE {quote(table.name)} ({body})")
         return
     if [(n, t.replace(" ", "")) for n, t in existing] != [(n, t.replace(" ", "")) for n, t in wanted]:
-        raise ArchiveError(f"archive table {table.name!r} has columns {existing}, this spinscope writes {wanted}: "
-                           "archive to a new file (--archive) or migrate the old one")
+        raise ArchiveError(
+            f"archive table {table.name!r} has columns {existing}, this spinscope writes {wanted}: "
+            "archive to a new file (--archive) or migrate the old one"
+        )
 
 
 def write_week(path: str | Path, report: WeeklyReport) -> dict[str, int]:
@@ -110,18 +119,23 @@ def archive_trend(path: str | Path, weeks: int = 12) -> list[dict[str, Any]]:
     if weeks < 1:
         raise ArchiveError(f"--weeks {weeks}: give at least 1")
     if not path.is_file():
-        raise ArchiveError(f"no KPI archive at {path}: run `spinscope export weekly` first, or point "
-                           f"--archive / {ARCHIVE_ENV} at the file")
+        raise ArchiveError(
+            f"no KPI archive at {path}: run `spinscope export weekly` first, or point "
+            f"--archive / {ARCHIVE_ENV} at the file"
+        )
     con = _connect(path, read_only=True)
     try:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                            [TREND_TABLE]).fetchone()
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [TREND_TABLE]
+        ).fetchone()
         if not found or not found[0]:
             return []
         result = con.execute(
             f"SELECT * FROM {quote(TREND_TABLE)} WHERE week_start IN ("
             f"SELECT DISTINCT week_start FROM {quote(TREND_TABLE)} ORDER BY week_start DESC LIMIT ?) "
-            "ORDER BY week_start, currency", [weeks])
+            "ORDER BY week_start, currency",
+            [weeks],
+        )
         names = [d[0] for d in result.description]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
     finally:
@@ -132,8 +146,9 @@ def archive_weeks(path: str | Path) -> dict[str, int]:
     """Rows per archived week in the trend table (for checks and the app)."""
     con = _connect(Path(path), read_only=True)
     try:
-        rows = con.execute(f"SELECT iso_week, count(*) FROM {quote(TREND_TABLE)} GROUP BY iso_week "
-                           "ORDER BY iso_week").fetchall()
+        rows = con.execute(
+            f"SELECT iso_week, count(*) FROM {quote(TREND_TABLE)} GROUP BY iso_week ORDER BY iso_week"
+        ).fetchall()
         return {week: int(n) for week, n in rows}
     finally:
         con.close()

@@ -75,18 +75,29 @@ def headline(this_week: Iterable[dict[str, Any]], previous_week: Iterable[dict[s
         for metric, unit, additive in HEADLINE_METRICS:
             a, b = _figure(now.get(currency), metric, additive), _figure(then.get(currency), metric, additive)
             delta, ratio = change(a, b)
-            rows.append({"currency": currency, "metric": metric, "unit": unit, "this_week": a,
-                         "previous_week": b, "change": delta, "change_ratio": ratio})
+            rows.append(
+                {
+                    "currency": currency,
+                    "metric": metric,
+                    "unit": unit,
+                    "this_week": a,
+                    "previous_week": b,
+                    "change": delta,
+                    "change_ratio": ratio,
+                }
+            )
     return rows
 
 
-def top_movers(this_week: Iterable[dict[str, Any]], previous_week: Iterable[dict[str, Any]],
-               per_metric: int = MOVERS_PER_METRIC) -> list[dict[str, Any]]:
+def top_movers(
+    this_week: Iterable[dict[str, Any]], previous_week: Iterable[dict[str, Any]], per_metric: int = MOVERS_PER_METRIC
+) -> list[dict[str, Any]]:
     """The game versions (per currency) whose figures moved most, by relative change, per metric.
 
     Relative change ranks across currencies without converting money; a key new this week (nothing
     the week before) or gone ranks first among its metric's movers. Unchanged keys are left out.
     """
+
     def key(r: dict[str, Any]) -> tuple[str, str, str]:
         return r["game_id"], r["game_version"], r["currency"]
 
@@ -103,8 +114,19 @@ def top_movers(this_week: Iterable[dict[str, Any]], previous_week: Iterable[dict
             candidates.append((ratio is not None, -abs(ratio or 0), k, a, b, delta, ratio))
         candidates.sort(key=lambda c: (c[0], c[1], c[2]))
         for rank, (_, _, k, a, b, delta, ratio) in enumerate(candidates[:per_metric], start=1):
-            out.append({"metric": metric, "unit": UNITS[metric], "rank": rank,
-                        "game_id": k[0], "game_version": k[1], "currency": k[2],
-                        "this_week": a, "previous_week": b, "change": delta, "change_ratio": ratio,
-                        "direction": "up" if delta > 0 else "down"})
+            out.append(
+                {
+                    "metric": metric,
+                    "unit": UNITS[metric],
+                    "rank": rank,
+                    "game_id": k[0],
+                    "game_version": k[1],
+                    "currency": k[2],
+                    "this_week": a,
+                    "previous_week": b,
+                    "change": delta,
+                    "change_ratio": ratio,
+                    "direction": "up" if delta > 0 else "down",
+                }
+            )
     return out

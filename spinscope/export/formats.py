@@ -20,8 +20,13 @@ from spinscope.export.tables import Column, Kind, Table
 
 DECIMAL_TYPE = pa.decimal128(38, 18)
 ARROW_TYPES: dict[Kind, pa.DataType] = {
-    "text": pa.string(), "int": pa.int64(), "float": pa.float64(), "decimal": DECIMAL_TYPE,
-    "date": pa.date32(), "datetime": pa.timestamp("us"), "bool": pa.bool_(),
+    "text": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "decimal": DECIMAL_TYPE,
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us"),
+    "bool": pa.bool_(),
 }
 _SCALE = Decimal("1e-18")
 
@@ -74,14 +79,17 @@ def _decimal_cell(table: Table, column: Column, value: Any) -> Decimal | None:
         except InvalidOperation:
             scaled = None
     if scaled is None or scaled != Decimal(value) or abs(scaled) >= Decimal(10) ** 20:
-        raise ExportError(f"{table.name}.{column.name}: {value} does not fit decimal(38, 18) "
-                          "(at most 20 integer and 18 fractional digits); report this figure")
+        raise ExportError(
+            f"{table.name}.{column.name}: {value} does not fit decimal(38, 18) "
+            "(at most 20 integer and 18 fractional digits); report this figure"
+        )
     return scaled
 
 
 def arrow_schema(columns: tuple[Column, ...], extra: tuple[tuple[str, pa.DataType], ...] = ()) -> pa.Schema:
-    return pa.schema([*(pa.field(n, t, nullable=False) for n, t in extra),
-                      *(pa.field(c.name, ARROW_TYPES[c.kind]) for c in columns)])
+    return pa.schema(
+        [*(pa.field(n, t, nullable=False) for n, t in extra), *(pa.field(c.name, ARROW_TYPES[c.kind]) for c in columns)]
+    )
 
 
 def to_arrow(table: Table, extra: dict[str, tuple[pa.DataType, Any]] | None = None) -> pa.Table:

@@ -19,22 +19,35 @@ import vl_convert
 from spinscope.export.formats import csv_value
 from spinscope.export.tables import Table, WeeklyReport
 
-STYLE = ("body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
-         "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}"
-         "th,td{border:1px solid #ccc;padding:3px 6px}th{background:#eee;text-align:left}"
-         "td.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666}figure{margin:0 0 1em}")
+STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}"
+    "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:13px}"
+    "th,td{border:1px solid #ccc;padding:3px 6px}th{background:#eee;text-align:left}"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#666}figure{margin:0 0 1em}"
+)
 
 
 def trend_chart(rows: list[dict[str, Any]], time_column: str, value_column: str, title: str) -> alt.Chart:
     """A line per currency of `value_column` over `time_column` (amounts are never added across currencies)."""
-    data = [{"t": r[time_column].isoformat(), "currency": r["currency"],
-             "value": None if r.get(value_column) is None else float(r[value_column])} for r in rows]
-    return (alt.Chart(alt.Data(values=data), title=title)
-            .mark_line(point=True)
-            .encode(x=alt.X("t:T", title=time_column, scale=alt.Scale(type="utc")),
-                    y=alt.Y("value:Q", title=value_column),
-                    color=alt.Color("currency:N"), tooltip=["t:T", "currency:N", "value:Q"])
-            .properties(width=560, height=220))
+    data = [
+        {
+            "t": r[time_column].isoformat(),
+            "currency": r["currency"],
+            "value": None if r.get(value_column) is None else float(r[value_column]),
+        }
+        for r in rows
+    ]
+    return (
+        alt.Chart(alt.Data(values=data), title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("t:T", title=time_column, scale=alt.Scale(type="utc")),
+            y=alt.Y("value:Q", title=value_column),
+            color=alt.Color("currency:N"),
+            tooltip=["t:T", "currency:N", "value:Q"],
+        )
+        .properties(width=560, height=220)
+    )
 
 
 def charts(report: WeeklyReport) -> list[tuple[str, alt.Chart]]:
@@ -61,23 +74,27 @@ def _table_html(table: Table) -> str:
         body = f'<tr><td colspan="{len(table.columns)}" class="note">no rows</td></tr>'
     else:
         body = "".join(
-            "<tr>" + "".join(
-                f'<td{" class=n" if c.kind in ("int", "float", "decimal") else ""}>'
-                f"{html.escape(csv_value(row.get(c.name)))}</td>" for c in table.columns) + "</tr>"
-            for row in table.rows)
-    return (f"<h2>{html.escape(table.title)}</h2>\n<table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>\n")
+            "<tr>"
+            + "".join(
+                f"<td{' class=n' if c.kind in ('int', 'float', 'decimal') else ''}>"
+                f"{html.escape(csv_value(row.get(c.name)))}</td>"
+                for c in table.columns
+            )
+            + "</tr>"
+            for row in table.rows
+        )
+    return f"<h2>{html.escape(table.title)}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
 
 
 def to_html(report: WeeklyReport) -> str:
     about = {r["item"]: r["value"] for r in report.table("about").rows}
     parts = [
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         f"<title>spinscope weekly KPIs {html.escape(report.iso_week)}</title>",
         f"<style>{STYLE}</style>",
         "</head><body>",
         f"<h1>Weekly KPIs {html.escape(report.iso_week)}</h1>",
-        f'<p><strong>{html.escape(about.get("status", ""))}</strong><br>'
+        f"<p><strong>{html.escape(about.get('status', ''))}</strong><br>"
         f'<span class="note">{html.escape(about.get("week", ""))}; generated_for_week '
         f"{html.escape(report.iso_week)}</span></p>",
     ]

@@ -45,11 +45,17 @@ class ExportResult:
     archived_rows: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"generated_for_week": self.iso_week, "week_start": self.week_start.isoformat(),
-                "week_end": self.week_end.isoformat(), "spins": self.spins, "currencies": list(self.currencies),
-                "files": [str(f) for f in self.files], "row_counts": self.row_counts,
-                "archive": str(self.archive_path) if self.archive_path else None,
-                "archived_rows": self.archived_rows}
+        return {
+            "generated_for_week": self.iso_week,
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "spins": self.spins,
+            "currencies": list(self.currencies),
+            "files": [str(f) for f in self.files],
+            "row_counts": self.row_counts,
+            "archive": str(self.archive_path) if self.archive_path else None,
+            "archived_rows": self.archived_rows,
+        }
 
 
 def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -59,8 +65,9 @@ def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
     parts = [p.strip().lower() for p in (text.split(",") if isinstance(text, str) else text) if p.strip()]
     unknown = sorted(set(parts) - set(FORMATS))
     if unknown or not parts:
-        raise ExportRequestError(f"--format {text!r}: unknown {unknown or 'empty list'}; "
-                                 f"use any of {','.join(FORMATS)}")
+        raise ExportRequestError(
+            f"--format {text!r}: unknown {unknown or 'empty list'}; use any of {','.join(FORMATS)}"
+        )
     return tuple(f for f in FORMATS if f in parts)
 
 
@@ -95,8 +102,12 @@ def report_bytes(report: WeeklyReport, fmt: str) -> dict[str, bytes]:
     raise ExportRequestError(f"format {fmt!r}: use any of {','.join(FORMATS)}")
 
 
-MIME_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              "html": "text/html", "csv": "application/zip", "parquet": "application/zip"}
+MIME_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+    "csv": "application/zip",
+    "parquet": "application/zip",
+}
 
 
 def download_bytes(report: WeeklyReport, fmt: str) -> tuple[str, bytes, str]:
@@ -110,15 +121,23 @@ def download_bytes(report: WeeklyReport, fmt: str) -> tuple[str, bytes, str]:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_zip:
         for name, data in files.items():
-            archive_zip.writestr(zipfile.ZipInfo(f"{stem}/{name}", (1980, 1, 1, 0, 0, 0)), data,
-                                 compress_type=zipfile.ZIP_DEFLATED)
+            archive_zip.writestr(
+                zipfile.ZipInfo(f"{stem}/{name}", (1980, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED
+            )
     return f"{stem}-{fmt}.zip", buffer.getvalue(), MIME_TYPES[fmt]
 
 
-def export_weekly(client: Client, week: str | None, out_dir: str | Path,
-                  config: Config, formats: Sequence[str] | str | None = FORMATS,
-                  archive_path: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
-                  now: datetime | None = None, archive_enabled: bool = True) -> ExportResult:
+def export_weekly(
+    client: Client,
+    week: str | None,
+    out_dir: str | Path,
+    config: Config,
+    formats: Sequence[str] | str | None = FORMATS,
+    archive_path: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+    archive_enabled: bool = True,
+) -> ExportResult:
     """Export ISO week `week` (default: the last complete one) to `out_dir` and upsert the archive."""
     wanted = parse_formats(formats)
     monday = resolve_week(week, now)
@@ -139,5 +158,14 @@ def export_weekly(client: Client, week: str | None, out_dir: str | Path,
         archived = archive.write_week(location, report)
         if progress is not None:
             progress(total, total)
-    return ExportResult(report.iso_week, report.week_start, report.week_end, report.spins, report.currencies,
-                        files, {t.name: len(t.rows) for t in report.tables}, location, archived)
+    return ExportResult(
+        report.iso_week,
+        report.week_start,
+        report.week_end,
+        report.spins,
+        report.currencies,
+        files,
+        {t.name: len(t.rows) for t in report.tables},
+        location,
+        archived,
+    )

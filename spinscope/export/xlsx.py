@@ -24,13 +24,19 @@ from spinscope.export.tables import Column, Table, WeeklyReport
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_DIGITS = 15
 NUMBER_FORMATS = {
-    "money": "#,##0.00##########", "percent": "0.000%", "count": "#,##0", "ms": "#,##0.0",
-    "number": "#,##0.0#####", "": "General",
+    "money": "#,##0.00##########",
+    "percent": "0.000%",
+    "count": "#,##0",
+    "ms": "#,##0.0",
+    "number": "#,##0.0#####",
+    "": "General",
 }
 # (table, value column, chart title) for the trend charts: one line per currency.
 TREND_CHARTS = (
-    ("daily", "spins", "Spins per day"), ("daily", "ggr_amount", "GGR per day (per currency)"),
-    ("weekly_trend", "spins", "Spins per week"), ("weekly_trend", "ggr_amount", "GGR per week (per currency)"),
+    ("daily", "spins", "Spins per day"),
+    ("daily", "ggr_amount", "GGR per day (per currency)"),
+    ("weekly_trend", "spins", "Spins per week"),
+    ("weekly_trend", "ggr_amount", "GGR per week (per currency)"),
     ("weekly_trend", "rtp_ratio", "RTP per week"),
 )
 
@@ -38,7 +44,8 @@ TREND_CHARTS = (
 def needs_exact_text(column: Column, values: list[Any]) -> bool:
     """True when a double cannot hold some value of this decimal column (more than 15 significant digits)."""
     return column.kind == "decimal" and any(
-        isinstance(v, Decimal) and len(v.normalize().as_tuple().digits) > EXCEL_DIGITS for v in values)
+        isinstance(v, Decimal) and len(v.normalize().as_tuple().digits) > EXCEL_DIGITS for v in values
+    )
 
 
 class _Formats:
@@ -125,16 +132,17 @@ def _add_charts(book: Workbook, report: WeeklyReport, sheets: dict[str, tuple[Wo
         time_column = "day" if table_name == "daily" else "week_start"
         chart = book.add_chart({"type": "line"})
         for currency, first, last in _currency_blocks(table):
-            chart.add_series({
-                "name": currency,
-                "categories": [sheet.name, first, positions[time_column], last, positions[time_column]],
-                "values": [sheet.name, first, positions[value_column], last, positions[value_column]],
-                "marker": {"type": "circle"},
-            })
+            chart.add_series(
+                {
+                    "name": currency,
+                    "categories": [sheet.name, first, positions[time_column], last, positions[time_column]],
+                    "values": [sheet.name, first, positions[value_column], last, positions[value_column]],
+                    "marker": {"type": "circle"},
+                }
+            )
         chart.set_title({"name": title})
         chart.set_x_axis({"date_axis": True, "num_format": "yyyy-mm-dd"})
-        chart.set_y_axis({"num_format": NUMBER_FORMATS[next(c.fmt for c in table.columns
-                                                             if c.name == value_column)]})
+        chart.set_y_axis({"num_format": NUMBER_FORMATS[next(c.fmt for c in table.columns if c.name == value_column)]})
         chart.set_legend({"position": "bottom"})
         n = placed.get(table_name, 0)
         placed[table_name] = n + 1
@@ -143,12 +151,20 @@ def _add_charts(book: Workbook, report: WeeklyReport, sheets: dict[str, tuple[Wo
 
 def to_xlsx(report: WeeklyReport) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     created = datetime.combine(report.week_end + timedelta(days=1), time())
-    book.set_properties({"title": f"spinscope weekly KPIs {report.iso_week}", "subject": "weekly KPI export",
-                         "author": "spinscope", "company": "", "created": created,
-                         "comments": f"generated_for_week={report.iso_week}"})
+    book.set_properties(
+        {
+            "title": f"spinscope weekly KPIs {report.iso_week}",
+            "subject": "weekly KPI export",
+            "author": "spinscope",
+            "company": "",
+            "created": created,
+            "comments": f"generated_for_week={report.iso_week}",
+        }
+    )
     formats = _Formats(book)
     sheets = {}
     for table in report.tables:
@@ -156,4 +172,3 @@ def to_xlsx(report: WeeklyReport) -> bytes:
     _add_charts(book, report, sheets)
     book.close()
     return buffer.getvalue()
-

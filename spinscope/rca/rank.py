@@ -32,9 +32,20 @@ SYMPTOMS = {"errors": ("error.type",), "latency": ()}
 # When several attribute values mark exactly the same spins (wallet.provider=x and its
 # server.address; a game version and its declared RTP), they are one finding: the row is
 # named by the first of these keys of the telemetry contract, the others listed as equivalent.
-PREFERRED_KEYS = ("slot.game.id", "slot.game.version", "cloud.region", "service.instance.id", "wallet.provider",
-                  "slot.channel", "slot.currency", "slot.feature", "slot.spin.mode", "service.version",
-                  "deployment.environment.name", "db.system.name")
+PREFERRED_KEYS = (
+    "slot.game.id",
+    "slot.game.version",
+    "cloud.region",
+    "service.instance.id",
+    "wallet.provider",
+    "slot.channel",
+    "slot.currency",
+    "slot.feature",
+    "slot.spin.mode",
+    "service.version",
+    "deployment.environment.name",
+    "db.system.name",
+)
 MAX_SAMPLED_SPINS = 200_000
 MAX_VALUES = 200
 
@@ -49,9 +60,17 @@ def _sample_mod(client: Client, start: datetime, end: datetime) -> int:
     return max(1, math.ceil(spins / MAX_SAMPLED_SPINS))
 
 
-def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_start: datetime | None = None,
-         baseline_end: datetime | None = None, where: dict[str, str] | None = None, threshold_ms: int = 500,
-         catalog: Catalog | None = None) -> dict[str, Any]:
+def rank(
+    client: Client,
+    signal: str,
+    start: datetime,
+    end: datetime,
+    baseline_start: datetime | None = None,
+    baseline_end: datetime | None = None,
+    where: dict[str, str] | None = None,
+    threshold_ms: int = 500,
+    catalog: Catalog | None = None,
+) -> dict[str, Any]:
     """Rank attribute values by how much they set the signal's selection apart from its baseline."""
     if signal not in SIGNALS:
         raise RcaRequestError(f"signal {signal!r}: use one of {', '.join(SIGNALS)}")
@@ -65,21 +84,40 @@ def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_s
     b_end = utc_naive(baseline_end) if window_mode and baseline_end else end
     sample_mod = _sample_mod(client, min(start, b_start), max(end, b_end))
     keys, values = where_arrays(where)
-    rows = run(client, "rca/rca_attribute_counts", signal=signal, threshold_ns=threshold_ms * 1_000_000,
-               sel_start=start, sel_end=end, base_start=b_start, base_end=b_end,
-               baseline_mode="window" if window_mode else "good", where_keys=keys, where_values=values,
-               max_values=MAX_VALUES, exclude_keys=[*ALWAYS_EXCLUDED, *SYMPTOMS[signal], *keys],
-               sample_mod=sample_mod)
+    rows = run(
+        client,
+        "rca/rca_attribute_counts",
+        signal=signal,
+        threshold_ns=threshold_ms * 1_000_000,
+        sel_start=start,
+        sel_end=end,
+        base_start=b_start,
+        base_end=b_end,
+        baseline_mode="window" if window_mode else "good",
+        where_keys=keys,
+        where_values=values,
+        max_values=MAX_VALUES,
+        exclude_keys=[*ALWAYS_EXCLUDED, *SYMPTOMS[signal], *keys],
+        sample_mod=sample_mod,
+    )
     n_sel = int(rows[0]["selection_total"]) if rows else 0
     n_base = int(rows[0]["baseline_total"]) if rows else 0
     result: dict[str, Any] = {
-        "signal": signal, "start": start, "end": end, "baseline": "window" if window_mode else "good spins",
-        "baseline_start": b_start, "baseline_end": b_end, "where": dict(where or {}),
+        "signal": signal,
+        "start": start,
+        "end": end,
+        "baseline": "window" if window_mode else "good spins",
+        "baseline_start": b_start,
+        "baseline_end": b_end,
+        "where": dict(where or {}),
         "threshold_ms": threshold_ms if signal == "latency" else None,
-        "sample_rate": 1 / sample_mod, "selection_total": n_sel, "baseline_total": n_base, "rows": [],
+        "sample_rate": 1 / sample_mod,
+        "selection_total": n_sel,
+        "baseline_total": n_base,
+        "rows": [],
     }
     if n_sel == 0 or n_base == 0:
-        result["message"] = ("no bad spins in the window" if n_sel == 0 else "no baseline spins to compare with")
+        result["message"] = "no bad spins in the window" if n_sel == 0 else "no baseline spins to compare with"
         return result
     selection: dict[str, dict[str, int]] = defaultdict(dict)
     baseline: dict[str, dict[str, int]] = defaultdict(dict)
@@ -97,12 +135,26 @@ def rank(client: Client, signal: str, start: datetime, end: datetime, baseline_s
     # value that covers the whole selection, and keeps near-universal values (gap ~0) at the bottom.
     scores = sorted(scores, key=lambda s: (not s.significant, -(s.gap * s.explained_share), -s.gap))
     result["excluded_high_cardinality"] = dropped
-    result["rows"] = merge_equivalent([{
-        "attribute": s.attribute, "value": s.value, "selection_count": s.count_selection,
-        "baseline_count": s.count_baseline, "selection_ratio": s.p_selection, "baseline_ratio": s.p_baseline,
-        "gap": s.gap, "z": s.z, "p_value": s.p_value, "q_value": s.q_value, "significant": s.significant,
-        "share": s.explained_share, "score": s.gap * s.explained_share,
-    } for s in scores])
+    result["rows"] = merge_equivalent(
+        [
+            {
+                "attribute": s.attribute,
+                "value": s.value,
+                "selection_count": s.count_selection,
+                "baseline_count": s.count_baseline,
+                "selection_ratio": s.p_selection,
+                "baseline_ratio": s.p_baseline,
+                "gap": s.gap,
+                "z": s.z,
+                "p_value": s.p_value,
+                "q_value": s.q_value,
+                "significant": s.significant,
+                "share": s.explained_share,
+                "score": s.gap * s.explained_share,
+            }
+            for s in scores
+        ]
+    )
     return result
 
 
@@ -133,11 +185,13 @@ def merge_equivalent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return merged
 
 
-def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, str] | None,
-              catalog: Catalog) -> dict[str, Any]:
+def _rank_rtp(
+    client: Client, start: datetime, end: datetime, where: dict[str, str] | None, catalog: Catalog
+) -> dict[str, Any]:
     keys, values = where_arrays(where)
-    rows = run(client, "rca/rca_rtp_rounds", start=utc_naive(start), end=utc_naive(end), where_keys=keys,
-               where_values=values)
+    rows = run(
+        client, "rca/rca_rtp_rounds", start=utc_naive(start), end=utc_naive(end), where_keys=keys, where_values=values
+    )
     segments: dict[tuple[str, str], dict[tuple[str, str], RoundSums]] = defaultdict(dict)
     total: dict[tuple[str, str], RoundSums] = {}
     for r in rows:
@@ -147,16 +201,36 @@ def _rank_rtp(client: Client, start: datetime, end: datetime, where: dict[str, s
             total[version] = sums
         elif r["attribute"] not in keys:
             segments[(r["attribute"], r["value"])][version] = sums
-    references = {k: (ref.rtp, ref.std_dev) for k, ref in game_references(client, start, end, catalog).items()
-                  if ref.std_dev is not None}
+    references = {
+        k: (ref.rtp, ref.std_dev)
+        for k, ref in game_references(client, start, end, catalog).items()
+        if ref.std_dev is not None
+    }
     ranked = rank_fleet_segments(segments, total, references)
     return {
-        "signal": "rtp", "start": start, "end": end, "where": dict(where or {}), "sample_rate": 1.0,
-        "selection_total": sum(c.spins for c in total.values()), "baseline_total": None,
-        "total_excess_bets": ranked["total_excess_bets"], "total_z": ranked["total_z"],
-        "alerting": ranked["alerting"], "no_reference": ranked["no_reference"],
+        "signal": "rtp",
+        "start": start,
+        "end": end,
+        "where": dict(where or {}),
+        "sample_rate": 1.0,
+        "selection_total": sum(c.spins for c in total.values()),
+        "baseline_total": None,
+        "total_excess_bets": ranked["total_excess_bets"],
+        "total_z": ranked["total_z"],
+        "alerting": ranked["alerting"],
+        "no_reference": ranked["no_reference"],
         "unstaked_free_spins": ranked["unstaked"],
-        "rows": [{"attribute": s.attribute, "value": s.value, "spins": s.spins, "excess_bets": s.excess_bets,
-                  "z": s.z, "share": s.share, "z_without": s.z_without, "explains_alert": s.explains_alert}
-                 for s in ranked["segments"]],
+        "rows": [
+            {
+                "attribute": s.attribute,
+                "value": s.value,
+                "spins": s.spins,
+                "excess_bets": s.excess_bets,
+                "z": s.z,
+                "share": s.share,
+                "z_without": s.z_without,
+                "explains_alert": s.explains_alert,
+            }
+            for s in ranked["segments"]
+        ],
     }

@@ -55,8 +55,9 @@ class SegmentExcess:
     explains_alert: bool
 
 
-def _moments(versions: Mapping[Version, RoundSums],
-             reference: Mapping[Version, tuple[Decimal, Decimal]]) -> tuple[float, float, int]:
+def _moments(
+    versions: Mapping[Version, RoundSums], reference: Mapping[Version, tuple[Decimal, Decimal]]
+) -> tuple[float, float, int]:
     excess = Fraction(0)
     variance = Fraction(0)
     spins = 0
@@ -71,10 +72,12 @@ def _moments(versions: Mapping[Version, RoundSums],
     return float(excess), float(variance), spins
 
 
-def rank_fleet_segments(segments: Mapping[tuple[str, str], Mapping[Version, RoundSums]],
-                        total: Mapping[Version, RoundSums],
-                        reference: Mapping[Version, tuple[Decimal, Decimal]],
-                        threshold: float = 1.959963984540054) -> dict[str, Any]:
+def rank_fleet_segments(
+    segments: Mapping[tuple[str, str], Mapping[Version, RoundSums]],
+    total: Mapping[Version, RoundSums],
+    reference: Mapping[Version, tuple[Decimal, Decimal]],
+    threshold: float = 1.959963984540054,
+) -> dict[str, Any]:
     """Rank segments by |z| of their excess in stakes; see the module docstring for the maths."""
     total_excess, total_var, _ = _moments(total, reference)
     total_z = total_excess / math.sqrt(total_var) if total_var > 0 else None
@@ -85,13 +88,28 @@ def rank_fleet_segments(segments: Mapping[tuple[str, str], Mapping[Version, Roun
         z = excess / math.sqrt(variance) if variance > 0 else None
         rest_var = total_var - variance
         z_without = (total_excess - excess) / math.sqrt(rest_var) if rest_var > 1e-12 * max(total_var, 1) else None
-        rows.append(SegmentExcess(attribute, value, spins, excess, z,
-                                  excess / total_excess if total_excess else None, z_without,
-                                  alerting and (z_without is None or abs(z_without) < threshold)))
+        rows.append(
+            SegmentExcess(
+                attribute,
+                value,
+                spins,
+                excess,
+                z,
+                excess / total_excess if total_excess else None,
+                z_without,
+                alerting and (z_without is None or abs(z_without) < threshold),
+            )
+        )
     # Most surprising first, in either direction: fleet-wide, the total's sign is often set by noise in
     # the most volatile games, while a mis-set game shows as one strongly signed segment.
-    rows.sort(key=lambda r: (-abs(r.z) if r.z is not None else math.inf, -abs(r.excess_bets), r.attribute,
-                             r.value))
+    rows.sort(key=lambda r: (-abs(r.z) if r.z is not None else math.inf, -abs(r.excess_bets), r.attribute, r.value))
     unreferenced = sorted({f"{g} {v}" for g, v in total if (g, v) not in reference})
-    return {"total_excess_bets": total_excess, "total_z": total_z, "threshold": threshold, "alerting": alerting,
-            "no_reference": unreferenced, "unstaked": sum(s.unstaked for s in total.values()), "segments": rows}
+    return {
+        "total_excess_bets": total_excess,
+        "total_z": total_z,
+        "threshold": threshold,
+        "alerting": alerting,
+        "no_reference": unreferenced,
+        "unstaked": sum(s.unstaked for s in total.values()),
+        "segments": rows,
+    }

@@ -34,8 +34,13 @@ MAX_DISTINCT_RATIO = 0.5
 MIN_EVENTS_FOR_RATIO = 20
 
 
-def is_high_cardinality(distinct_values: int, events: int, max_distinct: int = MAX_DISTINCT_VALUES,
-                        max_ratio: float = MAX_DISTINCT_RATIO, min_events: int = MIN_EVENTS_FOR_RATIO) -> bool:
+def is_high_cardinality(
+    distinct_values: int,
+    events: int,
+    max_distinct: int = MAX_DISTINCT_VALUES,
+    max_ratio: float = MAX_DISTINCT_RATIO,
+    min_events: int = MIN_EVENTS_FOR_RATIO,
+) -> bool:
     """True for id-like attributes: more than `max_distinct` values, or more than `max_ratio` values per event.
 
     The ratio rule only applies from `min_events` events on (3 values in 4 events says nothing).
@@ -84,8 +89,9 @@ def _two_proportion_z(x1: int, n1: int, x2: int, n2: int) -> float:
     return (x1 / n1 - x2 / n2) / se if se > 0 else 0.0
 
 
-def rank_attributes(selection: Counts, baseline: Counts, n_sel: int, n_base: int, min_count: int = 5,
-                    q: float = 0.05) -> list[AttributeScore]:
+def rank_attributes(
+    selection: Counts, baseline: Counts, n_sel: int, n_base: int, min_count: int = 5, q: float = 0.05
+) -> list[AttributeScore]:
     """Rank every (attribute, value) by how much more common it is in the selection than the baseline.
 
     Proportions are over all events of each group (an event without the attribute counts as
@@ -114,8 +120,23 @@ def rank_attributes(selection: Counts, baseline: Counts, n_sel: int, n_base: int
     for (attribute, value, x1, x2, z, p), q_value in zip(rows, q_values, strict=True):
         p_sel, p_base = x1 / n_sel, x2 / n_base
         explained = (p_sel - p_base) / (1 - p_base) if p_base < 1 else 0.0
-        scores.append(AttributeScore(attribute, value, x1, x2, p_sel, p_base, p_sel - p_base, z, p, q_value,
-                                     q_value <= q, p_sel, min(max(explained, 0.0), 1.0)))
+        scores.append(
+            AttributeScore(
+                attribute,
+                value,
+                x1,
+                x2,
+                p_sel,
+                p_base,
+                p_sel - p_base,
+                z,
+                p,
+                q_value,
+                q_value <= q,
+                p_sel,
+                min(max(explained, 0.0), 1.0),
+            )
+        )
     scores.sort(key=lambda s: (not s.significant, -s.gap, -abs(s.z), s.attribute, s.value))
     return scores
 
@@ -154,8 +175,13 @@ class RtpAttribution:
         return plain(self)
 
 
-def rank_rtp_segments(segments: Mapping[tuple[str, str], RtpSums], total: RtpSums, mu0: Parameter,
-                      sigma: Parameter, threshold: float | None = None) -> RtpAttribution:
+def rank_rtp_segments(
+    segments: Mapping[tuple[str, str], RtpSums],
+    total: RtpSums,
+    mu0: Parameter,
+    sigma: Parameter,
+    threshold: float | None = None,
+) -> RtpAttribution:
     """Rank segments (attribute, value) of one stream by how surprising their excess payout is.
 
     The total must contain every segment (segments of one attribute partition it; segments of
@@ -186,9 +212,22 @@ def rank_rtp_segments(segments: Mapping[tuple[str, str], RtpSums], total: RtpSum
         z_without = rest.z_score(mu, sd) if rest.bet_squared_sum > 0 else None
         share = float(Fraction(excess) / Fraction(total_excess)) if total_excess else None
         explains = alerting and (z_without is None or abs(z_without) < threshold)
-        scored.append(SegmentScore(attribute, value, sums.spins, sums.bet_amount, sums.win_amount, sums.rtp,
-                                   excess, sums.z_score(mu, sd), share, z_without, explains))
-    scored.sort(key=lambda s: (-(sign * s.z) if s.z is not None else math.inf, -abs(s.excess_win),
-                               s.attribute, s.value))
+        scored.append(
+            SegmentScore(
+                attribute,
+                value,
+                sums.spins,
+                sums.bet_amount,
+                sums.win_amount,
+                sums.rtp,
+                excess,
+                sums.z_score(mu, sd),
+                share,
+                z_without,
+                explains,
+            )
+        )
+    scored.sort(
+        key=lambda s: (-(sign * s.z) if s.z is not None else math.inf, -abs(s.excess_win), s.attribute, s.value)
+    )
     return RtpAttribution(total_excess, total_z, threshold, alerting, tuple(scored))
-

@@ -52,8 +52,9 @@ DEFAULT_WATCH_ARL0 = 50.0
 DEFAULT_DRIFT_ARL0 = 2_000.0
 
 
-def cusum_arl(k: float, h: float, shift: float, two_sided: bool = True,
-              correction: float = SIEGMUND_CORRECTION) -> float:
+def cusum_arl(
+    k: float, h: float, shift: float, two_sided: bool = True, correction: float = SIEGMUND_CORRECTION
+) -> float:
     """Average run length (in batches) of a tabular CUSUM on unit-variance z's with mean `shift`.
 
     Siegmund: ARL ≈ (e^{−2Δb} + 2Δb − 1)/(2Δ²), Δ = shift − k, b = h + correction (b² when Δ = 0).
@@ -139,8 +140,13 @@ class DetectorSettings:
             raise ValueError(f"shift={self.shift}, k={self.k}: need shift > 0 and k >= 0")
 
 
-def thresholds_for_budget(sigma: Parameter, shift: Parameter, effective_spins_per_period: float,
-                          false_drifts_per_period: float, false_watches_per_period: float) -> DetectorSettings:
+def thresholds_for_budget(
+    sigma: Parameter,
+    shift: Parameter,
+    effective_spins_per_period: float,
+    false_drifts_per_period: float,
+    false_watches_per_period: float,
+) -> DetectorSettings:
     """llr settings whose false-alarm rates fit a budget for a stream with this traffic.
 
     The llr CUSUM's clock is information, not batches: in control it falsely alarms about
@@ -156,8 +162,12 @@ def thresholds_for_budget(sigma: Parameter, shift: Parameter, effective_spins_pe
     def h_for(budget: float) -> float:
         return choose_h(0.5, max(info / budget, 1.0 + 1e-9), correction=0.0)
 
-    return DetectorSettings(h_watch=h_for(false_watches_per_period), h_drift=h_for(false_drifts_per_period),
-                            form="llr", shift=to_parameter(shift, "shift"))
+    return DetectorSettings(
+        h_watch=h_for(false_watches_per_period),
+        h_drift=h_for(false_drifts_per_period),
+        form="llr",
+        shift=to_parameter(shift, "shift"),
+    )
 
 
 @dataclass(frozen=True)
@@ -218,8 +228,12 @@ def _level(s: float, settings: DetectorSettings) -> int:
 _STATES: tuple[Literal["ok", "watch", "drift"], ...] = ("ok", "watch", "drift")
 
 
-def detect(batches: Sequence[tuple[Any, RtpSums]], mu0: Parameter | None, sigma: Parameter | None,
-           settings: DetectorSettings | None = None) -> DetectorResult:
+def detect(
+    batches: Sequence[tuple[Any, RtpSums]],
+    mu0: Parameter | None,
+    sigma: Parameter | None,
+    settings: DetectorSettings | None = None,
+) -> DetectorResult:
     """Run the two-sided CUSUM over `batches` [(batch_end, sums)] in time order.
 
     Batches without stakes leave both CUSUMs unchanged. Without a reference (μ0 or σ None)
@@ -260,8 +274,13 @@ def detect(batches: Sequence[tuple[Any, RtpSums]], mu0: Parameter | None, sigma:
             level = _level(s[side], settings)
             if episode is None and level >= 1:
                 onset = last_zero[side] + 1
-                episode = {"onset_index": onset, "onset_after": ends[onset - 1] if onset > 0 else None,
-                           "watch_index": j, "drift_index": None, "peak": s[side]}
+                episode = {
+                    "onset_index": onset,
+                    "onset_after": ends[onset - 1] if onset > 0 else None,
+                    "watch_index": j,
+                    "drift_index": None,
+                    "peak": s[side],
+                }
                 open_episode[side] = episode
             if episode is not None:
                 episode["peak"] = max(episode["peak"], s[side])

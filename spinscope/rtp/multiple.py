@@ -115,12 +115,25 @@ def classify(streams: Iterable[StreamTest], alpha: float = 0.05, q: float = 0.10
     decisions = []
     for s in streams:
         if s.p_value is None:
-            decisions.append(StreamDecision(s.key, s.untested or "no_data", None, None, None, None, None,
-                                            len(tested), alpha, q))
+            decisions.append(
+                StreamDecision(s.key, s.untested or "no_data", None, None, None, None, None, len(tested), alpha, q)
+            )
             continue
         i = by_id[id(s)]
         state: StreamState = "drift" if holm_reject[i] else "watch" if bh_reject[i] else "ok"
         direction = None if s.z is None or s.z == 0 else "over" if s.z > 0 else "under"
-        decisions.append(StreamDecision(s.key, state, "holm" if state == "drift" else "bh", s.p_value,
-                                        holm_adj[i], bh_adj[i], direction, len(tested), alpha, q))
+        decisions.append(
+            StreamDecision(
+                s.key,
+                state,
+                "holm" if state == "drift" else "bh",
+                s.p_value,
+                holm_adj[i],
+                bh_adj[i],
+                direction,
+                len(tested),
+                alpha,
+                q,
+            )
+        )
     return decisions

@@ -66,12 +66,21 @@ class SamplePlan:
         return plain(self)
 
 
-def plan(sigma: Parameter, shift: Parameter, power: float = 0.8, alpha: float = 0.05,
-         spins_per_effective: float = 1.0) -> SamplePlan:
+def plan(
+    sigma: Parameter, shift: Parameter, power: float = 0.8, alpha: float = 0.05, spins_per_effective: float = 1.0
+) -> SamplePlan:
     """The plan for one game: effective spins, recorded spins (× `spins_per_effective`), band width."""
     if spins_per_effective < 1:
         raise ValueError(f"spins_per_effective={spins_per_effective}: n_eff never exceeds the spins, so it is >= 1")
     n = spins_to_detect(sigma, shift, power, alpha)
     sd = _positive(sigma, "sigma")
-    return SamplePlan(sd, _positive(shift, "shift"), alpha, power, n, spins_per_effective,
-                      math.ceil(n * spins_per_effective), z_two_sided(0.95) * sd / math.sqrt(n))
+    return SamplePlan(
+        sd,
+        _positive(shift, "shift"),
+        alpha,
+        power,
+        n,
+        spins_per_effective,
+        math.ceil(n * spins_per_effective),
+        z_two_sided(0.95) * sd / math.sqrt(n),
+    )

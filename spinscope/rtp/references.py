@@ -26,10 +26,10 @@ class Reference:
     source: str  # 'catalog' | 'span'
 
 
-def game_references(client: Client, start: datetime, end: datetime,
-                    catalog: Catalog) -> dict[tuple[str, str], Reference]:
-    refs = {key: Reference(e.rtp, e.std_dev, e.hit_frequency, "catalog")
-            for key, e in catalog.items()}
+def game_references(
+    client: Client, start: datetime, end: datetime, catalog: Catalog
+) -> dict[tuple[str, str], Reference]:
+    refs = {key: Reference(e.rtp, e.std_dev, e.hit_frequency, "catalog") for key, e in catalog.items()}
     for row in run(client, "rtp/rtp_span_reference", start=utc_naive(start), end=utc_naive(end)):
         key = (row["game_id"], row["game_version"])
         if int(row["distinct_values"]) != 1 or row["declared_rtp"] is None:
@@ -38,6 +38,7 @@ def game_references(client: Client, start: datetime, end: datetime,
         base = refs.get(key)
         # The same figure at more digits is not an override (the catalog rounds to its precision).
         if base is None or declared.quantize(base.rtp) != base.rtp:
-            refs[key] = Reference(declared, base.std_dev if base else None,
-                                  base.hit_frequency if base else None, "span")
+            refs[key] = Reference(
+                declared, base.std_dev if base else None, base.hit_frequency if base else None, "span"
+            )
     return refs

@@ -135,13 +135,17 @@ class RtpSums:
         return cls(n, b, w, bb, ww, wb)
 
     def __add__(self, other: RtpSums) -> RtpSums:
-        return RtpSums(self.spins + other.spins, *(
-            EXACT.add(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)[1:]))
+        return RtpSums(
+            self.spins + other.spins,
+            *(EXACT.add(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)[1:]),
+        )
 
     def __sub__(self, other: RtpSums) -> RtpSums:
         """The sums without a part (leave-one-out); the part must be contained in these sums."""
-        return RtpSums(self.spins - other.spins, *(
-            EXACT.subtract(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)[1:]))
+        return RtpSums(
+            self.spins - other.spins,
+            *(EXACT.subtract(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)[1:]),
+        )
 
     @property
     def rtp(self) -> Decimal | None:
@@ -170,8 +174,9 @@ class RtpSums:
         if not self.bet_amount:
             return None
         r = Fraction(self.win_amount) / Fraction(self.bet_amount)
-        residual = (Fraction(self.win_squared_sum) - 2 * r * Fraction(self.win_bet_sum)
-                    + r * r * Fraction(self.bet_squared_sum))
+        residual = (
+            Fraction(self.win_squared_sum) - 2 * r * Fraction(self.win_bet_sum) + r * r * Fraction(self.bet_squared_sum)
+        )
         return math.sqrt(max(float(residual), 0.0)) / float(self.bet_amount)
 
 
@@ -219,8 +224,9 @@ def _reference(mu0: Parameter | None, sigma: Parameter | None) -> tuple[Decimal,
     return mu, sd
 
 
-def rtp_summary(sums: RtpSums, mu0: Parameter | None, sigma: Parameter | None, confidence: float = 0.95,
-                min_n_eff: float = 0.0) -> RtpSummary:
+def rtp_summary(
+    sums: RtpSums, mu0: Parameter | None, sigma: Parameter | None, confidence: float = 0.95, min_n_eff: float = 0.0
+) -> RtpSummary:
     """Observed vs theoretical RTP of `sums` with the volatility band at `confidence` (two-sided).
 
     `mu0`/`sigma` are the catalog's rtp and std_dev (per unit bet of a round); None for either
@@ -230,21 +236,53 @@ def rtp_summary(sums: RtpSums, mu0: Parameter | None, sigma: Parameter | None, c
     z_crit = z_two_sided(confidence)
     rtp, n_eff = sums.rtp, sums.n_eff
     se_emp = sums.empirical_se()
-    ci = (float(rtp) - z_crit * se_emp, float(rtp) + z_crit * se_emp) if rtp is not None and se_emp is not None \
+    ci = (
+        (float(rtp) - z_crit * se_emp, float(rtp) + z_crit * se_emp)
+        if rtp is not None and se_emp is not None
         else (None, None)
+    )
     reference = _reference(mu0, sigma)
-    base = dict(spins=sums.spins, bet_amount=sums.bet_amount, win_amount=sums.win_amount, rtp=rtp,
-                confidence=confidence, z_critical=z_crit, n_eff=n_eff, se_empirical=se_emp,
-                ci_low=ci[0], ci_high=ci[1])
+    base = dict(
+        spins=sums.spins,
+        bet_amount=sums.bet_amount,
+        win_amount=sums.win_amount,
+        rtp=rtp,
+        confidence=confidence,
+        z_critical=z_crit,
+        n_eff=n_eff,
+        se_empirical=se_emp,
+        ci_low=ci[0],
+        ci_high=ci[1],
+    )
     if reference is None:
-        return RtpSummary(**base, theoretical_rtp=None, std_dev=None, se_theoretical=None, band_low=None,
-                          band_high=None, z_score=None, p_value=None, excess_win=None,
-                          state="no_data" if rtp is None else "no_reference", direction=None)
+        return RtpSummary(
+            **base,
+            theoretical_rtp=None,
+            std_dev=None,
+            se_theoretical=None,
+            band_low=None,
+            band_high=None,
+            z_score=None,
+            p_value=None,
+            excess_win=None,
+            state="no_data" if rtp is None else "no_reference",
+            direction=None,
+        )
     mu, sd = reference
     if rtp is None:
-        return RtpSummary(**base, theoretical_rtp=mu, std_dev=sd, se_theoretical=None, band_low=None,
-                          band_high=None, z_score=None, p_value=None, excess_win=None, state="no_data",
-                          direction=None)
+        return RtpSummary(
+            **base,
+            theoretical_rtp=mu,
+            std_dev=sd,
+            se_theoretical=None,
+            band_low=None,
+            band_high=None,
+            z_score=None,
+            p_value=None,
+            excess_win=None,
+            state="no_data",
+            direction=None,
+        )
     se = float(sd) / math.sqrt(n_eff)
     band = (float(mu) - z_crit * se, float(mu) + z_crit * se)
     z = sums.z_score(mu, sd)
@@ -256,6 +294,16 @@ def rtp_summary(sums: RtpSums, mu0: Parameter | None, sigma: Parameter | None, c
         state = "in_band"
     else:
         state = "above_band" if z > 0 else "below_band"
-    return RtpSummary(**base, theoretical_rtp=mu, std_dev=sd, se_theoretical=se, band_low=band[0],
-                      band_high=band[1], z_score=z, p_value=two_sided_p(z), excess_win=sums.excess_win(mu),
-                      state=state, direction="over" if z > 0 else "under" if z < 0 else None)
+    return RtpSummary(
+        **base,
+        theoretical_rtp=mu,
+        std_dev=sd,
+        se_theoretical=se,
+        band_low=band[0],
+        band_high=band[1],
+        z_score=z,
+        p_value=two_sided_p(z),
+        excess_win=sums.excess_win(mu),
+        state=state,
+        direction="over" if z > 0 else "under" if z < 0 else None,
+    )

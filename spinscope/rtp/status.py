@@ -63,10 +63,15 @@ class RtpRequestError(UserError, ValueError):
     pass
 
 
-
 def sums_of(row: dict[str, Any]) -> RtpSums:
-    return RtpSums(int(row["spins_count"]), Decimal(row["bet_sum"]), Decimal(row["win_sum"]),
-                   Decimal(row["bet_squared"]), Decimal(row["win_squared"]), Decimal(row["win_bet"]))
+    return RtpSums(
+        int(row["spins_count"]),
+        Decimal(row["bet_sum"]),
+        Decimal(row["win_sum"]),
+        Decimal(row["bet_squared"]),
+        Decimal(row["win_squared"]),
+        Decimal(row["win_bet"]),
+    )
 
 
 def combine(streams: list[RtpSums], mu0: Decimal | None, sigma: Decimal | None) -> dict[str, Any]:
@@ -74,8 +79,15 @@ def combine(streams: list[RtpSums], mu0: Decimal | None, sigma: Decimal | None) 
     spins = sum(s.spins for s in streams)
     parts = [(s.n_eff, s) for s in streams if s.n_eff > 0 and s.rtp is not None]
     n_eff = sum(n for n, _ in parts)
-    out: dict[str, Any] = {"spins": spins, "n_eff": n_eff, "observed_rtp": None, "band_low": None,
-                           "band_high": None, "z": None, "p_value": None}
+    out: dict[str, Any] = {
+        "spins": spins,
+        "n_eff": n_eff,
+        "observed_rtp": None,
+        "band_low": None,
+        "band_high": None,
+        "z": None,
+        "p_value": None,
+    }
     if not parts:
         return out
     out["observed_rtp"] = sum(n * float(s.rtp) for n, s in parts) / n_eff  # type: ignore[arg-type]
@@ -87,8 +99,9 @@ def combine(streams: list[RtpSums], mu0: Decimal | None, sigma: Decimal | None) 
     return out
 
 
-def detector_settings(series: list[tuple[datetime, RtpSums]], sigma: Decimal, start: datetime,
-                      end: datetime) -> DetectorSettings:
+def detector_settings(
+    series: list[tuple[datetime, RtpSums]], sigma: Decimal, start: datetime, end: datetime
+) -> DetectorSettings:
     """CUSUM thresholds sized to this stream's traffic, for the weekly false-alarm budget.
 
     The llr CUSUM's clock is information, so a busy or low-σ stream needs a higher h for the
@@ -101,8 +114,9 @@ def detector_settings(series: list[tuple[datetime, RtpSums]], sigma: Decimal, st
     return thresholds_for_budget(sigma, DRIFT_SHIFT, n_eff / weeks, FALSE_DRIFTS_PER_WEEK, FALSE_WATCHES_PER_WEEK)
 
 
-def rtp_status(client: Client, start: datetime, end: datetime, catalog: Catalog,
-               batch_s: int = 3600) -> list[dict[str, Any]]:
+def rtp_status(
+    client: Client, start: datetime, end: datetime, catalog: Catalog, batch_s: int = 3600
+) -> list[dict[str, Any]]:
     """One row per game version seen in [start, end): observed vs theoretical RTP, band, z, state."""
     start, end = utc_naive(start), utc_naive(end)
     if end <= start:
@@ -136,9 +150,20 @@ def rtp_status(client: Client, start: datetime, end: datetime, catalog: Catalog,
                     detector_state = result.state
                 if result.state == "drift" and result.onset_after is not None:
                     onset = result.onset_after if onset is None else min(onset, result.onset_after)
-        rows.append({"game_id": key[0], "game_version": key[1], "currency": "*", "min_n_eff": min_n_eff,
-                     "theoretical_rtp": mu0, "std_dev": sigma, "reference": ref.source if ref else None,
-                     **combined, "detector_state": detector_state, "drift_began": onset})
+        rows.append(
+            {
+                "game_id": key[0],
+                "game_version": key[1],
+                "currency": "*",
+                "min_n_eff": min_n_eff,
+                "theoretical_rtp": mu0,
+                "std_dev": sigma,
+                "reference": ref.source if ref else None,
+                **combined,
+                "detector_state": detector_state,
+                "drift_began": onset,
+            }
+        )
         untested = "no_reference" if (mu0 is None or sigma is None) else "no_data" if low_volume else None
         tests.append(StreamTest(key, combined["p_value"] if untested is None else None, combined["z"], untested))
     for row, decision in zip(rows, classify(tests, alpha=DRIFT_ALPHA, q=WATCH_Q), strict=True):
@@ -154,8 +179,15 @@ def rtp_status(client: Client, start: datetime, end: datetime, catalog: Catalog,
     return rows
 
 
-def rtp_funnel(client: Client, game_id: str, game_version: str, start: datetime, end: datetime,
-               catalog: Catalog, batch_s: int = 3600) -> list[dict[str, Any]]:
+def rtp_funnel(
+    client: Client,
+    game_id: str,
+    game_version: str,
+    start: datetime,
+    end: datetime,
+    catalog: Catalog,
+    batch_s: int = 3600,
+) -> list[dict[str, Any]]:
     """Cumulative observed RTP against effective spins, with the band narrowing to the theoretical line."""
     start, end = utc_naive(start), utc_naive(end)
     ref = game_references(client, start, end, catalog).get((game_id, game_version))
@@ -172,10 +204,18 @@ def rtp_funnel(client: Client, game_id: str, game_version: str, start: datetime,
             cumulative[currency] = cumulative.get(currency, RtpSums.zero()) + sums
             series[currency].append((batch, sums))
         combined = combine(list(cumulative.values()), mu0, sigma)
-        out.append({"batch_start": batch, "cumulative_spins": combined["spins"], "n_eff": combined["n_eff"],
-                    "observed_rtp": combined["observed_rtp"], "band_low": combined["band_low"],
-                    "band_high": combined["band_high"], "theoretical_rtp": float(mu0) if mu0 is not None else None,
-                    "z": combined["z"]})
+        out.append(
+            {
+                "batch_start": batch,
+                "cumulative_spins": combined["spins"],
+                "n_eff": combined["n_eff"],
+                "observed_rtp": combined["observed_rtp"],
+                "band_low": combined["band_low"],
+                "band_high": combined["band_high"],
+                "theoretical_rtp": float(mu0) if mu0 is not None else None,
+                "z": combined["z"],
+            }
+        )
     if mu0 is not None and sigma is not None and series:
         main = max(series, key=lambda c: cumulative[c].n_eff)
         settings = detector_settings(series[main], sigma, start, end)
@@ -188,9 +228,16 @@ def rtp_funnel(client: Client, game_id: str, game_version: str, start: datetime,
     return out
 
 
-def rtp_plan(client: Client, game_id: str, shift: Decimal, catalog: Catalog, power: float = 0.8,
-             alpha: float = 0.05, history_start: datetime | None = None,
-             history_end: datetime | None = None) -> dict[str, Any]:
+def rtp_plan(
+    client: Client,
+    game_id: str,
+    shift: Decimal,
+    catalog: Catalog,
+    power: float = 0.8,
+    alpha: float = 0.05,
+    history_start: datetime | None = None,
+    history_end: datetime | None = None,
+) -> dict[str, Any]:
     """Spins needed to detect an RTP shift on one game (each catalogued version), given its stake mix."""
     entries = {k: e for k, e in catalog.items() if k[0] == game_id}
     if not entries:
@@ -198,8 +245,15 @@ def rtp_plan(client: Client, game_id: str, shift: Decimal, catalog: Catalog, pow
     dilution: dict[str, float] = {}
     if history_start is not None and history_end is not None:
         totals: dict[str, RtpSums] = {}
-        for row in run(client, "rtp/rtp_sums", start=utc_naive(history_start), end=utc_naive(history_end), batch_s=0,
-                       by_channel=0, game_id=game_id):
+        for row in run(
+            client,
+            "rtp/rtp_sums",
+            start=utc_naive(history_start),
+            end=utc_naive(history_end),
+            batch_s=0,
+            by_channel=0,
+            game_id=game_id,
+        ):
             key = row["game_version"]
             totals[key] = totals.get(key, RtpSums.zero()) + sums_of(row)
         dilution = {v: s.spins / s.n_eff for v, s in totals.items() if s.n_eff > 0}

@@ -128,8 +128,11 @@ def _tracking_ddl(opts: RenderOptions) -> str:
     on_cluster = f"ON CLUSTER {quote_identifier(opts.cluster)}" if opts.cluster else ""
     # One history for the whole cluster: every node of every shard replicates the same table
     # (no {shard} in the path; the replica name holds it).
-    engine = ("ReplicatedMergeTree('/clickhouse/tables/{uuid}/all_shards', '{shard}-{replica}')"
-              if opts.cluster else "MergeTree()")
+    engine = (
+        "ReplicatedMergeTree('/clickhouse/tables/{uuid}/all_shards', '{shard}-{replica}')"
+        if opts.cluster
+        else "MergeTree()"
+    )
     return (
         f"CREATE TABLE IF NOT EXISTS {quote_identifier(opts.database)}.{MIGRATIONS_TABLE} {on_cluster} "
         "(version UInt32, name String, checksum String, applied_at DateTime DEFAULT now()) "
@@ -163,8 +166,10 @@ def migrate(client: Client, opts: RenderOptions, log=print, ingest_paused: bool 
     Without it, an upgrade that would drop a view refuses to start instead of losing rows.
     """
     if opts.cluster:
-        client.command(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(opts.database)} "
-                       f"ON CLUSTER {quote_identifier(opts.cluster)}")
+        client.command(
+            f"CREATE DATABASE IF NOT EXISTS {quote_identifier(opts.database)} "
+            f"ON CLUSTER {quote_identifier(opts.cluster)}"
+        )
     client.command(_tracking_ddl(opts))
     done = applied_versions(client, opts)
     dropping = [m for m in load_migrations() if m.version not in done and m.drops_view]
@@ -174,14 +179,17 @@ def migrate(client: Client, opts: RenderOptions, log=print, ingest_paused: bool 
             raise IngestNotPaused(
                 f"{names} drops a view that a later migration re-creates, and rows inserted in between would "
                 "reach no view: stop the Collector and `spinscope ingest`, run `spinscope db migrate "
-                "--ingest-paused`, then start them again (docs/deploy.md, Upgrading the schema)")
+                "--ingest-paused`, then start them again (docs/deploy.md, Upgrading the schema)"
+            )
         log(f"note: {names} drops and re-creates a view; ingest is paused, as it must be")
     applied = []
     for migration in load_migrations():
         if migration.version in done:
             if done[migration.version] != migration.checksum:
-                log(f"note: migration {migration.version:04d}_{migration.name} changed since it was applied; "
-                    "write a new migration instead of editing an applied one")
+                log(
+                    f"note: migration {migration.version:04d}_{migration.name} changed since it was applied; "
+                    "write a new migration instead of editing an applied one"
+                )
             continue
         for statement in render(migration, opts):
             client.command(statement)

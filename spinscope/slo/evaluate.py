@@ -63,29 +63,55 @@ class SloStatus:
         """Plain JSON (ratios as exact decimal strings, no data as null) for --json and GET /api/v1/slo."""
         b, s = self.budget, self.spec
         return {
-            "slo": s.name, "display_name": s.display_name, "service": s.service, "group": dict(self.group),
-            "at": _iso(self.at), "window": {"start": _iso(self.window_start), "end": _iso(self.window_end),
-                                            "duration": s.window.duration, "is_rolling": s.window.is_rolling,
-                                            "elapsed_ratio": format_ratio(self.elapsed_ratio)},
-            "target": format_ratio(s.target), "sli": format_ratio(b.sli),
+            "slo": s.name,
+            "display_name": s.display_name,
+            "service": s.service,
+            "group": dict(self.group),
+            "at": _iso(self.at),
+            "window": {
+                "start": _iso(self.window_start),
+                "end": _iso(self.window_end),
+                "duration": s.window.duration,
+                "is_rolling": s.window.is_rolling,
+                "elapsed_ratio": format_ratio(self.elapsed_ratio),
+            },
+            "target": format_ratio(s.target),
+            "sli": format_ratio(b.sli),
             "events": {"good": b.good, "bad": b.consumed_events, "total": b.total},
-            "budget": {"state": b.state, "allowed_events": format_ratio(b.allowed_events),
-                       "consumed_events": b.consumed_events, "remaining_events": format_ratio(b.remaining_events),
-                       "remaining_ratio": format_ratio(b.remaining_ratio),
-                       "consumed_ratio": format_ratio(b.consumed_ratio),
-                       "ideal_remaining_ratio": None if s.window.is_rolling else format_ratio(1 - self.elapsed_ratio)},
-            "alert": {"state": self.alert.state, "fired_by": list(self.alert.fired_by),
-                      "suppressed": list(self.alert.suppressed), "min_events": s.min_events,
-                      "pairs": [{
-                          "name": p.window.name, "severity": p.window.severity,
-                          "long": format_duration(p.window.long_s), "short": format_duration(p.window.short_s),
-                          "factor": format_ratio(p.window.factor),
-                          "budget_consumed": format_ratio(p.window.budget_consumed),
-                          "long_events": {"good": p.long_good, "total": p.long_total},
-                          "short_events": {"good": p.short_good, "total": p.short_total},
-                          "long_burn_rate": format_ratio(p.long_burn), "short_burn_rate": format_ratio(p.short_burn),
-                          "eligible": p.eligible, "burning": p.burning, "firing": p.firing, "can_fire": p.can_fire,
-                      } for p in self.alert.pairs]},
+            "budget": {
+                "state": b.state,
+                "allowed_events": format_ratio(b.allowed_events),
+                "consumed_events": b.consumed_events,
+                "remaining_events": format_ratio(b.remaining_events),
+                "remaining_ratio": format_ratio(b.remaining_ratio),
+                "consumed_ratio": format_ratio(b.consumed_ratio),
+                "ideal_remaining_ratio": None if s.window.is_rolling else format_ratio(1 - self.elapsed_ratio),
+            },
+            "alert": {
+                "state": self.alert.state,
+                "fired_by": list(self.alert.fired_by),
+                "suppressed": list(self.alert.suppressed),
+                "min_events": s.min_events,
+                "pairs": [
+                    {
+                        "name": p.window.name,
+                        "severity": p.window.severity,
+                        "long": format_duration(p.window.long_s),
+                        "short": format_duration(p.window.short_s),
+                        "factor": format_ratio(p.window.factor),
+                        "budget_consumed": format_ratio(p.window.budget_consumed),
+                        "long_events": {"good": p.long_good, "total": p.long_total},
+                        "short_events": {"good": p.short_good, "total": p.short_total},
+                        "long_burn_rate": format_ratio(p.long_burn),
+                        "short_burn_rate": format_ratio(p.short_burn),
+                        "eligible": p.eligible,
+                        "burning": p.burning,
+                        "firing": p.firing,
+                        "can_fire": p.can_fire,
+                    }
+                    for p in self.alert.pairs
+                ],
+            },
             "fails_check": self.fails_check,
         }
 
@@ -123,16 +149,24 @@ def evaluate(spec: SloSpec, counts: CountsProvider, at: datetime) -> list[SloSta
             raise ValueError(f"{spec.name}: counts provider returned group {key!r} for groupBy {spec.group_by!r}")
         good, total = period.get(key, (0, 0))
         window_counts = {length: c.get(key, (0, 0)) for length, c in by_length.items()}
-        out.append(SloStatus(
-            spec=spec, group=tuple(zip(spec.group_by, key, strict=False)), at=at, window_start=start,
-            window_end=end, elapsed_ratio=elapsed, budget=error_budget(spec.target, good, total),
-            alert=alert_state(window_counts, spec.target, windows, spec.min_events),
-        ))
+        out.append(
+            SloStatus(
+                spec=spec,
+                group=tuple(zip(spec.group_by, key, strict=False)),
+                at=at,
+                window_start=start,
+                window_end=end,
+                elapsed_ratio=elapsed,
+                budget=error_budget(spec.target, good, total),
+                alert=alert_state(window_counts, spec.target, windows, spec.min_events),
+            )
+        )
     return out
 
 
-def evaluate_burndown(spec: SloSpec, series: SeriesProvider, at: datetime, step_s: int = 3600,
-                      period_total_estimate: int | None = None) -> dict[GroupKey, list[BurndownPoint]]:
+def evaluate_burndown(
+    spec: SloSpec, series: SeriesProvider, at: datetime, step_s: int = 3600, period_total_estimate: int | None = None
+) -> dict[GroupKey, list[BurndownPoint]]:
     """Budget burndown per group over the period containing `at`, from the same spec and bounds as `evaluate`.
 
     Buckets are asked for over [period start, min(period end, at)); the last point's remaining
@@ -143,7 +177,8 @@ def evaluate_burndown(spec: SloSpec, series: SeriesProvider, at: datetime, step_
     at = truncate_to_step(at)
     start, end = window_bounds(spec, at)
     return {
-        key: budget_burndown(points, spec.target, start, end if not spec.window.is_rolling else at,
-                             period_total_estimate)
+        key: budget_burndown(
+            points, spec.target, start, end if not spec.window.is_rolling else at, period_total_estimate
+        )
         for key, points in sorted(series(spec, start, min(end, at), step_s).items())
     }

@@ -78,8 +78,9 @@ def format_duration(seconds: int) -> str:
     return f"{seconds}s"
 
 
-def burn_rate_windows(period_seconds: int,
-                      policy: Iterable[tuple[Severity, int, int, Fraction]] = MWMB_POLICY) -> list[AlertWindow]:
+def burn_rate_windows(
+    period_seconds: int, policy: Iterable[tuple[Severity, int, int, Fraction]] = MWMB_POLICY
+) -> list[AlertWindow]:
     """The policy's pairs for an SLO period, factors scaled so each pair fires at the same budget share.
 
     30d gives 14.4 / 6 / 3 / 1; 28d gives 13.44 / 5.6 / 2.8 / 14/15. A pair whose long window
@@ -149,11 +150,16 @@ def error_budget(target: Fraction, good: int, total: int) -> ErrorBudget:
     remaining = allowed - bad
     has_data = total > 0
     return ErrorBudget(
-        target=target, good=good, total=total, allowed_events=allowed, consumed_events=bad,
+        target=target,
+        good=good,
+        total=total,
+        allowed_events=allowed,
+        consumed_events=bad,
         remaining_events=remaining,
         remaining_ratio=remaining / allowed if has_data else NO_DATA,
         consumed_ratio=bad / allowed if has_data else NO_DATA,
-        sli=sli(good, total), exhausted=has_data and remaining <= 0,
+        sli=sli(good, total),
+        exhausted=has_data and remaining <= 0,
     )
 
 
@@ -184,8 +190,9 @@ class AlertState:
     pairs: tuple[PairState, ...]
 
 
-def alert_state(window_counts: Mapping[int, tuple[int, int]], target: Fraction, windows: Iterable[AlertWindow],
-                min_events: int) -> AlertState:
+def alert_state(
+    window_counts: Mapping[int, tuple[int, int]], target: Fraction, windows: Iterable[AlertWindow], min_events: int
+) -> AlertState:
     """Multi-window multi-burn-rate state from (good, total) per window length in seconds.
 
     A pair fires when both its long and short burn rates are strictly above its factor and its
@@ -205,8 +212,9 @@ def alert_state(window_counts: Mapping[int, tuple[int, int]], target: Fraction, 
         lb, sb = burn_rate(lt - lg, lt, target), burn_rate(st - sg, st, target)
         burning = lb is not None and sb is not None and lb > w.factor and sb > w.factor
         eligible = lt >= min_events and lt > 0
-        pairs.append(PairState(w, lg, lt, sg, st, lb, sb, eligible, burning, burning and eligible,
-                               w.factor < 1 / (1 - target)))
+        pairs.append(
+            PairState(w, lg, lt, sg, st, lb, sb, eligible, burning, burning and eligible, w.factor < 1 / (1 - target))
+        )
     fired = tuple(p.window.name for p in pairs if p.firing)
     suppressed = tuple(p.window.name for p in pairs if p.burning and not p.eligible)
     state: AlertStateName
@@ -239,8 +247,13 @@ def _micros(delta: timedelta) -> int:
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def budget_burndown(series: Iterable[tuple[datetime, int, int]], target: Fraction, window_start: datetime,
-                    window_end: datetime, period_total_estimate: int | None = None) -> list[BurndownPoint]:
+def budget_burndown(
+    series: Iterable[tuple[datetime, int, int]],
+    target: Fraction,
+    window_start: datetime,
+    window_end: datetime,
+    period_total_estimate: int | None = None,
+) -> list[BurndownPoint]:
     """Remaining budget after each bucket of `series` ((bucket_end, good, total), any order) for charting.
 
     The budget's size needs the period's event count, which a calendar period only knows when it
@@ -258,8 +271,9 @@ def budget_burndown(series: Iterable[tuple[datetime, int, int]], target: Fractio
     for at, good, total in points:
         _check_counts(good, total)
         if not window_start < at <= window_end:
-            raise ValueError(f"bucket end {at.isoformat()} is outside ({window_start.isoformat()}, "
-                             f"{window_end.isoformat()}]")
+            raise ValueError(
+                f"bucket end {at.isoformat()} is outside ({window_start.isoformat()}, {window_end.isoformat()}]"
+            )
         seen += total
     base = seen if period_total_estimate is None else max(seen, period_total_estimate)
     budget = (1 - Fraction(target)) * base
@@ -268,11 +282,16 @@ def budget_burndown(series: Iterable[tuple[datetime, int, int]], target: Fractio
     for at, good, total in points:
         good_sum, total_sum = good_sum + good, total_sum + total
         remaining = budget - (total_sum - good_sum)
-        out.append(BurndownPoint(
-            at=at, good=good_sum, total=total_sum, remaining_events=remaining,
-            remaining_ratio=remaining / budget if budget else NO_DATA,
-            ideal_ratio=1 - Fraction(_micros(at - window_start), span),
-        ))
+        out.append(
+            BurndownPoint(
+                at=at,
+                good=good_sum,
+                total=total_sum,
+                remaining_events=remaining,
+                remaining_ratio=remaining / budget if budget else NO_DATA,
+                ideal_ratio=1 - Fraction(_micros(at - window_start), span),
+            )
+        )
     return out
 
 

@@ -39,8 +39,17 @@ DEFAULT_MIN_EVENTS: Final = 100
 SPINS_DIMENSIONS: Final[Mapping[str, str]] = {
     key: key
     for key in (
-        "game_id", "game_version", "region", "instance_id", "channel", "currency",
-        "mode", "feature", "status", "service_name", "environment",
+        "game_id",
+        "game_version",
+        "region",
+        "instance_id",
+        "channel",
+        "currency",
+        "mode",
+        "feature",
+        "status",
+        "service_name",
+        "environment",
     )
 }
 """Filter/groupBy key → spin_minutely column. error_type is not a rollup dimension, so not here."""
@@ -80,8 +89,11 @@ class Fields:
             self.fail(field, f"expected a mapping, got {show(value)}", f"write it as keys: {', '.join(allowed)}")
         unknown = sorted(str(k) for k in value if k not in allowed)
         if unknown:
-            self.fail(_child(field, unknown[0]), "unknown field",
-                      f"remove it or use one of: {', '.join(allowed)} (field names are case-sensitive)")
+            self.fail(
+                _child(field, unknown[0]),
+                "unknown field",
+                f"remove it or use one of: {', '.join(allowed)} (field names are case-sensitive)",
+            )
         for key in required:
             if key not in value:
                 self.fail(_child(field, key), "missing", f"add {key}: (required)")
@@ -138,8 +150,11 @@ def _wrapped(d: Fields, value: Any, field: str) -> Any:
 def _metric_source_spec(d: Fields, value: Any, field: str) -> dict[str, Any]:
     ms = d.mapping(value, field, ("type", "metricSourceRef", "spec"), ("spec",))
     if "metricSourceRef" in ms:
-        d.fail(f"{field}.metricSourceRef", "referenced data sources are not supported",
-               "write type: spinscope and an inline spec")
+        d.fail(
+            f"{field}.metricSourceRef",
+            "referenced data sources are not supported",
+            "write type: spinscope and an inline spec",
+        )
     if ms.get("type") != "spinscope":
         d.fail(f"{field}.type", f"{ms.get('type')!r} is not supported", "write type: spinscope (spinscope's own store)")
     return ms["spec"]
@@ -155,13 +170,19 @@ def _metric_source(d: Fields, value: Any, field: str, role: Literal["total", "th
     span_name = _span_name(d, spec, f, source)
     filters = _filters(d, spec.get("filter", {}), f"{f}.filter", source)
     if role == "total" and any(k == "status" for k, _ in filters):
-        d.fail(f"{f}.filter.status", "the total must count every status",
-               "remove status from total; good: {status: ok} or bad: {status: error} decides good from bad")
+        d.fail(
+            f"{f}.filter.status",
+            "the total must count every status",
+            "remove status from total; good: {status: ok} or bad: {status: error} decides good from bad",
+        )
     if role == "threshold" and spec.get("measure") != "latency":
         d.fail(f"{f}.measure", f"{spec.get('measure')!r} is not a measure", "write measure: latency (milliseconds)")
     group_by = spec.get("groupBy", [])
-    if not isinstance(group_by, list) or not all(isinstance(k, str) for k in group_by) or len(set(group_by)) != len(
-            group_by):
+    if (
+        not isinstance(group_by, list)
+        or not all(isinstance(k, str) for k in group_by)
+        or len(set(group_by)) != len(group_by)
+    ):
         d.fail(f"{f}.groupBy", f"expected a list of distinct keys, got {show(group_by)}", "write groupBy: [game_id]")
     for i, key in enumerate(group_by):
         if key not in DIMENSIONS[source] or key in UNGROUPABLE:
@@ -171,10 +192,18 @@ def _metric_source(d: Fields, value: Any, field: str, role: Literal["total", "th
             d.fail(f"{f}.groupBy[{i}]", f"{key!r} is also fixed by filter", "group by it or filter on it, not both")
     min_events = spec.get("minEvents", DEFAULT_MIN_EVENTS)
     if isinstance(min_events, bool) or not isinstance(min_events, int) or min_events < 0:
-        d.fail(f"{f}.minEvents", f"expected a whole number >= 0, got {show(min_events)}",
-               f"write e.g. minEvents: {DEFAULT_MIN_EVENTS} (0 turns the low-traffic guard off)")
-    return {"source": source, "span_name": span_name, "filters": filters, "group_by": tuple(group_by),
-            "min_events": min_events}
+        d.fail(
+            f"{f}.minEvents",
+            f"expected a whole number >= 0, got {show(min_events)}",
+            f"write e.g. minEvents: {DEFAULT_MIN_EVENTS} (0 turns the low-traffic guard off)",
+        )
+    return {
+        "source": source,
+        "span_name": span_name,
+        "filters": filters,
+        "group_by": tuple(group_by),
+        "min_events": min_events,
+    }
 
 
 def _span_name(d: Fields, spec: Mapping[str, Any], f: str, source: str) -> str | None:
@@ -202,8 +231,9 @@ def _filters(d: Fields, value: Any, field: str, source: str) -> tuple[Filter, ..
             d.fail(f, f"not a {source} dimension{hint}", f"use one of: {', '.join(dims)}")
         values = raw if isinstance(raw, list) else [raw]
         if not values or not all(isinstance(v, str) for v in values):
-            d.fail(f, f"expected a string or a non-empty list of strings, got {show(raw)}",
-                   f"quote values: {key}: '{raw}'")
+            d.fail(
+                f, f"expected a string or a non-empty list of strings, got {show(raw)}", f"quote values: {key}: '{raw}'"
+            )
         if key == "status" and any(v not in STATUS_VALUES for v in values):
             d.fail(f, f"{raw!r} is not a status", "write ok or error")
         out.append((key, tuple(sorted(set(values))) if isinstance(raw, list) else raw))
@@ -216,14 +246,20 @@ def _narrowing(d: Fields, value: Any, field: str, total: Mapping[str, Any], whic
     spec = d.mapping(_metric_source_spec(d, value, field), f, ("source", "spanName", "filter"), ("filter",))
     for key, mine in (("source", total["source"]), ("spanName", total["span_name"])):
         if key in spec and spec[key] != mine:
-            d.fail(f"{f}.{key}", f"{spec[key]!r} differs from the total's {mine!r}",
-                   f"{which} must count a subset of the total; drop {key} or make it equal")
+            d.fail(
+                f"{f}.{key}",
+                f"{spec[key]!r} differs from the total's {mine!r}",
+                f"{which} must count a subset of the total; drop {key} or make it equal",
+            )
     mine = dict(_filters(d, spec["filter"], f"{f}.filter", total["source"]))
     for key, val in total["filters"]:
         if key in mine and mine.pop(key) != val:
             d.fail(f"{f}.filter.{key}", "differs from the total's filter", f"{which} may only narrow the total")
     expected = "ok" if which == "good" else "error"
     if list(mine) != ["status"] or mine["status"] != expected:
-        d.fail(f"{f}.filter", f"{which} must add exactly status: {expected} to the total's filter",
-               f"write filter: {{status: {expected}}}")
+        d.fail(
+            f"{f}.filter",
+            f"{which} must add exactly status: {expected} to the total's filter",
+            f"write filter: {{status: {expected}}}",
+        )
     return ("status", "ok")

@@ -43,8 +43,17 @@ from spinscope.slo.metric_source import (
 )
 
 __all__ = [
-    "CALENDAR_NOMINAL_SECONDS", "DEFAULT_MIN_EVENTS", "DIMENSIONS", "LATENCY_THRESHOLDS_MS", "SPAN_DIMENSIONS",
-    "SPINS_DIMENSIONS", "SloSpec", "SloSpecError", "TimeWindow", "load_slos", "parse_slo",
+    "CALENDAR_NOMINAL_SECONDS",
+    "DEFAULT_MIN_EVENTS",
+    "DIMENSIONS",
+    "LATENCY_THRESHOLDS_MS",
+    "SPAN_DIMENSIONS",
+    "SPINS_DIMENSIONS",
+    "SloSpec",
+    "SloSpecError",
+    "TimeWindow",
+    "load_slos",
+    "parse_slo",
 ]
 
 _NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -99,19 +108,34 @@ class SloSpec:
         """Plain-JSON view (target as an exact decimal string) for `slo status --json` and golden files."""
         from spinscope.slo.math import format_ratio
 
-        window: dict[str, Any] = {"duration": self.window.duration, "is_rolling": self.window.is_rolling,
-                                  "seconds": self.window.seconds}
+        window: dict[str, Any] = {
+            "duration": self.window.duration,
+            "is_rolling": self.window.is_rolling,
+            "seconds": self.window.seconds,
+        }
         if not self.window.is_rolling:
             start = self.window.calendar_start
-            window |= {"calendar_unit": self.window.calendar_unit, "timezone": self.window.timezone,
-                       "calendar_start": start.replace(tzinfo=None).isoformat(sep=" ") if start else None}
+            window |= {
+                "calendar_unit": self.window.calendar_unit,
+                "timezone": self.window.timezone,
+                "calendar_start": start.replace(tzinfo=None).isoformat(sep=" ") if start else None,
+            }
         return {
-            "name": self.name, "display_name": self.display_name, "description": self.description,
-            "service": self.service, "source": self.source, "span_name": self.span_name,
+            "name": self.name,
+            "display_name": self.display_name,
+            "description": self.description,
+            "service": self.service,
+            "source": self.source,
+            "span_name": self.span_name,
             "filters": {k: list(v) if isinstance(v, tuple) else v for k, v in self.filters},
-            "kind": self.kind, "good_when": list(self.good_when), "target": format_ratio(self.target),
-            "error_budget_ratio": format_ratio(self.error_budget_ratio()), "window": window,
-            "group_by": list(self.group_by), "min_events": self.min_events, "path": self.path,
+            "kind": self.kind,
+            "good_when": list(self.good_when),
+            "target": format_ratio(self.target),
+            "error_budget_ratio": format_ratio(self.error_budget_ratio()),
+            "window": window,
+            "group_by": list(self.group_by),
+            "min_events": self.min_events,
+            "path": self.path,
         }
 
 
@@ -125,7 +149,8 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}; keep one of them", key_node.start_mark)
+                None, None, f"duplicate key {key!r}; keep one of them", key_node.start_mark
+            )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -157,8 +182,10 @@ def load_slos(directory: str | Path) -> list[SloSpec]:
             source = f"{path} (document {index + 1})" if len(docs) > 1 else str(path)
             spec = parse_slo(doc, source)
             if spec.name in seen:
-                raise SloSpecError(f"{source}: metadata.name: {spec.name!r} is already defined in {seen[spec.name]}; "
-                                   "SLO names must be unique, rename one")
+                raise SloSpecError(
+                    f"{source}: metadata.name: {spec.name!r} is already defined in {seen[spec.name]}; "
+                    "SLO names must be unique, rename one"
+                )
             seen[spec.name] = source
             specs.append(spec)
     return sorted(specs, key=lambda s: s.name)
@@ -167,8 +194,9 @@ def load_slos(directory: str | Path) -> list[SloSpec]:
 def parse_slo(doc: Any, source: str) -> SloSpec:
     """Validate one OpenSLO v1 SLO document (already YAML-decoded) read from `source`."""
     d = Fields(source)
-    top = d.mapping(doc, "(document)", ("apiVersion", "kind", "metadata", "spec"), ("apiVersion", "kind", "metadata",
-                                                                                     "spec"))
+    top = d.mapping(
+        doc, "(document)", ("apiVersion", "kind", "metadata", "spec"), ("apiVersion", "kind", "metadata", "spec")
+    )
     if top["apiVersion"] != "openslo/v1":
         d.fail("apiVersion", f"{top['apiVersion']!r} is not supported", "write apiVersion: openslo/v1")
     if top["kind"] != "SLO":
@@ -176,17 +204,31 @@ def parse_slo(doc: Any, source: str) -> SloSpec:
     meta = d.mapping(top["metadata"], "metadata", ("name", "displayName", "labels", "annotations"), ("name",))
     name = d.string(meta["name"], "metadata.name", "write a name like spin-availability")
     if len(name) > 63 or not _NAME_RE.match(name):
-        d.fail("metadata.name", f"{name!r} is not an RFC 1123 label",
-               "use at most 63 lowercase letters, digits and '-', starting and ending alphanumeric (spin-availability)")
+        d.fail(
+            "metadata.name",
+            f"{name!r} is not an RFC 1123 label",
+            "use at most 63 lowercase letters, digits and '-', starting and ending alphanumeric (spin-availability)",
+        )
     for key in ("labels", "annotations"):
         if key in meta and not isinstance(meta[key], dict):
             d.fail(f"metadata.{key}", f"expected a mapping, got {show(meta[key])}", "write key: value pairs")
     display_name = d.string(meta.get("displayName", name), "metadata.displayName", "write a short human title")
 
-    spec = d.mapping(top["spec"], "spec",
-                     ("description", "service", "indicator", "indicatorRef", "timeWindow", "budgetingMethod",
-                      "objectives", "alertPolicies"),
-                     ("service", "budgetingMethod", "objectives"))
+    spec = d.mapping(
+        top["spec"],
+        "spec",
+        (
+            "description",
+            "service",
+            "indicator",
+            "indicatorRef",
+            "timeWindow",
+            "budgetingMethod",
+            "objectives",
+            "alertPolicies",
+        ),
+        ("service", "budgetingMethod", "objectives"),
+    )
     description = spec.get("description", "")
     if not isinstance(description, str) or len(description) > 1050:
         d.fail("spec.description", "expected a string of at most 1050 characters", "shorten or quote it")
@@ -196,22 +238,38 @@ def parse_slo(doc: Any, source: str) -> SloSpec:
     if "indicator" not in spec:
         d.fail("spec.indicator", "missing", "add an inline indicator with ratioMetric or thresholdMetric")
     if spec.get("alertPolicies"):
-        d.fail("spec.alertPolicies", "custom alert policies are not supported",
-               "remove it: spinscope alerts on the standard multi-window burn-rate pairs scaled to the window")
+        d.fail(
+            "spec.alertPolicies",
+            "custom alert policies are not supported",
+            "remove it: spinscope alerts on the standard multi-window burn-rate pairs scaled to the window",
+        )
     method = spec["budgetingMethod"]
     if method != "Occurrences":
-        d.fail("spec.budgetingMethod", f"{method!r} is not supported (only Occurrences is)",
-               "write budgetingMethod: Occurrences (spinscope counts good/total events from rollups; "
-               "Timeslices and RatioTimeslices are not implemented)")
+        d.fail(
+            "spec.budgetingMethod",
+            f"{method!r} is not supported (only Occurrences is)",
+            "write budgetingMethod: Occurrences (spinscope counts good/total events from rollups; "
+            "Timeslices and RatioTimeslices are not implemented)",
+        )
     window = _time_window(d, spec.get("timeWindow"))
     indicator = parse_indicator(d, spec["indicator"])
     target, threshold = _objective(d, spec["objectives"], indicator["kind"])
     good_when = ("latency_lte_ms", threshold) if threshold is not None else indicator["good_when"]
     return SloSpec(
-        name=name, display_name=display_name, description=description, service=service,
-        source=indicator["source"], span_name=indicator["span_name"], filters=indicator["filters"],
-        kind=indicator["kind"], good_when=good_when, target=target, window=window,
-        group_by=indicator["group_by"], min_events=indicator["min_events"], path=source,
+        name=name,
+        display_name=display_name,
+        description=description,
+        service=service,
+        source=indicator["source"],
+        span_name=indicator["span_name"],
+        filters=indicator["filters"],
+        kind=indicator["kind"],
+        good_when=good_when,
+        target=target,
+        window=window,
+        group_by=indicator["group_by"],
+        min_events=indicator["min_events"],
+        path=source,
     )
 
 
@@ -229,19 +287,28 @@ def _time_window(d: Fields, value: Any) -> TimeWindow:
         d.fail(f"{f}.duration", f"{text!r} is not a duration", "write a number and a unit, e.g. 28d, 1w, 24h or 1M")
     count, unit = int(match.group(1)), match.group(2)
     if not isinstance(w["isRolling"], bool):
-        d.fail(f"{f}.isRolling", f"expected true or false, got {show(w['isRolling'])}",
-               "write isRolling: true (rolling) or false (calendar-aligned, with calendar:)")
+        d.fail(
+            f"{f}.isRolling",
+            f"expected true or false, got {show(w['isRolling'])}",
+            "write isRolling: true (rolling) or false (calendar-aligned, with calendar:)",
+        )
     if w["isRolling"]:
         if "calendar" in w:
             d.fail(f"{f}.calendar", "not allowed on a rolling window", "remove calendar, or set isRolling: false")
         if unit not in _UNIT_SECONDS:
             hint = " (m is minutes; a month is M)" if unit == "m" else ""
-            d.fail(f"{f}.duration", f"{text!r} has no fixed length for a rolling window{hint}",
-                   "write hours, days or weeks (28d, 30d, 1w, 24h), or use isRolling: false for calendar months")
+            d.fail(
+                f"{f}.duration",
+                f"{text!r} has no fixed length for a rolling window{hint}",
+                "write hours, days or weeks (28d, 30d, 1w, 24h), or use isRolling: false for calendar months",
+            )
         seconds = count * _UNIT_SECONDS[unit]
         if not _MIN_ROLLING_S <= seconds <= _MAX_ROLLING_S:
-            d.fail(f"{f}.duration", f"{text!r} is outside 24h..366d",
-                   "burn-rate alert windows (up to 3d) need a period of at least a day; write e.g. 28d")
+            d.fail(
+                f"{f}.duration",
+                f"{text!r} is outside 24h..366d",
+                "burn-rate alert windows (up to 3d) need a period of at least a day; write e.g. 28d",
+            )
         return TimeWindow(duration=text, is_rolling=True, seconds=seconds)
     units = {"1w": "week", "1M": "month"}
     if text not in units:
@@ -252,17 +319,33 @@ def _time_window(d: Fields, value: Any) -> TimeWindow:
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
-        d.fail(f"{f}.calendar.timeZone", f"{tz_name!r} is not a known time zone",
-               "write an IANA name like UTC or Europe/Malta")
+        d.fail(
+            f"{f}.calendar.timeZone",
+            f"{tz_name!r} is not a known time zone",
+            "write an IANA name like UTC or Europe/Malta",
+        )
     start = _start_time(d, cal["startTime"], f"{f}.calendar.startTime")
-    if start.time() != datetime.min.time() or (unit_name == "month" and start.day != 1) or (
-            unit_name == "week" and start.weekday() != 0):
+    if (
+        start.time() != datetime.min.time()
+        or (unit_name == "month" and start.day != 1)
+        or (unit_name == "week" and start.weekday() != 0)
+    ):
         anchor = "the 1st of a month" if unit_name == "month" else "a Monday"
-        d.fail(f"{f}.calendar.startTime", f"{start:%Y-%m-%d %H:%M:%S} is not midnight on {anchor}",
-               f"periods are aligned to calendar {unit_name}s; write e.g. 2025-01-06 00:00:00"
-               if unit_name == "week" else "periods are aligned to calendar months; write e.g. 2025-01-01 00:00:00")
-    return TimeWindow(duration=text, is_rolling=False, seconds=CALENDAR_NOMINAL_SECONDS[unit_name],
-                      calendar_unit=unit_name, timezone=tz_name, calendar_start=start.replace(tzinfo=tz))
+        d.fail(
+            f"{f}.calendar.startTime",
+            f"{start:%Y-%m-%d %H:%M:%S} is not midnight on {anchor}",
+            f"periods are aligned to calendar {unit_name}s; write e.g. 2025-01-06 00:00:00"
+            if unit_name == "week"
+            else "periods are aligned to calendar months; write e.g. 2025-01-01 00:00:00",
+        )
+    return TimeWindow(
+        duration=text,
+        is_rolling=False,
+        seconds=CALENDAR_NOMINAL_SECONDS[unit_name],
+        calendar_unit=unit_name,
+        timezone=tz_name,
+        calendar_start=start.replace(tzinfo=tz),
+    )
 
 
 def _start_time(d: Fields, value: Any, field: str) -> datetime:
@@ -287,8 +370,9 @@ def _objective(d: Fields, value: Any, kind: str) -> tuple[Fraction, int | None]:
     if not isinstance(value, list) or len(value) != 1:
         d.fail(f, "expected a list of exactly one objective", "split other targets into separate SLO documents")
     f = "spec.objectives[0]"
-    obj = d.mapping(value[0], f, ("displayName", "target", "targetPercent", "op", "value", "timeSliceTarget",
-                                  "timeSliceWindow"))
+    obj = d.mapping(
+        value[0], f, ("displayName", "target", "targetPercent", "op", "value", "timeSliceTarget", "timeSliceWindow")
+    )
     if "timeSliceTarget" in obj or "timeSliceWindow" in obj:
         d.fail(f"{f}.timeSliceTarget", "time slices need budgetingMethod Timeslices", "remove it (Occurrences only)")
     if ("target" in obj) == ("targetPercent" in obj):
@@ -310,14 +394,20 @@ def _objective(d: Fields, value: Any, kind: str) -> tuple[Fraction, int | None]:
         if key not in obj:
             d.fail(f"{f}.{key}", "missing (required with thresholdMetric)", "add op: lte and value: 500 (ms)")
     if obj["op"] != "lte":
-        d.fail(f"{f}.op", f"{obj['op']!r} is not supported",
-               "write op: lte; good events are counted exactly from rollups that count durations <= fixed "
-               "thresholds, so only 'duration <= value' is exact")
+        d.fail(
+            f"{f}.op",
+            f"{obj['op']!r} is not supported",
+            "write op: lte; good events are counted exactly from rollups that count durations <= fixed "
+            "thresholds, so only 'duration <= value' is exact",
+        )
     ms = obj["value"]
     if isinstance(ms, bool) or not isinstance(ms, int | float) or ms not in LATENCY_THRESHOLDS_MS:
         ladder = ", ".join(map(str, LATENCY_THRESHOLDS_MS))
-        d.fail(f"{f}.value", f"{ms!r} ms is not a rollup threshold",
-               f"use one of {ladder} (milliseconds; rollups count durations <= exactly these)")
+        d.fail(
+            f"{f}.value",
+            f"{ms!r} ms is not a rollup threshold",
+            f"use one of {ladder} (milliseconds; rollups count durations <= exactly these)",
+        )
     return target, int(ms)
 
 

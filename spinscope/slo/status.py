@@ -28,10 +28,14 @@ def _params(spec: SloSpec, start: datetime, end: datetime, step_s: int) -> dict[
         keys.append(key)
         values.append(list(wanted) if isinstance(wanted, tuple) else [wanted])
     params: dict[str, Any] = {
-        "start": utc_naive(start), "end": utc_naive(end), "step_s": step_s,
+        "start": utc_naive(start),
+        "end": utc_naive(end),
+        "step_s": step_s,
         "good_kind": "latency" if kind == "latency_lte_ms" else "status_ok",
         "threshold_ms": int(value) if kind == "latency_lte_ms" else 0,
-        "filter_keys": keys, "filter_values": values, "group_by": list(spec.group_by),
+        "filter_keys": keys,
+        "filter_values": values,
+        "group_by": list(spec.group_by),
     }
     if spec.source == "spans":
         params["span_name"] = spec.span_name or ""
@@ -57,8 +61,9 @@ class StoreCounts:
             totals[key][1] += int(row["total_events"])
         return {k: (g, t) for k, (g, t) in totals.items()}
 
-    def series(self, spec: SloSpec, start: datetime, end: datetime,
-               step_s: int) -> Mapping[GroupKey, Sequence[tuple[datetime, int, int]]]:
+    def series(
+        self, spec: SloSpec, start: datetime, end: datetime, step_s: int
+    ) -> Mapping[GroupKey, Sequence[tuple[datetime, int, int]]]:
         out: dict[GroupKey, list[tuple[datetime, int, int]]] = defaultdict(list)
         for row in run(self.client, _model(spec), **_params(spec, start, end, step_s)):
             bucket_end = row["bucket_start"].replace(tzinfo=start.tzinfo) + timedelta(seconds=step_s)

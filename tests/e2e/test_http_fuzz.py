@@ -32,19 +32,45 @@ def test_arbitrary_and_mutated_bodies_get_2xx_or_clear_4xx(live_service) -> None
     client = httpx.Client(timeout=30)
 
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(path=st.sampled_from(["/v1/traces", "/v1/metrics", "/v1/logs"]), content_type=CONTENT_TYPES,
-           body=st.one_of(
-               st.binary(max_size=2048),
-               st.builds(mutate, st.just(VALID), st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)),
-                                                          max_size=8), st.integers(0, 10_000)),
-               st.text(max_size=500).map(str.encode),
-               st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-                                st.sampled_from(["resourceSpans", "scopeSpans", "spans", "traceId", "spanId",
-                                                 "resourceLogs", "resourceMetrics", "attributes", "kind"]),
-                                inner, max_size=4), max_leaves=20).map(lambda v: __import__("json").dumps(v).encode()),
-           ),
-           gzipped=st.booleans())
+    @given(
+        path=st.sampled_from(["/v1/traces", "/v1/metrics", "/v1/logs"]),
+        content_type=CONTENT_TYPES,
+        body=st.one_of(
+            st.binary(max_size=2048),
+            st.builds(
+                mutate,
+                st.just(VALID),
+                st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8),
+                st.integers(0, 10_000),
+            ),
+            st.text(max_size=500).map(str.encode),
+            st.recursive(
+                st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                lambda inner: (
+                    st.lists(inner, max_size=4)
+                    | st.dictionaries(
+                        st.sampled_from(
+                            [
+                                "resourceSpans",
+                                "scopeSpans",
+                                "spans",
+                                "traceId",
+                                "spanId",
+                                "resourceLogs",
+                                "resourceMetrics",
+                                "attributes",
+                                "kind",
+                            ]
+                        ),
+                        inner,
+                        max_size=4,
+                    )
+                ),
+                max_leaves=20,
+            ).map(lambda v: __import__("json").dumps(v).encode()),
+        ),
+        gzipped=st.booleans(),
+    )
     def one(path: str, content_type: str, body: bytes, gzipped: bool) -> None:
         headers = {"Content-Type": content_type}
         if gzipped:

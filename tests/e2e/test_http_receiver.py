@@ -30,19 +30,33 @@ def kv(key: str, value: str) -> KeyValue:
 
 def spin_span(i: int, trace_byte: int = 1, bet: str = "1.00", win: str = "0.00") -> Span:
     return Span(
-        trace_id=bytes([trace_byte]) * 16, span_id=i.to_bytes(8, "big"), name="spin", kind=Span.SPAN_KIND_SERVER,
-        start_time_unix_nano=T0 + i * 1_000_000, end_time_unix_nano=T0 + i * 1_000_000 + 50_000_000,
-        attributes=[kv("slot.spin.id", f"s{i}"), kv("slot.game.id", "g"), kv("slot.game.version", "1"),
-                    kv("slot.bet.amount", bet), kv("slot.win.amount", win), kv("slot.currency", "EUR"),
-                    kv("slot.spin.mode", "paid")],
+        trace_id=bytes([trace_byte]) * 16,
+        span_id=i.to_bytes(8, "big"),
+        name="spin",
+        kind=Span.SPAN_KIND_SERVER,
+        start_time_unix_nano=T0 + i * 1_000_000,
+        end_time_unix_nano=T0 + i * 1_000_000 + 50_000_000,
+        attributes=[
+            kv("slot.spin.id", f"s{i}"),
+            kv("slot.game.id", "g"),
+            kv("slot.game.version", "1"),
+            kv("slot.bet.amount", bet),
+            kv("slot.win.amount", win),
+            kv("slot.currency", "EUR"),
+            kv("slot.spin.mode", "paid"),
+        ],
     )
 
 
 def request(spans: list[Span]) -> ExportTraceServiceRequest:
-    return ExportTraceServiceRequest(resource_spans=[ResourceSpans(
-        resource=Resource(attributes=[kv("service.name", "slot-server")]),
-        scope_spans=[ScopeSpans(spans=spans)],
-    )])
+    return ExportTraceServiceRequest(
+        resource_spans=[
+            ResourceSpans(
+                resource=Resource(attributes=[kv("service.name", "slot-server")]),
+                scope_spans=[ScopeSpans(spans=spans)],
+            )
+        ]
+    )
 
 
 def url(service: Service, path: str = "/v1/traces") -> str:
@@ -54,8 +68,11 @@ def count(client, sql: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_protobuf_request_is_stored_and_answered_in_protobuf(live_service, store_client) -> None:  # type: ignore[no-untyped-def]
-    reply = httpx.post(url(live_service), content=request([spin_span(1), spin_span(2)]).SerializeToString(),
-                       headers={"Content-Type": PB})
+    reply = httpx.post(
+        url(live_service),
+        content=request([spin_span(1), spin_span(2)]).SerializeToString(),
+        headers={"Content-Type": PB},
+    )
     assert reply.status_code == 200
     assert reply.headers["content-type"] == PB
     parsed = ExportTraceServiceResponse.FromString(reply.content)
@@ -65,14 +82,33 @@ def test_protobuf_request_is_stored_and_answered_in_protobuf(live_service, store
 
 
 def test_json_request_with_hex_ids_and_integer_enums(live_service, store_client) -> None:  # type: ignore[no-untyped-def]
-    body = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "s"}}]},
-                               "scopeSpans": [{"spans": [{
-                                   "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
-                                   "name": "spin", "kind": 2, "startTimeUnixNano": str(T0),
-                                   "endTimeUnixNano": T0 + 5, "status": {"code": 2, "message": "boom"},
-                                   "attributes": [{"key": "slot.spin.id", "value": {"stringValue": "j1"}},
-                                                  {"key": "n", "value": {"intValue": "7"}}],
-                                   "unknownField": 1}]}]}]}
+    body = {
+        "resourceSpans": [
+            {
+                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "s"}}]},
+                "scopeSpans": [
+                    {
+                        "spans": [
+                            {
+                                "traceId": "0af7651916cd43dd8448eb211c80319c",
+                                "spanId": "b7ad6b7169203331",
+                                "name": "spin",
+                                "kind": 2,
+                                "startTimeUnixNano": str(T0),
+                                "endTimeUnixNano": T0 + 5,
+                                "status": {"code": 2, "message": "boom"},
+                                "attributes": [
+                                    {"key": "slot.spin.id", "value": {"stringValue": "j1"}},
+                                    {"key": "n", "value": {"intValue": "7"}},
+                                ],
+                                "unknownField": 1,
+                            }
+                        ]
+                    }
+                ],
+            }
+        ]
+    }
     reply = httpx.post(url(live_service), content=json.dumps(body), headers={"Content-Type": "application/json"})
     assert reply.status_code == 200, reply.text
     assert reply.headers["content-type"] == "application/json"
@@ -80,8 +116,15 @@ def test_json_request_with_hex_ids_and_integer_enums(live_service, store_client)
     row = store_client.query(
         "SELECT TraceId, SpanId, SpanKind, StatusCode, StatusMessage, Duration, SpanAttributes FROM otel_traces"
     ).result_rows[0]
-    assert row == ("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "Server", "Error", "boom", 5,
-                   {"slot.spin.id": "j1", "n": "7"})
+    assert row == (
+        "0af7651916cd43dd8448eb211c80319c",
+        "b7ad6b7169203331",
+        "Server",
+        "Error",
+        "boom",
+        5,
+        {"slot.spin.id": "j1", "n": "7"},
+    )
 
 
 def test_gzip_body_is_accepted(live_service, store_client) -> None:  # type: ignore[no-untyped-def]
@@ -114,8 +157,9 @@ def test_malformed_json_is_400_naming_the_problem(live_service) -> None:  # type
 def test_bad_span_id_is_a_partial_success(live_service, store_client) -> None:  # type: ignore[no-untyped-def]
     bad = spin_span(2)
     bad.span_id = b"\x01\x02"
-    reply = httpx.post(url(live_service), content=request([spin_span(1), bad]).SerializeToString(),
-                       headers={"Content-Type": PB})
+    reply = httpx.post(
+        url(live_service), content=request([spin_span(1), bad]).SerializeToString(), headers={"Content-Type": PB}
+    )
     assert reply.status_code == 200
     parsed = ExportTraceServiceResponse.FromString(reply.content)
     assert parsed.partial_success.rejected_spans == 1
@@ -187,13 +231,20 @@ def test_full_queue_answers_429_with_retry_after_and_drops_nothing_it_accepted(s
             import concurrent.futures
 
             pool = concurrent.futures.ThreadPoolExecutor(2)
-            first = pool.submit(client.post, url(service), content=request([spin_span(1), spin_span(2)])
-                                .SerializeToString(), headers={"Content-Type": PB})
+            first = pool.submit(
+                client.post,
+                url(service),
+                content=request([spin_span(1), spin_span(2)]).SerializeToString(),
+                headers={"Content-Type": PB},
+            )
             deadline = time.monotonic() + 5
             while service.batcher.queued_rows == 0 and time.monotonic() < deadline:
                 time.sleep(0.01)
-            second = client.post(url(service), content=request([spin_span(3), spin_span(4)]).SerializeToString(),
-                                 headers={"Content-Type": PB})
+            second = client.post(
+                url(service),
+                content=request([spin_span(3), spin_span(4)]).SerializeToString(),
+                headers={"Content-Type": PB},
+            )
             assert second.status_code == 429
             assert second.headers["retry-after"] == "1"
             gate.set()
@@ -215,22 +266,27 @@ def test_bodies_past_the_budget_answer_429_before_being_read(store, store_client
     try:
         slow_body = request([spin_span(1)]).SerializeToString()
         slow = socket.create_connection(("127.0.0.1", service.http_port), timeout=10)
-        slow.sendall(f"POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: {PB}\r\n"
-                     f"Content-Length: {len(slow_body)}\r\n\r\n".encode() + slow_body[:10])
+        slow.sendall(
+            f"POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: {PB}\r\n"
+            f"Content-Length: {len(slow_body)}\r\n\r\n".encode()
+            + slow_body[:10]
+        )
         deadline = time.monotonic() + 5
         while "spinscope_body_bytes_held 0" in httpx.get(url(service, "/metrics")).text:
             assert time.monotonic() < deadline, "the slow request never charged the budget"
             time.sleep(0.01)
-        refused = httpx.post(url(service), content=request([spin_span(2)]).SerializeToString(),
-                             headers={"Content-Type": PB})
+        refused = httpx.post(
+            url(service), content=request([spin_span(2)]).SerializeToString(), headers={"Content-Type": PB}
+        )
         assert refused.status_code == 429
         assert refused.headers["retry-after"] == "1"
         assert "retry after" in status_pb2.Status.FromString(refused.content).message
         slow.sendall(slow_body[10:])
         assert slow.recv(64).startswith(b"HTTP/1.1 200")
         slow.close()
-        again = httpx.post(url(service), content=request([spin_span(2)]).SerializeToString(),
-                           headers={"Content-Type": PB})
+        again = httpx.post(
+            url(service), content=request([spin_span(2)]).SerializeToString(), headers={"Content-Type": PB}
+        )
         assert again.status_code == 200
         metrics = httpx.get(url(service, "/metrics")).text
         assert "spinscope_body_bytes_held 0" in metrics

@@ -77,11 +77,19 @@ class DropFirstResponseProxy:
 def test_exporter_retry_after_dropped_connection_counts_once(live_service, store_client) -> None:  # type: ignore[no-untyped-def]
     proxy = DropFirstResponseProxy(live_service.http_port)
     provider = TracerProvider(resource=Resource.create({"service.name": "slot-server"}))
-    provider.add_span_processor(SimpleSpanProcessor(
-        OTLPSpanExporter(endpoint=f"http://127.0.0.1:{proxy.port}/v1/traces", timeout=5)))
+    provider.add_span_processor(
+        SimpleSpanProcessor(OTLPSpanExporter(endpoint=f"http://127.0.0.1:{proxy.port}/v1/traces", timeout=5))
+    )
     tracer = provider.get_tracer("retry-test")
-    attrs = {"slot.spin.id": "retry-1", "slot.game.id": "g", "slot.game.version": "1", "slot.bet.amount": "1",
-             "slot.win.amount": "3", "slot.currency": "EUR", "slot.spin.mode": "paid"}
+    attrs = {
+        "slot.spin.id": "retry-1",
+        "slot.game.id": "g",
+        "slot.game.version": "1",
+        "slot.bet.amount": "1",
+        "slot.win.amount": "3",
+        "slot.currency": "EUR",
+        "slot.spin.mode": "paid",
+    }
     with tracer.start_as_current_span("spin", kind=SpanKind.SERVER, attributes=attrs):
         pass
     provider.shutdown()

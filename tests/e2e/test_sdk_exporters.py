@@ -35,15 +35,21 @@ def exporters(transport: str, service):  # type: ignore[no-untyped-def]
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         base = f"http://127.0.0.1:{service.http_port}"
-        return (OTLPSpanExporter(endpoint=f"{base}/v1/traces"), OTLPMetricExporter(endpoint=f"{base}/v1/metrics"),
-                OTLPLogExporter(endpoint=f"{base}/v1/logs"))
+        return (
+            OTLPSpanExporter(endpoint=f"{base}/v1/traces"),
+            OTLPMetricExporter(endpoint=f"{base}/v1/metrics"),
+            OTLPLogExporter(endpoint=f"{base}/v1/logs"),
+        )
     from opentelemetry.exporter.otlp.proto.grpc._log_exporter import OTLPLogExporter
     from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
     from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
     target = f"127.0.0.1:{service.grpc_port}"
-    return (OTLPSpanExporter(endpoint=target, insecure=True), OTLPMetricExporter(endpoint=target, insecure=True),
-            OTLPLogExporter(endpoint=target, insecure=True))
+    return (
+        OTLPSpanExporter(endpoint=target, insecure=True),
+        OTLPMetricExporter(endpoint=target, insecure=True),
+        OTLPLogExporter(endpoint=target, insecure=True),
+    )
 
 
 def spin_attributes(i: int, bet: str = "1.25", win: str = "0.50") -> dict[str, str]:
@@ -86,8 +92,9 @@ def test_sdk_spans_metrics_and_logs_land_field_by_field(transport: str, live_ser
     for i in range(5):
         with tracer.start_as_current_span("spin", kind=SpanKind.SERVER, attributes=spin_attributes(i)) as span:
             sent[f"spin-{i}"] = span.get_span_context()
-            with tracer.start_as_current_span("wallet.debit", kind=SpanKind.CLIENT,
-                                              attributes={"wallet.provider": "acme-pay"}):
+            with tracer.start_as_current_span(
+                "wallet.debit", kind=SpanKind.CLIENT, attributes={"wallet.provider": "acme-pay"}
+            ):
                 pass
             if i == 4:
                 span.set_status(Status(StatusCode.ERROR, "wallet timed out"))
@@ -132,18 +139,37 @@ def test_sdk_spans_metrics_and_logs_land_field_by_field(transport: str, live_ser
     assert [s["spin_id"] for s in spins] == [f"spin-{i}" for i in range(5)]
     row = spins[0]
     expected = {
-        "service_name": "slot-server", "service_version": "2026.11.3", "environment": "prod", "region": "eu-west-1",
-        "instance_id": "slot-server-7f9c-2", "game_id": "fortune-tiger", "game_version": "1.4.2",
-        "game_rtp": Decimal("0.9650"), "mode": "paid", "feature": "none", "currency": "EUR", "player_id": "p-17",
-        "session_id": "sess-3", "channel": "web", "status": "ok", "error_type": "", "bet_amount": Decimal("1.25"),
-        "win_amount": Decimal("0.50"), "money_error": "", "trace_id": first["TraceId"], "span_id": first["SpanId"],
+        "service_name": "slot-server",
+        "service_version": "2026.11.3",
+        "environment": "prod",
+        "region": "eu-west-1",
+        "instance_id": "slot-server-7f9c-2",
+        "game_id": "fortune-tiger",
+        "game_version": "1.4.2",
+        "game_rtp": Decimal("0.9650"),
+        "mode": "paid",
+        "feature": "none",
+        "currency": "EUR",
+        "player_id": "p-17",
+        "session_id": "sess-3",
+        "channel": "web",
+        "status": "ok",
+        "error_type": "",
+        "bet_amount": Decimal("1.25"),
+        "win_amount": Decimal("0.50"),
+        "money_error": "",
+        "trace_id": first["TraceId"],
+        "span_id": first["SpanId"],
         "duration_ns": first["Duration"],
     }
     assert {k: row[k] for k in expected} == expected
     assert (spins[4]["status"], spins[4]["error_type"]) == ("error", "wallet_timeout")
 
-    logs = list(store_client.query(
-        "SELECT Body, SeverityText, SeverityNumber, TraceId, SpanId, ServiceName FROM otel_logs").named_results())
+    logs = list(
+        store_client.query(
+            "SELECT Body, SeverityText, SeverityNumber, TraceId, SpanId, ServiceName FROM otel_logs"
+        ).named_results()
+    )
     assert len(logs) == 1
     assert logs[0]["Body"] == "spin failed: wallet timed out"
     assert (logs[0]["SeverityText"], logs[0]["SeverityNumber"]) == ("ERROR", 17)
@@ -151,16 +177,19 @@ def test_sdk_spans_metrics_and_logs_land_field_by_field(transport: str, live_ser
     assert logs[0]["ServiceName"] == "slot-server"
 
     sums = store_client.query(
-        "SELECT MetricName, MetricUnit, Value, IsMonotonic, AggregationTemporality, Attributes "
-        "FROM otel_metrics_sum").named_results()
+        "SELECT MetricName, MetricUnit, Value, IsMonotonic, AggregationTemporality, Attributes FROM otel_metrics_sum"
+    ).named_results()
     sums = list(sums)
     assert len(sums) == 1
     assert (sums[0]["MetricName"], sums[0]["MetricUnit"], sums[0]["Value"]) == ("slot.spins", "{spin}", 5.0)
     assert sums[0]["IsMonotonic"] is True
     assert sums[0]["AggregationTemporality"] == 2  # cumulative
-    hist = list(store_client.query(
-        "SELECT MetricName, Count, Sum, Min, Max, length(BucketCounts) = length(ExplicitBounds) + 1 AS shaped "
-        "FROM otel_metrics_histogram").named_results())
+    hist = list(
+        store_client.query(
+            "SELECT MetricName, Count, Sum, Min, Max, length(BucketCounts) = length(ExplicitBounds) + 1 AS shaped "
+            "FROM otel_metrics_histogram"
+        ).named_results()
+    )
     assert len(hist) == 1
     assert (hist[0]["MetricName"], hist[0]["Count"], hist[0]["shaped"]) == ("slot.spin.duration", 5, 1)
     assert hist[0]["Sum"] == pytest.approx(0.6)

@@ -38,20 +38,29 @@ def test_sigterm_keeps_acknowledged_data_and_restart_keeps_it(tmp_path: Path) ->
     try:
         for batch in range(5):
             spans = [spin_span(batch * 100 + i, bet="0.10", win="0.05") for i in range(100)]
-            reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
-                               headers={"Content-Type": PB}, timeout=30)
+            reply = httpx.post(
+                f"{serve.http_url}/v1/traces",
+                content=request(spans).SerializeToString(),
+                headers={"Content-Type": PB},
+                timeout=30,
+            )
             assert reply.status_code == 200
     finally:
         out = serve.stop()
     assert serve.proc.returncode == 0, out
     assert "stopped cleanly" in out
     assert query(data_dir, "SELECT count() AS n, toString(sum(bet_amount)) AS bet FROM spins") == [
-        {"n": 500, "bet": "50"}]
+        {"n": 500, "bet": "50"}
+    ]
 
     again = ServeProcess(data_dir)
     try:
-        reply = httpx.post(f"{again.http_url}/v1/traces", content=request([spin_span(1)]).SerializeToString(),
-                           headers={"Content-Type": PB}, timeout=30)
+        reply = httpx.post(
+            f"{again.http_url}/v1/traces",
+            content=request([spin_span(1)]).SerializeToString(),
+            headers={"Content-Type": PB},
+            timeout=30,
+        )
         assert reply.status_code == 200
     finally:
         again.stop()
@@ -78,8 +87,12 @@ def test_kpi_cli_asks_the_running_server_when_it_holds_the_store(tmp_path: Path)
     serve = ServeProcess(tmp_path / "data")
     try:
         spans = [spin_span(i, bet="2.00", win="1.00") for i in range(10)]
-        reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
-                           headers={"Content-Type": PB}, timeout=30)
+        reply = httpx.post(
+            f"{serve.http_url}/v1/traces",
+            content=request(spans).SerializeToString(),
+            headers={"Content-Type": PB},
+            timeout=30,
+        )
         assert reply.status_code == 200
         api = httpx.get(f"{serve.http_url}/api/v1/kpi", params={"by": "game"}, timeout=30).json()
         done = run_cli("kpi", "--json", "--by", "game", "--data-dir", str(tmp_path / "data"))
@@ -87,7 +100,12 @@ def test_kpi_cli_asks_the_running_server_when_it_holds_the_store(tmp_path: Path)
         assert json.loads(done.stdout) == api
         row = api["rows"][0]
         assert (row["game_id"], row["game_version"], row["spins"], row["handle_amount"], row["rtp_ratio"]) == (
-            "g", "*", 10, "20", "0.5")
+            "g",
+            "*",
+            10,
+            "20",
+            "0.5",
+        )
         bad = httpx.get(f"{serve.http_url}/api/v1/kpi", params={"from": "yesterday"}, timeout=30)
         assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]
     finally:
@@ -100,8 +118,12 @@ def test_slo_status_and_check_through_the_running_server(tmp_path: Path) -> None
         spans = [spin_span(i) for i in range(20)]
         for span in spans[:10]:
             span.status.code = 2  # ERROR: a burst of failures pages the availability SLO
-        reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
-                           headers={"Content-Type": PB}, timeout=30)
+        reply = httpx.post(
+            f"{serve.http_url}/v1/traces",
+            content=request(spans).SerializeToString(),
+            headers={"Content-Type": PB},
+            timeout=30,
+        )
         assert reply.status_code == 200
         status = run_cli("slo", "status", "--json", "--data-dir", str(tmp_path / "data"))
         assert status.returncode == 0, status.stderr
@@ -119,7 +141,8 @@ def test_invalid_slo_spec_is_one_line_naming_file_and_field(tmp_path: Path) -> N
     (tmp_path / "slos").mkdir()
     (tmp_path / "slos" / "bad.yaml").write_text(
         "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: bad}\nspec:\n  service: s\n"
-        "  budgetingMethod: Occurrences\n  objectives: [{target: 1.5}]\n")
+        "  budgetingMethod: Occurrences\n  objectives: [{target: 1.5}]\n"
+    )
     done = run_cli("slo", "status", "--config", str(tmp_path), "--data-dir", str(tmp_path / "data"))
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
@@ -137,8 +160,12 @@ def test_rtp_rca_traces_and_trace_through_the_running_server(tmp_path: Path) -> 
             span.attributes.add(key="slot.channel").value.string_value = "ios"
         for span in spans[10:]:
             span.attributes.add(key="slot.channel").value.string_value = "web"
-        reply = httpx.post(f"{serve.http_url}/v1/traces", content=request(spans).SerializeToString(),
-                           headers={"Content-Type": PB}, timeout=30)
+        reply = httpx.post(
+            f"{serve.http_url}/v1/traces",
+            content=request(spans).SerializeToString(),
+            headers={"Content-Type": PB},
+            timeout=30,
+        )
         assert reply.status_code == 200
         data = str(tmp_path / "data")
         rtp = run_cli("rtp", "status", "--json", "--data-dir", data)
@@ -151,8 +178,9 @@ def test_rtp_rca_traces_and_trace_through_the_running_server(tmp_path: Path) -> 
         assert rca.returncode == 0, rca.stderr
         top = json.loads(rca.stdout)["rows"][0]
         assert (top["attribute"], top["value"]) == ("slot.channel", "ios")
-        listed = run_cli("traces", "--start", start, "--end", end, "--where", "slot.channel=ios", "--json",
-                         "--data-dir", data)
+        listed = run_cli(
+            "traces", "--start", start, "--end", end, "--where", "slot.channel=ios", "--json", "--data-dir", data
+        )
         traces = json.loads(listed.stdout)["traces"]
         assert len(traces) == 10 and all(t["status"] == "error" for t in traces)
         one = run_cli("trace", traces[0]["trace_id"], "--data-dir", data)

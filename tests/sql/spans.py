@@ -5,8 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-SPAN_COLUMNS = ["Timestamp", "TraceId", "SpanId", "SpanName", "SpanKind", "ServiceName", "ResourceAttributes",
-                "SpanAttributes", "Duration", "StatusCode"]
+SPAN_COLUMNS = [
+    "Timestamp",
+    "TraceId",
+    "SpanId",
+    "SpanName",
+    "SpanKind",
+    "ServiceName",
+    "ResourceAttributes",
+    "SpanAttributes",
+    "Duration",
+    "StatusCode",
+]
 
 
 @dataclass
@@ -31,18 +41,40 @@ class Spin:
 
     def row(self) -> list:
         attrs = {
-            "slot.spin.id": self.spin_id, "slot.game.id": self.game_id, "slot.game.version": self.game_version,
-            "slot.bet.amount": self.bet, "slot.win.amount": self.win, "slot.currency": self.currency,
-            "slot.spin.mode": self.mode, "slot.feature": self.feature, "slot.player.id": self.player_id,
-            "slot.session.id": self.session_id, "slot.channel": self.channel, **self.extra,
+            "slot.spin.id": self.spin_id,
+            "slot.game.id": self.game_id,
+            "slot.game.version": self.game_version,
+            "slot.bet.amount": self.bet,
+            "slot.win.amount": self.win,
+            "slot.currency": self.currency,
+            "slot.spin.mode": self.mode,
+            "slot.feature": self.feature,
+            "slot.player.id": self.player_id,
+            "slot.session.id": self.session_id,
+            "slot.channel": self.channel,
+            **self.extra,
         }
         if self.error_type:
             attrs["error.type"] = self.error_type
-        resource = {"service.name": "slot-server", "cloud.region": self.region, "service.instance.id": self.instance_id,
-                    "deployment.environment.name": "prod"}
+        resource = {
+            "service.name": "slot-server",
+            "cloud.region": self.region,
+            "service.instance.id": self.instance_id,
+            "deployment.environment.name": "prod",
+        }
         trace_id = f"{abs(hash(self.spin_id)):032x}"[-32:]
-        return [self.at, trace_id, trace_id[:16], "spin", "Server", "slot-server", resource, attrs,
-                int(self.duration_ms * 1_000_000), "Error" if self.error_type else "Unset"]
+        return [
+            self.at,
+            trace_id,
+            trace_id[:16],
+            "spin",
+            "Server",
+            "slot-server",
+            resource,
+            attrs,
+            int(self.duration_ms * 1_000_000),
+            "Error" if self.error_type else "Unset",
+        ]
 
 
 def insert_spins(client, spins: list[Spin]) -> None:  # type: ignore[no-untyped-def]

@@ -46,7 +46,8 @@ def test_history_lands_as_spins_with_exact_money_per_currency(store, store_clien
 
     stored = store_client.query(
         "SELECT currency, count(), sum(bet_amount), sum(win_amount), countIf(status = 'error') "
-        "FROM spins FINAL GROUP BY currency ORDER BY currency").result_rows
+        "FROM spins FINAL GROUP BY currency ORDER BY currency"
+    ).result_rows
     assert {r[0]: (r[2], r[3]) for r in stored} == totals
     assert sum(r[1] for r in stored) == count
     assert sum(r[4] for r in stored) == errors
@@ -56,7 +57,8 @@ def test_history_lands_as_spins_with_exact_money_per_currency(store, store_clien
         "SELECT min(started_at), max(started_at), countIf(money_error != ''), "
         "countIf(mode = 'free' AND bet_amount != 0), countIf(mode = 'free'), uniqExact(spin_id), "
         "uniqExact(region), uniqExact(instance_id), "
-        "uniqExact(game_id), uniqExact(channel) FROM spins").result_rows[0]
+        "uniqExact(game_id), uniqExact(channel) FROM spins"
+    ).result_rows[0]
     first, last, money_errors, free_with_bet, free, unique, regions, instances, games, channels = rows
     assert first.timestamp() >= (END_NS - 86400 * 10**9) / 1e9 and last.timestamp() < END_NS / 1e9
     assert (money_errors, free_with_bet, unique) == (0, 0, count)
@@ -70,7 +72,8 @@ def test_history_amount_text_follows_each_currency_precision(store, store_client
         "groupUniqArray(length(splitByChar('.', SpanAttributes['slot.bet.amount'])[2])), "
         "groupUniqArray(length(splitByChar('.', SpanAttributes['slot.win.amount'])[2])), "
         "groupUniqArray(if(m = 'free', SpanAttributes['slot.bet.amount'], '')) "
-        "FROM otel_traces WHERE SpanName = 'spin' GROUP BY c, m ORDER BY c, m").result_rows
+        "FROM otel_traces WHERE SpanName = 'spin' GROUP BY c, m ORDER BY c, m"
+    ).result_rows
     places = {"BTC": 8, "EUR": 2, "KRW": 0, "USD": 2}
     for currency, mode, bet_places, win_places, free_bets in rows:
         assert win_places == [places[currency]], currency
@@ -85,10 +88,14 @@ def test_children_and_logs_are_correlated_with_their_spin(store, store_client) -
     orphans = store_client.command(
         "SELECT count() FROM otel_traces c LEFT ANTI JOIN (SELECT TraceId, SpanId FROM otel_traces "
         "WHERE SpanName = 'spin') p ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId "
-        "WHERE c.SpanName != 'spin'")
+        "WHERE c.SpanName != 'spin'"
+    )
     assert orphans == 0
-    children = dict(store_client.query(
-        "SELECT SpanName, count() FROM otel_traces WHERE SpanName != 'spin' GROUP BY SpanName").result_rows)
+    children = dict(
+        store_client.query(
+            "SELECT SpanName, count() FROM otel_traces WHERE SpanName != 'spin' GROUP BY SpanName"
+        ).result_rows
+    )
     common = {"wallet.debit", "rng.draw", "reels.evaluate", "wallet.credit", "state.save"}
     assert common <= set(children) <= common | {"feature.evaluate"}  # features are rare in these games
     # With every spin detailed, each failed spin has its failing step and an ERROR log.
@@ -119,20 +126,27 @@ def test_same_seed_gives_identical_rows() -> None:
 
 
 def test_wallet_error_burst_lands_on_the_manifest_provider(store, store_client) -> None:  # type: ignore[no-untyped-def]
-    result = load_history(store, scenario="wallet-error-burst", detail_sample=1.0,
-                          **{**SMALL, "spins_per_day": 40_000})
+    result = load_history(store, scenario="wallet-error-burst", detail_sample=1.0, **{**SMALL, "spins_per_day": 40_000})
     [fault] = result.manifest["faults"]
     assert fault["where"] == {"wallet.provider": "walletly"}
-    by_provider = Counter(dict(store_client.query(
-        "SELECT c.SpanAttributes['wallet.provider'] AS provider, count() FROM spins s "
-        "JOIN otel_traces c ON c.TraceId = s.trace_id AND c.SpanName = 'wallet.debit' AND c.StatusCode = 'Error' "
-        "WHERE s.error_type = 'wallet_timeout' AND s.started_at >= fromUnixTimestamp64Nano({a:Int64}) "
-        "AND s.started_at < fromUnixTimestamp64Nano({b:Int64}) GROUP BY provider",
-        parameters={"a": fault["start_ns"], "b": fault["end_ns"]}).result_rows))
+    by_provider = Counter(
+        dict(
+            store_client.query(
+                "SELECT c.SpanAttributes['wallet.provider'] AS provider, count() FROM spins s "
+                "JOIN otel_traces c ON c.TraceId = s.trace_id "
+                "AND c.SpanName = 'wallet.debit' AND c.StatusCode = 'Error' "
+                "WHERE s.error_type = 'wallet_timeout' AND s.started_at >= fromUnixTimestamp64Nano({a:Int64}) "
+                "AND s.started_at < fromUnixTimestamp64Nano({b:Int64}) GROUP BY provider",
+                parameters={"a": fault["start_ns"], "b": fault["end_ns"]},
+            ).result_rows
+        )
+    )
     total = sum(by_provider.values())
     assert total > 100 and by_provider["walletly"] / total > 0.97
     outside = store_client.command(
         "SELECT countIf(error_type = 'wallet_timeout') / count() FROM spins "
-        "WHERE started_at < fromUnixTimestamp64Nano({a:Int64})", parameters={"a": fault["start_ns"]})
+        "WHERE started_at < fromUnixTimestamp64Nano({a:Int64})",
+        parameters={"a": fault["start_ns"]},
+    )
     assert float(outside) < 0.01
     assert np.isclose(fault["effects"]["error_rate"], 0.4)

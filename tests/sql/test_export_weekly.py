@@ -26,19 +26,43 @@ BIG_WIN = "12345678901234.56"  # 16 significant digits: more than an Excel doubl
 
 def seed(client) -> None:  # type: ignore[no-untyped-def]
     t, p = TUESDAY_10, datetime.combine(PREVIOUS, datetime.min.time()).replace(hour=12)
-    insert_spins(client, [
-        Spin("a", t, bet="1.25", win="0", player_id="p1", session_id="s1"),
-        Spin("b", t + timedelta(minutes=1), bet="2.50", win="10.000000000000000001", player_id="p1", session_id="s1"),
-        Spin("c", t + timedelta(minutes=2), bet="0.50", win="0.25", player_id="p2", session_id="s2"),
-        Spin("d", t + timedelta(minutes=3), bet="0.25", player_id="p2", session_id="s2", error_type="wallet_timeout"),
-        Spin("e", t + timedelta(days=2), bet="3", win="0", game_id="lucky-sevens", game_version="3.1.0",
-             player_id="p3", session_id="s3"),
-        Spin("k", t, bet="99999999999999", win=BIG_WIN, currency="KRW", game_id="mega-vault",
-             game_version="1.0.0", player_id="p9", session_id="s9"),
-        # the previous week: EUR on fortune-tiger, and USD that stopped this week
-        Spin("p", p, bet="2", win="1", player_id="p1", session_id="s0"),
-        Spin("u", p, bet="5", win="0", currency="USD", player_id="p7", session_id="s7"),
-    ])
+    insert_spins(
+        client,
+        [
+            Spin("a", t, bet="1.25", win="0", player_id="p1", session_id="s1"),
+            Spin(
+                "b", t + timedelta(minutes=1), bet="2.50", win="10.000000000000000001", player_id="p1", session_id="s1"
+            ),
+            Spin("c", t + timedelta(minutes=2), bet="0.50", win="0.25", player_id="p2", session_id="s2"),
+            Spin(
+                "d", t + timedelta(minutes=3), bet="0.25", player_id="p2", session_id="s2", error_type="wallet_timeout"
+            ),
+            Spin(
+                "e",
+                t + timedelta(days=2),
+                bet="3",
+                win="0",
+                game_id="lucky-sevens",
+                game_version="3.1.0",
+                player_id="p3",
+                session_id="s3",
+            ),
+            Spin(
+                "k",
+                t,
+                bet="99999999999999",
+                win=BIG_WIN,
+                currency="KRW",
+                game_id="mega-vault",
+                game_version="1.0.0",
+                player_id="p9",
+                session_id="s9",
+            ),
+            # the previous week: EUR on fortune-tiger, and USD that stopped this week
+            Spin("p", p, bet="2", win="1", player_id="p1", session_id="s0"),
+            Spin("u", p, bet="5", win="0", currency="USD", player_id="p7", session_id="s7"),
+        ],
+    )
 
 
 CONFIG = load_config()
@@ -62,13 +86,21 @@ def test_every_format_holds_the_known_answers(exported) -> None:  # type: ignore
     folder = out / WEEK
     assert (result.iso_week, result.spins, result.currencies) == (WEEK, 6, ("EUR", "KRW"))
     assert {p.relative_to(folder).as_posix() for p in result.files} >= {
-        f"spinscope-kpi-{WEEK}.xlsx", f"spinscope-kpi-{WEEK}.html", "csv/headline.csv", "parquet/games.parquet"}
+        f"spinscope-kpi-{WEEK}.xlsx",
+        f"spinscope-kpi-{WEEK}.html",
+        "csv/headline.csv",
+        "parquet/games.parquet",
+    }
 
     # CSV: exact decimal strings
     rows = list(csv.DictReader((folder / "csv/headline.csv").open()))
     handle = headline(rows, "EUR", "handle_amount")
     assert (handle["this_week"], handle["previous_week"], handle["change"], handle["change_ratio"]) == (
-        str(EUR_HANDLE), "2", str(EUR_HANDLE - 2), str((EUR_HANDLE - 2) / 2))
+        str(EUR_HANDLE),
+        "2",
+        str(EUR_HANDLE - 2),
+        str((EUR_HANDLE - 2) / 2),
+    )
     assert headline(rows, "EUR", "ggr_amount")["this_week"] == str(EUR_HANDLE - EUR_WINS)
     usd = headline(rows, "USD", "spins")
     assert (usd["this_week"], usd["previous_week"], usd["change"], usd["change_ratio"]) == ("0", "1", "-1", "-1")
@@ -96,8 +128,9 @@ def test_every_format_holds_the_known_answers(exported) -> None:  # type: ignore
     xl_rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
     xl_handle = headline(xl_rows, "EUR", "handle_amount")
     assert xl_handle["this_week"] == float(EUR_HANDLE) and isinstance(xl_handle["this_week"], float)
-    assert sheet.cell(row=xl_rows.index(xl_handle) + 2, column=header.index("this_week") + 1).number_format \
-        .startswith("#,##0.00")
+    assert sheet.cell(row=xl_rows.index(xl_handle) + 2, column=header.index("this_week") + 1).number_format.startswith(
+        "#,##0.00"
+    )
     xl_games = book["games"]
     g_header = [c.value for c in xl_games[1]]
     assert "win_amount_exact" in g_header and "handle_amount_exact" not in g_header
@@ -127,7 +160,9 @@ def test_reexport_replaces_the_archived_week_and_files_are_identical(exported) -
     assert {p: p.read_bytes() for p in second.files} == before  # byte-identical, xlsx included
     trend = archive_trend(out / "kpi_archive.duckdb", weeks=12)
     assert [(r["iso_week"], r["currency"], r["handle_amount"]) for r in trend] == [
-        (WEEK, "EUR", EUR_HANDLE), (WEEK, "KRW", Decimal("99999999999999"))]
+        (WEEK, "EUR", EUR_HANDLE),
+        (WEEK, "KRW", Decimal("99999999999999")),
+    ]
     assert trend[0]["win_amount"] == EUR_WINS
 
 
@@ -151,22 +186,31 @@ def test_an_empty_week_still_writes_every_file(store_client, tmp_path: Path) -> 
 
 def test_several_currencies_of_one_game_are_never_summed(store_client, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     t = TUESDAY_10
-    insert_spins(store_client, [
-        Spin("e1", t, bet="1.10", win="2", currency="EUR", player_id="p1"),
-        Spin("g1", t, bet="3.30", win="0", currency="GBP", player_id="p1"),
-        Spin("g2", t + timedelta(hours=1), bet="0.70", win="0.70", currency="GBP", player_id="p2"),
-        Spin("j1", t, bet="500", win="1000", currency="JPY", player_id="p3"),
-    ])
+    insert_spins(
+        store_client,
+        [
+            Spin("e1", t, bet="1.10", win="2", currency="EUR", player_id="p1"),
+            Spin("g1", t, bet="3.30", win="0", currency="GBP", player_id="p1"),
+            Spin("g2", t + timedelta(hours=1), bet="0.70", win="0.70", currency="GBP", player_id="p2"),
+            Spin("j1", t, bet="500", win="1000", currency="JPY", player_id="p3"),
+        ],
+    )
     monkeypatch.setenv("SPINSCOPE_ARCHIVE", str(tmp_path / "elsewhere" / "kpis.duckdb"))
     result = export_weekly(store_client, WEEK, tmp_path, CONFIG, formats="csv")
     assert result.currencies == ("EUR", "GBP", "JPY") and result.archive_path == tmp_path / "elsewhere/kpis.duckdb"
     games = list(csv.DictReader((tmp_path / WEEK / "csv/games.csv").open()))
     assert [(g["currency"], g["handle_amount"], g["ggr_amount"], g["active_players"]) for g in games] == [
-        ("EUR", "1.1", "-0.9", "1"), ("GBP", "4", "3.3", "2"), ("JPY", "500", "-500", "1")]
+        ("EUR", "1.1", "-0.9", "1"),
+        ("GBP", "4", "3.3", "2"),
+        ("JPY", "500", "-500", "1"),
+    ]
     assert len({g["rtp_state"] for g in games}) == 1  # the game version's state, currencies combined
     totals = archive_trend(result.archive_path)
     assert [(r["currency"], r["handle_amount"]) for r in totals] == [
-        ("EUR", Decimal("1.1")), ("GBP", Decimal(4)), ("JPY", Decimal(500))]
+        ("EUR", Decimal("1.1")),
+        ("GBP", Decimal(4)),
+        ("JPY", Decimal(500)),
+    ]
     heads = list(csv.DictReader((tmp_path / WEEK / "csv/headline.csv").open()))
     assert sorted({h["currency"] for h in heads}) == ["EUR", "GBP", "JPY"]
     assert not (tmp_path / WEEK / f"spinscope-kpi-{WEEK}.xlsx").exists()
@@ -183,11 +227,18 @@ def test_slo_sheet_and_archive_trend_over_weeks(exported) -> None:  # type: igno
     assert availability["window_end_at"] == f"{MONDAY + timedelta(days=7)}T00:00:00Z"  # evaluated at the week's end
     trend = archive_trend(out / "kpi_archive.duckdb", weeks=2)
     assert [(r["iso_week"], r["currency"]) for r in trend] == [
-        (week_name(PREVIOUS), "EUR"), (week_name(PREVIOUS), "USD"), (WEEK, "EUR"), (WEEK, "KRW")]
+        (week_name(PREVIOUS), "EUR"),
+        (week_name(PREVIOUS), "USD"),
+        (WEEK, "EUR"),
+        (WEEK, "KRW"),
+    ]
     assert [r["iso_week"] for r in archive_trend(out / "kpi_archive.duckdb", weeks=1)] == [WEEK, WEEK]
     with duckdb.connect(str(out / "kpi_archive.duckdb"), read_only=True) as con:
-        kinds = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                 "WHERE table_name = 'games'").fetchall())
+        kinds = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'games'"
+            ).fetchall()
+        )
         weeks = con.execute("SELECT iso_week, count(*) FROM games GROUP BY ALL ORDER BY 1").fetchall()
     assert kinds["handle_amount"] == "DECIMAL(38,18)" and kinds["week_start"] == "DATE"
     assert weeks == [(week_name(PREVIOUS), 2), (WEEK, 3)]

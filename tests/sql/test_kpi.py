@@ -13,8 +13,14 @@ DAY = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microse
 
 
 def kpi(client, **kw):  # type: ignore[no-untyped-def]
-    params = {"start": DAY - timedelta(days=7), "end": DAY + timedelta(days=2), "grain": "day", "by_game": 1,
-              "by_version": 1, **kw}
+    params = {
+        "start": DAY - timedelta(days=7),
+        "end": DAY + timedelta(days=2),
+        "grain": "day",
+        "by_game": 1,
+        "by_version": 1,
+        **kw,
+    }
     return run(client, "reports/rpt_kpi", **params)
 
 
@@ -22,11 +28,27 @@ def test_daily_kpis_per_game_version_and_currency_to_the_last_digit(store_client
     t = DAY + timedelta(hours=10)
     spins = [
         Spin("a", t, bet="1.25", win="0", player_id="p1", session_id="s1", duration_ms=80),
-        Spin("b", t + timedelta(minutes=1), bet="2.50", win="10.000000000000000001", player_id="p1", session_id="s1",
-             duration_ms=120, feature="free_spins"),
+        Spin(
+            "b",
+            t + timedelta(minutes=1),
+            bet="2.50",
+            win="10.000000000000000001",
+            player_id="p1",
+            session_id="s1",
+            duration_ms=120,
+            feature="free_spins",
+        ),
         Spin("c", t + timedelta(minutes=2), bet="0", win="3.75", mode="free", player_id="p1", session_id="s1"),
-        Spin("d", t + timedelta(minutes=3), bet="0.25", win="0", player_id="p2", session_id="s2",
-             error_type="wallet_timeout", duration_ms=900),
+        Spin(
+            "d",
+            t + timedelta(minutes=3),
+            bet="0.25",
+            win="0",
+            player_id="p2",
+            session_id="s2",
+            error_type="wallet_timeout",
+            duration_ms=900,
+        ),
         Spin("e", t, bet="99999999999999", win="12345678901234.5", currency="KRW", player_id="p3", session_id="s3"),
         Spin("f", t, bet="x", win="0", player_id="p4", session_id="s4"),  # malformed money
         Spin("a", t, bet="1.25", win="0"),  # duplicate of a: counts once
@@ -53,21 +75,36 @@ def test_daily_kpis_per_game_version_and_currency_to_the_last_digit(store_client
     assert abs(eur["latency_p50_ms"] - 100) <= 0.5
     krw = rows["KRW"]
     expected_rtp = (Decimal("12345678901234.5") / Decimal("99999999999999")).quantize(
-        Decimal("1e-18"), rounding="ROUND_DOWN")
+        Decimal("1e-18"), rounding="ROUND_DOWN"
+    )
     assert (krw["spins"], krw["handle_amount"], krw["win_amount"], krw["rtp_ratio"]) == (
-        1, Decimal("99999999999999"), Decimal("12345678901234.5"), expected_rtp)
+        1,
+        Decimal("99999999999999"),
+        Decimal("12345678901234.5"),
+        expected_rtp,
+    )
 
 
 def test_weekly_grain_starts_monday_and_merges_days(store_client) -> None:  # type: ignore[no-untyped-def]
     monday = DAY - timedelta(days=DAY.weekday())
-    insert_spins(store_client, [Spin("x", monday + timedelta(hours=1), bet="1"),
-                                Spin("y", monday + timedelta(days=1, hours=1), bet="2", win="4")])
+    insert_spins(
+        store_client,
+        [
+            Spin("x", monday + timedelta(hours=1), bet="1"),
+            Spin("y", monday + timedelta(days=1, hours=1), bet="2", win="4"),
+        ],
+    )
     rows = kpi(store_client, grain="week", by_game=0, by_version=0, start=monday, end=monday + timedelta(days=7))
     assert len(rows) == 1
     row = rows[0]
     assert (row["period_start"], row["period_end"]) == (monday.date(), (monday + timedelta(days=6)).date())
     assert (row["game_id"], row["game_version"], row["spins"], row["handle_amount"], row["rtp_ratio"]) == (
-        "*", "*", 2, Decimal(3), Decimal("1.333333333333333333"))
+        "*",
+        "*",
+        2,
+        Decimal(3),
+        Decimal("1.333333333333333333"),
+    )
 
 
 def test_empty_window_returns_no_rows(store_client) -> None:  # type: ignore[no-untyped-def]

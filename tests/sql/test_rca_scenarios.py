@@ -52,15 +52,18 @@ def top_cause(store, case: str) -> tuple[tuple[str, str], dict[str, str], dict]:
     index, signal, extra = CASES[case]
     result = load_history(store, scenario=scenario, end=fixed_end(), **(RTP_SCALE if signal == "rtp" else SCALE))
     fault = result.manifest["faults"][index]
-    ranked = rank(store.client(), signal, at(fault["start_ns"]), at(fault["end_ns"]), **extra,
-                  catalog=load_config().catalog)
+    ranked = rank(
+        store.client(), signal, at(fault["start_ns"]), at(fault["end_ns"]), **extra, catalog=load_config().catalog
+    )
     first = ranked["rows"][0]
     return (first["attribute"], first["value"]), fault["where"], ranked
 
 
 def summary(ranked: dict) -> list[tuple]:
-    return [(r["attribute"], r["value"], r.get("selection_count"), r.get("baseline_count"), r.get("z"))
-            for r in ranked["rows"][:5]]
+    return [
+        (r["attribute"], r["value"], r.get("selection_count"), r.get("baseline_count"), r.get("z"))
+        for r in ranked["rows"][:5]
+    ]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c in FAST])

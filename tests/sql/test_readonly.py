@@ -38,20 +38,51 @@ NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 # Values with a meaning, by parameter name; anything else gets a value of its type below.
 BY_NAME: dict[str, Any] = {
-    "start": NOW - timedelta(hours=3), "end": NOW + timedelta(hours=1),
-    "sel_start": NOW - timedelta(hours=3), "sel_end": NOW + timedelta(hours=1),
-    "base_start": NOW - timedelta(hours=6), "base_end": NOW + timedelta(hours=1),
-    "signal": "errors", "baseline_mode": "good", "grain": "day", "order": "errors", "good_kind": "latency",
-    "game_id": "fortune-tiger", "span_name": "wallet.debit",
-    "threshold_ns": 150_000_000, "threshold_ms": 200, "step_s": 300, "sample_mod": 1, "max_values": 100,
-    "limit": 50, "batch_s": 0, "by_game": 1, "by_version": 1, "by_channel": 1,
-    "group_by": ["service_name"], "filter_keys": [], "filter_values": [], "where_keys": [], "where_values": [],
+    "start": NOW - timedelta(hours=3),
+    "end": NOW + timedelta(hours=1),
+    "sel_start": NOW - timedelta(hours=3),
+    "sel_end": NOW + timedelta(hours=1),
+    "base_start": NOW - timedelta(hours=6),
+    "base_end": NOW + timedelta(hours=1),
+    "signal": "errors",
+    "baseline_mode": "good",
+    "grain": "day",
+    "order": "errors",
+    "good_kind": "latency",
+    "game_id": "fortune-tiger",
+    "span_name": "wallet.debit",
+    "threshold_ns": 150_000_000,
+    "threshold_ms": 200,
+    "step_s": 300,
+    "sample_mod": 1,
+    "max_values": 100,
+    "limit": 50,
+    "batch_s": 0,
+    "by_game": 1,
+    "by_version": 1,
+    "by_channel": 1,
+    "group_by": ["service_name"],
+    "filter_keys": [],
+    "filter_values": [],
+    "where_keys": [],
+    "where_values": [],
     "exclude_keys": ["slot.spin.id", "slot.player.id"],
 }
 BY_TYPE: dict[str, Any] = {
-    "String": "", "UInt8": 1, "UInt16": 1, "UInt32": 1, "UInt64": 1, "Int32": 1, "Int64": 1, "Float64": 1.0,
-    "Date": NOW.date(), "DateTime": NOW, "DateTime64(9)": NOW, "DateTime64(3)": NOW,
-    "Array(String)": [], "Array(Array(String))": [],
+    "String": "",
+    "UInt8": 1,
+    "UInt16": 1,
+    "UInt32": 1,
+    "UInt64": 1,
+    "Int32": 1,
+    "Int64": 1,
+    "Float64": 1.0,
+    "Date": NOW.date(),
+    "DateTime": NOW,
+    "DateTime64(9)": NOW,
+    "DateTime64(3)": NOW,
+    "Array(String)": [],
+    "Array(Array(String))": [],
 }
 
 
@@ -81,9 +112,15 @@ def store_spin_traces(store) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(8)
     traces = []
     for i in range(40):
-        spans, logs = spin_trace(i, NOW_NS - 40 * 60_000_000_000 + i * 60_000_000_000, failed=i % 7 == 0,
-                                 duration_ms=rng.choice([60, 120, 250, 900]), win=rng.choice(["0", "0", "2.50"]),
-                                 provider=rng.choice(["acme-pay", "globalwallet"]), rng=rng)
+        spans, logs = spin_trace(
+            i,
+            NOW_NS - 40 * 60_000_000_000 + i * 60_000_000_000,
+            failed=i % 7 == 0,
+            duration_ms=rng.choice([60, 120, 250, 900]),
+            win=rng.choice(["0", "0", "2.50"]),
+            provider=rng.choice(["acme-pay", "globalwallet"]),
+            rng=rng,
+        )
         spans[0].attributes.append(kv("slot.game.rtp", "0.9650"))
         traces.append((spans, logs))
     store_traces(store, traces)
@@ -95,7 +132,8 @@ def test_sql_model_runs_read_only_with_the_same_rows(model: str, store, store_cl
     params = representative_parameters(sql(model))
     if "trace_id" in params:
         params["trace_id"] = store_client.query(
-            "SELECT TraceId FROM otel_traces WHERE StatusCode = 'Error' ORDER BY Timestamp LIMIT 1").result_rows[0][0]
+            "SELECT TraceId FROM otel_traces WHERE StatusCode = 'Error' ORDER BY Timestamp LIMIT 1"
+        ).result_rows[0][0]
     read_only = store_client.query(sql(model), parameters=params, settings={"readonly": 1}).result_rows
     unrestricted = store_client.query(sql(model), parameters=params).result_rows
     assert read_only, f"{model} returned no rows: give it data in store_spin_traces or a better parameter"
@@ -103,15 +141,20 @@ def test_sql_model_runs_read_only_with_the_same_rows(model: str, store, store_cl
 
 
 def test_read_only_setting_refuses_writes_and_ddl(store_client) -> None:  # type: ignore[no-untyped-def]
-    for statement in ("INSERT INTO spinscope_schema_migrations (version, name, checksum) VALUES (999, 'x', 'x')",
-                      "CREATE TABLE sneaky (a UInt8) ENGINE = Memory", "DROP TABLE spins"):
+    for statement in (
+        "INSERT INTO spinscope_schema_migrations (version, name, checksum) VALUES (999, 'x', 'x')",
+        "CREATE TABLE sneaky (a UInt8) ENGINE = Memory",
+        "DROP TABLE spins",
+    ):
         with pytest.raises(DatabaseError, match="READONLY"):
             store_client.command(statement, settings={"readonly": 1})
     assert store_client.query("SELECT count() FROM spinscope_schema_migrations WHERE version = 999").result_rows == [
-        (0,)]
+        (0,)
+    ]
 
 
 # --- cluster mode, as docker/ deploys it -----------------------------------------------------
+
 
 def deployed_cluster() -> str:
     clusters = ET.parse(CLUSTER_XML).getroot().find("remote_servers")
@@ -126,8 +169,10 @@ def cluster_statements() -> list[str]:
 def distributed_tables() -> dict[str, tuple[str, str, str, str]]:
     """name -> (cluster, database, local table, sharding key) of every Distributed table, as the last
     statement creating or replacing it leaves it."""
-    pattern = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE TABLE) `spinscope`\.`(\w+)` ON CLUSTER `(\w+)` "
-                         r"AS `spinscope`\.`(\w+)`\s+ENGINE = Distributed\(`(\w+)`, `(\w+)`, `(\w+)`, (.+)\)$")
+    pattern = re.compile(
+        r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE TABLE) `spinscope`\.`(\w+)` ON CLUSTER `(\w+)` "
+        r"AS `spinscope`\.`(\w+)`\s+ENGINE = Distributed\(`(\w+)`, `(\w+)`, `(\w+)`, (.+)\)$"
+    )
     found = {}
     for statement in cluster_statements():
         if "ENGINE = Distributed" in statement:
@@ -168,8 +213,10 @@ def test_engine_accepts_each_distributed_table_up_to_the_cluster_lookup(store_cl
     """The real CREATE, on the single-node twin of each local table: columns, sharding key type
     and engine arguments are checked before the cluster is looked up, which only a server has."""
     for name, (cluster, _, _, key) in distributed_tables().items():
-        statement = (f"CREATE TABLE `{name}_distributed` AS `{name}` "
-                     f"ENGINE = Distributed(`{cluster}`, `spinscope`, `{name}_local`, {key})")
+        statement = (
+            f"CREATE TABLE `{name}_distributed` AS `{name}` "
+            f"ENGINE = Distributed(`{cluster}`, `spinscope`, `{name}_local`, {key})"
+        )
         with pytest.raises(DatabaseError, match=f"Requested cluster '{cluster}' not found"):
             store_client.command(statement)
 
@@ -183,6 +230,7 @@ def test_a_spin_lands_on_the_shard_of_its_spans(store, store_client) -> None:  #
     rows = store_client.query(
         f"SELECT s.spin_id, ({spins_key}) % {shards} AS spin_shard, t.span_shard "
         f"FROM spins AS s INNER JOIN (SELECT SpanId, ({traces_key}) % {shards} AS span_shard FROM otel_traces) AS t "
-        "ON s.span_id = t.SpanId").result_rows
+        "ON s.span_id = t.SpanId"
+    ).result_rows
     assert len(rows) == 40
     assert [(spin, a) for spin, a, b in rows if a != b] == []

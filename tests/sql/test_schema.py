@@ -17,13 +17,29 @@ from spinscope.schema.migrate import (
     render_all,
 )
 
-SPAN_COLUMNS = ["Timestamp", "TraceId", "SpanId", "SpanName", "SpanKind", "ServiceName", "ResourceAttributes",
-                "SpanAttributes", "Duration", "StatusCode"]
+SPAN_COLUMNS = [
+    "Timestamp",
+    "TraceId",
+    "SpanId",
+    "SpanName",
+    "SpanKind",
+    "ServiceName",
+    "ResourceAttributes",
+    "SpanAttributes",
+    "Duration",
+    "StatusCode",
+]
 
 
 def span(spin_id: str, bet: str | None = "1.25", win: str | None = "0", name: str = "spin", **extra: str) -> list:
-    attrs = {"slot.spin.id": spin_id, "slot.game.id": "g1", "slot.game.version": "1", "slot.currency": "EUR",
-             "slot.spin.mode": "paid", **extra}
+    attrs = {
+        "slot.spin.id": spin_id,
+        "slot.game.id": "g1",
+        "slot.game.version": "1",
+        "slot.currency": "EUR",
+        "slot.spin.mode": "paid",
+        **extra,
+    }
     if bet is not None:
         attrs["slot.bet.amount"] = bet
     if win is not None:
@@ -40,9 +56,19 @@ def insert(client, rows: list[list]) -> None:  # type: ignore[no-untyped-def]
 
 def test_tables_match_the_collector_exporter_names(store_client) -> None:  # type: ignore[no-untyped-def]
     tables = {r[0] for r in store_client.query("SHOW TABLES").result_rows}
-    assert {"otel_traces", "otel_traces_trace_id_ts", "otel_traces_trace_id_ts_mv", "otel_logs", "otel_metrics_gauge",
-            "otel_metrics_sum", "otel_metrics_histogram", "otel_metrics_exponential_histogram",
-            "otel_metrics_summary", "spins", "spins_mv"} <= tables
+    assert {
+        "otel_traces",
+        "otel_traces_trace_id_ts",
+        "otel_traces_trace_id_ts_mv",
+        "otel_logs",
+        "otel_metrics_gauge",
+        "otel_metrics_sum",
+        "otel_metrics_histogram",
+        "otel_metrics_exponential_histogram",
+        "otel_metrics_summary",
+        "spins",
+        "spins_mv",
+    } <= tables
 
 
 def test_otel_traces_columns_and_types_are_the_exporters(store_client) -> None:  # type: ignore[no-untyped-def]
@@ -56,17 +82,24 @@ def test_otel_traces_columns_and_types_are_the_exporters(store_client) -> None: 
 
 
 def test_money_is_exact_to_eighteen_digits_and_malformed_money_is_visible(store_client) -> None:  # type: ignore[no-untyped-def]
-    insert(store_client, [
-        span("a", bet="12345678901234567890.123456789012345678", win="0.000000000000000001"),
-        span("b", bet="1e5"),
-        span("c", win="0.1234567890123456789"),
-        span("d", bet=None),
-        span("e", bet="-1"),
-        span("f", bet="100", win="250", **{"spinscope.money_error": "slot.bet.amount was sent as a double (1.5)"}),
-        span("x", name="wallet.debit"),
-    ])
-    rows = {r[0]: r[1:] for r in store_client.query(
-        "SELECT spin_id, bet_amount, win_amount, money_error FROM spins ORDER BY spin_id").result_rows}
+    insert(
+        store_client,
+        [
+            span("a", bet="12345678901234567890.123456789012345678", win="0.000000000000000001"),
+            span("b", bet="1e5"),
+            span("c", win="0.1234567890123456789"),
+            span("d", bet=None),
+            span("e", bet="-1"),
+            span("f", bet="100", win="250", **{"spinscope.money_error": "slot.bet.amount was sent as a double (1.5)"}),
+            span("x", name="wallet.debit"),
+        ],
+    )
+    rows = {
+        r[0]: r[1:]
+        for r in store_client.query(
+            "SELECT spin_id, bet_amount, win_amount, money_error FROM spins ORDER BY spin_id"
+        ).result_rows
+    }
     assert rows["a"] == (Decimal("12345678901234567890.123456789012345678"), Decimal("0.000000000000000001"), "")
     assert rows["b"] == (None, None, "slot.bet.amount is not a decimal amount: 1e5")
     assert rows["c"] == (None, None, "slot.win.amount is not a decimal amount: 0.1234567890123456789")
@@ -107,6 +140,7 @@ def test_single_node_ddl_has_no_cluster_clause() -> None:
 
 # --- replacing a view while data arrives ------------------------------------------------------
 
+
 def migrated_to(client, version: int) -> RenderOptions:  # type: ignore[no-untyped-def]
     """The store's database as it was after migration `version`: later objects dropped, history trimmed."""
     opts = RenderOptions(database=client.database)
@@ -115,8 +149,9 @@ def migrated_to(client, version: int) -> RenderOptions:  # type: ignore[no-untyp
         if migration.version <= version:
             for statement in render(migration, opts):
                 client.command(statement)
-    client.command(f"ALTER TABLE spinscope_schema_migrations DELETE WHERE version > {version}",
-                   settings={"mutations_sync": 2})
+    client.command(
+        f"ALTER TABLE spinscope_schema_migrations DELETE WHERE version > {version}", settings={"mutations_sync": 2}
+    )
     return opts
 
 
@@ -143,7 +178,9 @@ def test_a_view_is_replaced_in_one_statement_with_modify_query(store_client) -> 
     for statement in render(replacement, opts):
         store_client.command(statement)
     insert(store_client, [span("a"), span("b")])
-    rows = store_client.query("SELECT sum(spins), quantilesBFloat16Merge(0.5)(latency_ns_bf16)[1], "
-                              "isNaN(quantilesTDigestMerge(0.5)(latency_ns_quantiles)[1]) FROM spin_minutely")
+    rows = store_client.query(
+        "SELECT sum(spins), quantilesBFloat16Merge(0.5)(latency_ns_bf16)[1], "
+        "isNaN(quantilesTDigestMerge(0.5)(latency_ns_quantiles)[1]) FROM spin_minutely"
+    )
     assert rows.result_rows == [(2, 1000.0, 1)]  # the new query's column, each spin once; the old one's empty
     assert "spin_minutely_mv" in {r[0] for r in store_client.query("SHOW TABLES").result_rows}

@@ -15,15 +15,34 @@ AT = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=30)
 
 def availability(**spec_extra):  # type: ignore[no-untyped-def]
     source = {"source": "spins", **spec_extra}
-    return parse_slo({
-        "apiVersion": "openslo/v1", "kind": "SLO", "metadata": {"name": "avail"},
-        "spec": {"service": "slot-server", "budgetingMethod": "Occurrences",
-                 "timeWindow": [{"duration": "28d", "isRolling": True}],
-                 "indicator": {"metadata": {"name": "ok"}, "spec": {"ratioMetric": {
-                     "good": {"metricSource": {"type": "spinscope", "spec": {"source": "spins",
-                                                                             "filter": {"status": "ok"}}}},
-                     "total": {"metricSource": {"type": "spinscope", "spec": source}}}}},
-                 "objectives": [{"target": 0.999}]}}, "test")
+    return parse_slo(
+        {
+            "apiVersion": "openslo/v1",
+            "kind": "SLO",
+            "metadata": {"name": "avail"},
+            "spec": {
+                "service": "slot-server",
+                "budgetingMethod": "Occurrences",
+                "timeWindow": [{"duration": "28d", "isRolling": True}],
+                "indicator": {
+                    "metadata": {"name": "ok"},
+                    "spec": {
+                        "ratioMetric": {
+                            "good": {
+                                "metricSource": {
+                                    "type": "spinscope",
+                                    "spec": {"source": "spins", "filter": {"status": "ok"}},
+                                }
+                            },
+                            "total": {"metricSource": {"type": "spinscope", "spec": source}},
+                        }
+                    },
+                },
+                "objectives": [{"target": 0.999}],
+            },
+        },
+        "test",
+    )
 
 
 def spins_at(minutes_before: int, n: int, errors: int, prefix: str, **kw) -> list[Spin]:  # type: ignore[no-untyped-def]
@@ -33,8 +52,10 @@ def spins_at(minutes_before: int, n: int, errors: int, prefix: str, **kw) -> lis
 
 def test_error_burst_pages_with_burn_rates_computed_independently(store_client) -> None:  # type: ignore[no-untyped-def]
     # Last 5 minutes: 200 spins, 10 errors. 5 min to 1 h ago: 1,000 spins, 20 errors. 2 days ago: 5,000 clean.
-    insert_spins(store_client, spins_at(3, 200, 10, "now") + spins_at(40, 1000, 20, "hour")
-                 + spins_at(2 * 24 * 60, 5000, 0, "old"))
+    insert_spins(
+        store_client,
+        spins_at(3, 200, 10, "now") + spins_at(40, 1000, 20, "hour") + spins_at(2 * 24 * 60, 5000, 0, "old"),
+    )
     status = slo_statuses(store_client, [availability()], AT)[0]
     budget = Fraction(1, 1000)
     short_burn = Fraction(10, 200) / budget  # 50x over 5m
@@ -63,8 +84,10 @@ def test_no_traffic_is_no_data_not_nan(store_client) -> None:  # type: ignore[no
 
 def test_latency_threshold_counts_are_exact_at_the_edge(store_client) -> None:  # type: ignore[no-untyped-def]
     t = (AT - timedelta(minutes=5)).replace(tzinfo=None)
-    insert_spins(store_client, [Spin("fast", t, duration_ms=500), Spin("edge", t, duration_ms=500.000001),
-                                Spin("slow", t, duration_ms=900)])
+    insert_spins(
+        store_client,
+        [Spin("fast", t, duration_ms=500), Spin("edge", t, duration_ms=500.000001), Spin("slow", t, duration_ms=900)],
+    )
     latency = next(s for s in load_config().slos if s.name == "spin-latency")
     counts = StoreCounts(store_client).counts(latency, AT - timedelta(hours=1), AT)
     assert counts == {(): (1, 3)}

@@ -44,8 +44,13 @@ def demo_store(session_store: Store) -> Iterator[Store]:
 def app_on(request: pytest.FixtureRequest) -> Callable[..., AppTest]:
     """`app_on(store, page=None, params=None)`: an AppTest of the entry script on `store`, run once."""
 
-    def make(store: Store | str | None, page: str | None = None, params: dict[str, str | list[str]] | None = None,
-             config: str | None = None, timeout: float = 60) -> AppTest:
+    def make(
+        store: Store | str | None,
+        page: str | None = None,
+        params: dict[str, str | list[str]] | None = None,
+        config: str | None = None,
+        timeout: float = 60,
+    ) -> AppTest:
         ui.register(store, config)
         at = AppTest.from_file(MAIN, default_timeout=timeout)
         for key, value in (params or {}).items():

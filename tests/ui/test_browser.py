@@ -21,8 +21,14 @@ import pytest
 from tests.conftest import REPO, free_port
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 PAGES = {"overview": "", "slos": "slos", "rtp": "rtp", "investigate": "investigate", "kpis": "kpis"}
 pytestmark = pytest.mark.slow  # ~35-45 s in all (host start-up, demo history, chromium): run with -m slow
@@ -45,9 +51,23 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def hosted_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("browser_store")
-    proc = subprocess.Popen([sys.executable, "-m", "tests.ui.host", "--data-dir", str(data_dir), "--ui-port",
-                             str(free_port()), "--scenario", "wallet-error-burst"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.ui.host",
+            "--data-dir",
+            str(data_dir),
+            "--ui-port",
+            str(free_port()),
+            "--scenario",
+            "wallet-error-burst",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO,
+    )
     assert proc.stdout is not None
     deadline = time.monotonic() + 180
     url = ""
@@ -99,8 +119,9 @@ def test_every_page_loads_without_an_exception(hosted_app: str, browser, name: s
 def test_a_drill_down_link_reopens_the_same_investigation(hosted_app: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1400, "height": 3200})
     end = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
-    page.goto(f"{hosted_app}/investigate?signal=errors&from={end - timedelta(days=1):%Y-%m-%dT%H:%M}"
-              f"&to={end:%Y-%m-%dT%H:%M}")
+    page.goto(
+        f"{hosted_app}/investigate?signal=errors&from={end - timedelta(days=1):%Y-%m-%dT%H:%M}&to={end:%Y-%m-%dT%H:%M}"
+    )
     settle(page)
     page.get_by_role("button", name="Drill down").click()
     page.wait_for_function("() => location.search.includes('where=')", timeout=30_000)

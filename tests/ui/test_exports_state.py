@@ -12,10 +12,24 @@ from spinscope.app.exports import to_csv, to_excel, to_parquet, week_over_week
 from spinscope.app.investigation import Investigation, brushed_window, parse
 
 ROWS = [
-    {"period_start": date(2026, 11, 16), "game_id": "g", "game_version": "1", "currency": "EUR", "spins": 3,
-     "handle_amount": Decimal("10.000000000000000001"), "rtp_ratio": None},
-    {"period_start": date(2026, 11, 23), "game_id": "g", "game_version": "1", "currency": "EUR", "spins": 5,
-     "handle_amount": Decimal("12345678901234567890.5"), "rtp_ratio": Decimal("0.95")},
+    {
+        "period_start": date(2026, 11, 16),
+        "game_id": "g",
+        "game_version": "1",
+        "currency": "EUR",
+        "spins": 3,
+        "handle_amount": Decimal("10.000000000000000001"),
+        "rtp_ratio": None,
+    },
+    {
+        "period_start": date(2026, 11, 23),
+        "game_id": "g",
+        "game_version": "1",
+        "currency": "EUR",
+        "spins": 5,
+        "handle_amount": Decimal("12345678901234567890.5"),
+        "rtp_ratio": Decimal("0.95"),
+    },
 ]
 
 
@@ -36,8 +50,10 @@ def test_excel_keeps_money_as_exact_text() -> None:
 def test_parquet_keeps_money_as_decimals() -> None:
     table = pq.read_table(io.BytesIO(to_parquet(ROWS)))
     assert str(table.schema.field("handle_amount").type) == "decimal128(38, 18)"  # 20 integer digits fit
-    assert table.column("handle_amount").to_pylist() == [Decimal("10.000000000000000001"),
-                                                         Decimal("12345678901234567890.500000000000000000")]
+    assert table.column("handle_amount").to_pylist() == [
+        Decimal("10.000000000000000001"),
+        Decimal("12345678901234567890.500000000000000000"),
+    ]
     assert table.column("period_start").to_pylist() == [date(2026, 11, 16), date(2026, 11, 23)]
 
 
@@ -50,13 +66,23 @@ def test_week_over_week_is_the_exact_difference_to_the_previous_week() -> None:
 
 
 def test_investigation_round_trips_through_the_url() -> None:
-    state = Investigation("latency", datetime(2026, 11, 24, 10, 5, tzinfo=UTC),
-                          datetime(2026, 11, 24, 11, 0, tzinfo=UTC),
-                          (("cloud.region", "eu-west-1"), ("slot.game.id", "mega-vault")), "slowest", "ab" * 16)
+    state = Investigation(
+        "latency",
+        datetime(2026, 11, 24, 10, 5, tzinfo=UTC),
+        datetime(2026, 11, 24, 11, 0, tzinfo=UTC),
+        (("cloud.region", "eu-west-1"), ("slot.game.id", "mega-vault")),
+        "slowest",
+        "ab" * 16,
+    )
     params = state.params()
-    assert params == {"signal": "latency", "from": "2026-11-24T10:05", "to": "2026-11-24T11:00",
-                      "where": ["cloud.region=eu-west-1", "slot.game.id=mega-vault"], "order": "slowest",
-                      "trace": "ab" * 16}
+    assert params == {
+        "signal": "latency",
+        "from": "2026-11-24T10:05",
+        "to": "2026-11-24T11:00",
+        "where": ["cloud.region=eu-west-1", "slot.game.id=mega-vault"],
+        "order": "slowest",
+        "trace": "ab" * 16,
+    }
     single = {k: v for k, v in params.items() if isinstance(v, str)}
     assert parse(single, params["where"]) == state
 
@@ -77,7 +103,11 @@ def test_a_brush_becomes_whole_minutes() -> None:
     start = datetime(2026, 11, 24, 10, 5, 30, tzinfo=UTC).timestamp() * 1000
     end = datetime(2026, 11, 24, 10, 20, 10, tzinfo=UTC).timestamp() * 1000
     assert brushed_window({"bucket_start": [end, start]}, "bucket_start") == (
-        datetime(2026, 11, 24, 10, 5, tzinfo=UTC), datetime(2026, 11, 24, 10, 21, tzinfo=UTC))
+        datetime(2026, 11, 24, 10, 5, tzinfo=UTC),
+        datetime(2026, 11, 24, 10, 21, tzinfo=UTC),
+    )
     assert brushed_window({"bucket_start": ["2026-11-24T10:05:00Z", "2026-11-24T10:06:00Z"]}, "bucket_start") == (
-        datetime(2026, 11, 24, 10, 5, tzinfo=UTC), datetime(2026, 11, 24, 10, 6, tzinfo=UTC))
+        datetime(2026, 11, 24, 10, 5, tzinfo=UTC),
+        datetime(2026, 11, 24, 10, 6, tzinfo=UTC),
+    )
     assert brushed_window({}, "bucket_start") is None

@@ -45,6 +45,9 @@ def test_a_taken_port_is_an_error_not_a_silent_other_port(store: Store) -> None:
 def test_a_dsn_is_registered_for_the_data_layer_to_open() -> None:
     live = LiveConfig.load()
     hosted = ui.register("http://user:pw@clickhouse:8123/spinscope", live, database="analytics")
-    assert (hosted.dsn, hosted.database, hosted.config) == ("http://user:pw@clickhouse:8123/spinscope", "analytics",
-                                                            live)
+    assert (hosted.dsn, hosted.database, hosted.config) == (
+        "http://user:pw@clickhouse:8123/spinscope",
+        "analytics",
+        live,
+    )
     ui.register(None)

@@ -36,8 +36,14 @@ def test_overview_headline_equals_the_fleet_totals_model(demo_store: Store, app_
     at = app_on(demo_store)
     no_failure(at)
     f = filters(at)
-    totals = run(demo_store.client(), "app/app_fleet_totals", start=f.start.replace(tzinfo=None),
-                 end=f.end.replace(tzinfo=None), environment="", game_id="")[0]
+    totals = run(
+        demo_store.client(),
+        "app/app_fleet_totals",
+        start=f.start.replace(tzinfo=None),
+        end=f.end.replace(tzinfo=None),
+        environment="",
+        game_id="",
+    )[0]
     assert totals["spins"] > 0
     shown = {m.label: m.value for m in at.metric}
     p99 = float(shown.pop("p99 latency").removesuffix(" ms"))
@@ -53,8 +59,9 @@ def test_overview_headline_equals_the_fleet_totals_model(demo_store: Store, app_
 def test_overview_slo_table_equals_slo_status(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store)
     f = filters(at)
-    expected = tables.slo_table([s.to_json() for s in slo_statuses(demo_store.client(), load_config().slos,
-                                                                   f.end - timedelta(minutes=1))])
+    expected = tables.slo_table(
+        [s.to_json() for s in slo_statuses(demo_store.client(), load_config().slos, f.end - timedelta(minutes=1))]
+    )
     shown = at.dataframe[0].value.reset_index(drop=True)
     live = ["SLI", "budget remaining", "good", "total"]  # the current minute may have moved on
     pd.testing.assert_frame_equal(shown.drop(columns=live), expected.drop(columns=live))
@@ -64,11 +71,18 @@ def test_overview_slo_table_equals_slo_status(demo_store: Store, app_on) -> None
 def test_overview_lists_every_version_seen(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store)
     f = filters(at)
-    rows = run(demo_store.client(), "app/app_versions_seen", start=f.start.replace(tzinfo=None),
-               end=f.end.replace(tzinfo=None), environment="", game_id="")
+    rows = run(
+        demo_store.client(),
+        "app/app_versions_seen",
+        start=f.start.replace(tzinfo=None),
+        end=f.end.replace(tzinfo=None),
+        environment="",
+        game_id="",
+    )
     shown = at.dataframe[-1].value
     assert sorted(zip(shown["game"], shown["version"], strict=True)) == sorted(
-        (r["game_id"], r["game_version"]) for r in rows)
+        (r["game_id"], r["game_version"]) for r in rows
+    )
     assert {r["game_id"] for r in rows} == {"dragon-hoard", "fortune-tiger", "lucky-sevens", "mega-vault"}
 
 
@@ -78,13 +92,17 @@ def test_slos_page_shows_each_slo_and_its_burn_rate_pairs(demo_store: Store, app
     specs = load_config().slos
     assert list(at.dataframe[0].value["id"].unique()) == [s.name for s in specs]
     assert at.selectbox(key="slo_name").value == "spin-latency"
-    status = slo_statuses(demo_store.client(), [s for s in specs if s.name == "spin-latency"],
-                          filters(at).end - timedelta(minutes=1))[0].to_json()
+    status = slo_statuses(
+        demo_store.client(), [s for s in specs if s.name == "spin-latency"], filters(at).end - timedelta(minutes=1)
+    )[0].to_json()
     burn = at.dataframe[1].value
     assert list(burn["pair"]) == [p["name"] for p in status["alert"]["pairs"]]
     assert list(burn["long"]) == [p["long"] for p in status["alert"]["pairs"]]
-    assert [t.value for t in at.subheader][:3] == ["SLI over the last 24 hours", "Error budget burndown",
-                                                   "Multi-window burn rates"]
+    assert [t.value for t in at.subheader][:3] == [
+        "SLI over the last 24 hours",
+        "Error budget burndown",
+        "Multi-window burn rates",
+    ]
     assert len(at.get("vega_lite_chart")) == 2  # SLI and burndown
 
 
@@ -140,7 +158,8 @@ def test_investigate_ranks_the_window_the_link_names(demo_store: Store, app_on, 
     assert expected["rows"]
     shown = at.dataframe[0].value
     assert list(zip(shown["attribute"], shown["value"], strict=True)) == [
-        (r["attribute"], r["value"]) for r in expected["rows"][:20]]
+        (r["attribute"], r["value"]) for r in expected["rows"][:20]
+    ]
     # RTP excess is in stakes, and the page says so
     assert any("counted in stakes" in c.value for c in at.caption) == (signal == "rtp")
 
@@ -171,4 +190,5 @@ def test_investigate_link_reopens_its_state(demo_store: Store, app_on) -> None: 
     no_failure(again)
     assert params(again) == link
     assert [b.label for b in again.button if b.label.startswith("✕")] == [
-        "✕ " + w.replace("=", " = ", 1) for w in link["where"]]
+        "✕ " + w.replace("=", " = ", 1) for w in link["where"]
+    ]

@@ -34,25 +34,95 @@ def _attrs() -> list[KeyValue]:
 
 
 SEEDS = {
-    "traces": ExportTraceServiceRequest(resource_spans=[ResourceSpans(scope_spans=[ScopeSpans(spans=[
-        Span(trace_id=b"\x01" * 16, span_id=b"\x02" * 8, name="spin", kind=2, start_time_unix_nano=10,
-             end_time_unix_nano=20, attributes=_attrs(), status=Status(code=1, message="m"),
-             events=[Span.Event(name="e", attributes=_attrs())],
-             links=[Span.Link(trace_id=b"\x03" * 16, span_id=b"\x04" * 8)]),
-    ])])]),
-    "logs": ExportLogsServiceRequest(resource_logs=[ResourceLogs(scope_logs=[ScopeLogs(log_records=[
-        LogRecord(time_unix_nano=5, trace_id=b"\x01" * 16, span_id=b"\x02" * 8, body=AnyValue(string_value="b"),
-                  attributes=_attrs(), severity_number=9),
-    ])])]),
-    "metrics": ExportMetricsServiceRequest(resource_metrics=[m.ResourceMetrics(scope_metrics=[m.ScopeMetrics(
-        metrics=[
-            m.Metric(name="g", gauge=m.Gauge(data_points=[m.NumberDataPoint(as_double=1.0, exemplars=[
-                m.Exemplar(trace_id=b"\x01" * 16, span_id=b"\x02" * 8, as_int=1)])])),
-            m.Metric(name="h", histogram=m.Histogram(data_points=[m.HistogramDataPoint(
-                count=2, bucket_counts=[1, 1], explicit_bounds=[0.5])])),
-            m.Metric(name="s", summary=m.Summary(data_points=[m.SummaryDataPoint(
-                quantile_values=[m.SummaryDataPoint.ValueAtQuantile(quantile=0.5, value=1.0)])])),
-        ])])]),
+    "traces": ExportTraceServiceRequest(
+        resource_spans=[
+            ResourceSpans(
+                scope_spans=[
+                    ScopeSpans(
+                        spans=[
+                            Span(
+                                trace_id=b"\x01" * 16,
+                                span_id=b"\x02" * 8,
+                                name="spin",
+                                kind=2,
+                                start_time_unix_nano=10,
+                                end_time_unix_nano=20,
+                                attributes=_attrs(),
+                                status=Status(code=1, message="m"),
+                                events=[Span.Event(name="e", attributes=_attrs())],
+                                links=[Span.Link(trace_id=b"\x03" * 16, span_id=b"\x04" * 8)],
+                            ),
+                        ]
+                    )
+                ]
+            )
+        ]
+    ),
+    "logs": ExportLogsServiceRequest(
+        resource_logs=[
+            ResourceLogs(
+                scope_logs=[
+                    ScopeLogs(
+                        log_records=[
+                            LogRecord(
+                                time_unix_nano=5,
+                                trace_id=b"\x01" * 16,
+                                span_id=b"\x02" * 8,
+                                body=AnyValue(string_value="b"),
+                                attributes=_attrs(),
+                                severity_number=9,
+                            ),
+                        ]
+                    )
+                ]
+            )
+        ]
+    ),
+    "metrics": ExportMetricsServiceRequest(
+        resource_metrics=[
+            m.ResourceMetrics(
+                scope_metrics=[
+                    m.ScopeMetrics(
+                        metrics=[
+                            m.Metric(
+                                name="g",
+                                gauge=m.Gauge(
+                                    data_points=[
+                                        m.NumberDataPoint(
+                                            as_double=1.0,
+                                            exemplars=[
+                                                m.Exemplar(trace_id=b"\x01" * 16, span_id=b"\x02" * 8, as_int=1)
+                                            ],
+                                        )
+                                    ]
+                                ),
+                            ),
+                            m.Metric(
+                                name="h",
+                                histogram=m.Histogram(
+                                    data_points=[
+                                        m.HistogramDataPoint(count=2, bucket_counts=[1, 1], explicit_bounds=[0.5])
+                                    ]
+                                ),
+                            ),
+                            m.Metric(
+                                name="s",
+                                summary=m.Summary(
+                                    data_points=[
+                                        m.SummaryDataPoint(
+                                            quantile_values=[
+                                                m.SummaryDataPoint.ValueAtQuantile(quantile=0.5, value=1.0)
+                                            ]
+                                        )
+                                    ]
+                                ),
+                            ),
+                        ]
+                    )
+                ]
+            )
+        ]
+    ),
 }
 
 

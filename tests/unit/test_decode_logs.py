@@ -17,22 +17,39 @@ T0 = 1_795_520_000_000_000_000
 
 
 def request(*records: LogRecord) -> ExportLogsServiceRequest:
-    return ExportLogsServiceRequest(resource_logs=[ResourceLogs(
-        resource=Resource(attributes=[KeyValue(key="service.name", value=AnyValue(string_value="slot-server"))]),
-        schema_url="https://opentelemetry.io/schemas/1.26.0",
-        scope_logs=[ScopeLogs(
-            scope=InstrumentationScope(name="wallet", version="3",
-                                       attributes=[KeyValue(key="lib", value=AnyValue(int_value=1))]),
-            schema_url="scope-url", log_records=list(records))],
-    )])
+    return ExportLogsServiceRequest(
+        resource_logs=[
+            ResourceLogs(
+                resource=Resource(
+                    attributes=[KeyValue(key="service.name", value=AnyValue(string_value="slot-server"))]
+                ),
+                schema_url="https://opentelemetry.io/schemas/1.26.0",
+                scope_logs=[
+                    ScopeLogs(
+                        scope=InstrumentationScope(
+                            name="wallet", version="3", attributes=[KeyValue(key="lib", value=AnyValue(int_value=1))]
+                        ),
+                        schema_url="scope-url",
+                        log_records=list(records),
+                    )
+                ],
+            )
+        ]
+    )
 
 
 def test_a_log_record_decodes_to_the_exporters_row() -> None:
     record = LogRecord(
-        time_unix_nano=T0 + 7, observed_time_unix_nano=T0 + 9, severity_number=17, severity_text="ERROR",
+        time_unix_nano=T0 + 7,
+        observed_time_unix_nano=T0 + 9,
+        severity_number=17,
+        severity_text="ERROR",
         body=AnyValue(kvlist_value=KeyValueList(values=[KeyValue(key="msg", value=AnyValue(string_value="hi"))])),
         attributes=[KeyValue(key="slot.spin.id", value=AnyValue(string_value="s-1"))],
-        flags=0x101, trace_id=bytes(range(16)), span_id=bytes(range(1, 9)), event_name="wallet.timeout",
+        flags=0x101,
+        trace_id=bytes(range(16)),
+        span_id=bytes(range(1, 9)),
+        event_name="wallet.timeout",
     )
     table = decode_logs(request(record)).tables["otel_logs"]
     assert table == {
@@ -73,8 +90,15 @@ def test_log_records_with_malformed_ids_are_rejected_alone() -> None:
 
 
 def test_json_and_protobuf_bodies_decode_to_the_same_rows() -> None:
-    req = request(LogRecord(time_unix_nano=T0, trace_id=bytes(range(16)), span_id=bytes(range(8)),
-                            body=AnyValue(double_value=2.5), severity_number=9))
+    req = request(
+        LogRecord(
+            time_unix_nano=T0,
+            trace_id=bytes(range(16)),
+            span_id=bytes(range(8)),
+            body=AnyValue(double_value=2.5),
+            severity_number=9,
+        )
+    )
     doc = json_format.MessageToDict(req, use_integers_for_enums=True)
     record = doc["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]
     for key in ("traceId", "spanId"):

@@ -32,17 +32,27 @@ def kv(key: str, value: str | int | float | bool) -> KeyValue:
 def request(*spans: Span, resource: list[KeyValue] | None = None) -> ExportTraceServiceRequest:
     res = Resource(attributes=resource if resource is not None else [kv("service.name", "slot-server")])
     return ExportTraceServiceRequest(
-        resource_spans=[ResourceSpans(resource=res, scope_spans=[
-            ScopeSpans(scope=InstrumentationScope(name="slot", version="1.2"), spans=list(spans))])]
+        resource_spans=[
+            ResourceSpans(
+                resource=res,
+                scope_spans=[ScopeSpans(scope=InstrumentationScope(name="slot", version="1.2"), spans=list(spans))],
+            )
+        ]
     )
 
 
 def spin_span(**overrides) -> Span:  # type: ignore[no-untyped-def]
     fields = dict(
-        trace_id=TRACE, span_id=SPAN, parent_span_id=PARENT, name="spin", kind=Span.SPAN_KIND_SERVER,
-        start_time_unix_nano=T0 + 1000, end_time_unix_nano=T0 + 42_000_1000,
+        trace_id=TRACE,
+        span_id=SPAN,
+        parent_span_id=PARENT,
+        name="spin",
+        kind=Span.SPAN_KIND_SERVER,
+        start_time_unix_nano=T0 + 1000,
+        end_time_unix_nano=T0 + 42_000_1000,
         attributes=[kv("slot.spin.id", "s-1"), kv("slot.bet.amount", "1.25"), kv("slot.win.amount", "0")],
-        status=Status(code=Status.STATUS_CODE_ERROR, message="wallet down"), trace_state="k=v",
+        status=Status(code=Status.STATUS_CODE_ERROR, message="wallet down"),
+        trace_state="k=v",
     )
     fields.update(overrides)
     return Span(**fields)
@@ -54,34 +64,40 @@ def rows(decoded) -> list[dict]:  # type: ignore[no-untyped-def]
 
 
 def test_a_spin_span_decodes_to_the_exporters_row() -> None:
-    decoded = decode_traces(request(spin_span(
-        events=[Span.Event(time_unix_nano=T0 + 5, name="retry", attributes=[kv("attempt", 2)])],
-        links=[Span.Link(trace_id=TRACE, span_id=PARENT, trace_state="a=b", attributes=[kv("x", True)])],
-    )))
-    assert rows(decoded) == [{
-        "Timestamp": "1795520000.000001000",
-        "TraceId": "5b8efff798038103d269b633813fc60c",
-        "SpanId": "eee19b7ec3c1b174",
-        "ParentSpanId": "eee19b7ec3c1b173",
-        "TraceState": "k=v",
-        "SpanName": "spin",
-        "SpanKind": "Server",
-        "ServiceName": "slot-server",
-        "ResourceAttributes": {"service.name": "slot-server"},
-        "ScopeName": "slot",
-        "ScopeVersion": "1.2",
-        "SpanAttributes": {"slot.spin.id": "s-1", "slot.bet.amount": "1.25", "slot.win.amount": "0"},
-        "Duration": 420_000_000,
-        "StatusCode": "Error",
-        "StatusMessage": "wallet down",
-        "Events.Timestamp": ["1795520000.000000005"],
-        "Events.Name": ["retry"],
-        "Events.Attributes": [{"attempt": "2"}],
-        "Links.TraceId": ["5b8efff798038103d269b633813fc60c"],
-        "Links.SpanId": ["eee19b7ec3c1b173"],
-        "Links.TraceState": ["a=b"],
-        "Links.Attributes": [{"x": "true"}],
-    }]
+    decoded = decode_traces(
+        request(
+            spin_span(
+                events=[Span.Event(time_unix_nano=T0 + 5, name="retry", attributes=[kv("attempt", 2)])],
+                links=[Span.Link(trace_id=TRACE, span_id=PARENT, trace_state="a=b", attributes=[kv("x", True)])],
+            )
+        )
+    )
+    assert rows(decoded) == [
+        {
+            "Timestamp": "1795520000.000001000",
+            "TraceId": "5b8efff798038103d269b633813fc60c",
+            "SpanId": "eee19b7ec3c1b174",
+            "ParentSpanId": "eee19b7ec3c1b173",
+            "TraceState": "k=v",
+            "SpanName": "spin",
+            "SpanKind": "Server",
+            "ServiceName": "slot-server",
+            "ResourceAttributes": {"service.name": "slot-server"},
+            "ScopeName": "slot",
+            "ScopeVersion": "1.2",
+            "SpanAttributes": {"slot.spin.id": "s-1", "slot.bet.amount": "1.25", "slot.win.amount": "0"},
+            "Duration": 420_000_000,
+            "StatusCode": "Error",
+            "StatusMessage": "wallet down",
+            "Events.Timestamp": ["1795520000.000000005"],
+            "Events.Name": ["retry"],
+            "Events.Attributes": [{"attempt": "2"}],
+            "Links.TraceId": ["5b8efff798038103d269b633813fc60c"],
+            "Links.SpanId": ["eee19b7ec3c1b173"],
+            "Links.TraceState": ["a=b"],
+            "Links.Attributes": [{"x": "true"}],
+        }
+    ]
     assert (decoded.accepted, decoded.rejected, decoded.message, decoded.money_flagged) == (1, 0, "", 0)
     assert list(decoded.tables["otel_traces"]) == list(COLUMNS)
     orjson.dumps(decoded.tables)
@@ -95,20 +111,28 @@ def test_every_kind_and_status_code_has_the_exporters_name() -> None:
 
 
 def test_missing_and_zero_ids_are_empty_and_negative_duration_is_zero() -> None:
-    span = spin_span(trace_id=b"", span_id=bytes(8), parent_span_id=b"",
-                     start_time_unix_nano=T0 + 10, end_time_unix_nano=T0, status=None)
+    span = spin_span(
+        trace_id=b"",
+        span_id=bytes(8),
+        parent_span_id=b"",
+        start_time_unix_nano=T0 + 10,
+        end_time_unix_nano=T0,
+        status=None,
+    )
     row = rows(decode_traces(request(span, resource=[])))[0]
     assert (row["TraceId"], row["SpanId"], row["ParentSpanId"], row["Duration"]) == ("", "", "", 0)
     assert (row["ServiceName"], row["StatusCode"], row["StatusMessage"]) == ("", "Unset", "")
 
 
 def test_spans_with_malformed_ids_are_rejected_alone() -> None:
-    decoded = decode_traces(request(
-        spin_span(trace_id=b"\x01" * 5),
-        spin_span(attributes=[kv("slot.spin.id", "good")]),
-        spin_span(span_id=b"\x02" * 9),
-        spin_span(links=[Span.Link(trace_id=TRACE, span_id=b"\x03")]),
-    ))
+    decoded = decode_traces(
+        request(
+            spin_span(trace_id=b"\x01" * 5),
+            spin_span(attributes=[kv("slot.spin.id", "good")]),
+            spin_span(span_id=b"\x02" * 9),
+            spin_span(links=[Span.Link(trace_id=TRACE, span_id=b"\x03")]),
+        )
+    )
     assert [r["SpanAttributes"]["slot.spin.id"] for r in rows(decoded)] == ["good"]
     assert (decoded.accepted, decoded.rejected) == (1, 3)
     assert decoded.message == (
@@ -119,15 +143,19 @@ def test_spans_with_malformed_ids_are_rejected_alone() -> None:
 
 
 def test_money_sent_as_a_double_is_flagged_but_stored() -> None:
-    decoded = decode_traces(request(
-        spin_span(attributes=[kv("slot.spin.id", "a"), kv("slot.bet.amount", 1.25), kv("slot.win.amount", "2")]),
-        spin_span(attributes=[kv("slot.spin.id", "b"), kv("slot.bet.amount", 1), kv("slot.win.amount", 0.5)]),
-        spin_span(name="wallet.debit", attributes=[kv("slot.bet.amount", 1.25)]),
-        spin_span(attributes=[kv("slot.spin.id", "c"), kv("slot.bet.amount", "1.25")]),
-    ))
+    decoded = decode_traces(
+        request(
+            spin_span(attributes=[kv("slot.spin.id", "a"), kv("slot.bet.amount", 1.25), kv("slot.win.amount", "2")]),
+            spin_span(attributes=[kv("slot.spin.id", "b"), kv("slot.bet.amount", 1), kv("slot.win.amount", 0.5)]),
+            spin_span(name="wallet.debit", attributes=[kv("slot.bet.amount", 1.25)]),
+            spin_span(attributes=[kv("slot.spin.id", "c"), kv("slot.bet.amount", "1.25")]),
+        )
+    )
     attrs = decoded.tables["otel_traces"]["SpanAttributes"]
     assert attrs[0] == {
-        "slot.spin.id": "a", "slot.bet.amount": "1.25", "slot.win.amount": "2",
+        "slot.spin.id": "a",
+        "slot.bet.amount": "1.25",
+        "slot.win.amount": "2",
         "spinscope.money_error": "slot.bet.amount was sent as a double (1.25); money must be a decimal string",
     }
     assert attrs[1]["spinscope.money_error"] == (
@@ -139,16 +167,32 @@ def test_money_sent_as_a_double_is_flagged_but_stored() -> None:
 
 
 def test_attribute_types_and_duplicates_match_pdata() -> None:
-    span = spin_span(attributes=[
-        kv("s", "x"), kv("i", -3), kv("d", 100000.0), kv("b", False), kv("s", "y"),
-        KeyValue(key="bytes", value=AnyValue(bytes_value=b"\x01\x02")), KeyValue(key="empty"),
-        kv("long", "v" * 300), kv("k" * 200, "long key"), kv("unicode", "ñ€😀"),
-    ])
+    span = spin_span(
+        attributes=[
+            kv("s", "x"),
+            kv("i", -3),
+            kv("d", 100000.0),
+            kv("b", False),
+            kv("s", "y"),
+            KeyValue(key="bytes", value=AnyValue(bytes_value=b"\x01\x02")),
+            KeyValue(key="empty"),
+            kv("long", "v" * 300),
+            kv("k" * 200, "long key"),
+            kv("unicode", "ñ€😀"),
+        ]
+    )
     span2 = spin_span(attributes=[kv("s", "x"), kv("i", -3)])  # cache hits for repeated values
     table = decode_traces(request(span, span2)).tables["otel_traces"]
     assert table["SpanAttributes"][0] == {
-        "s": "y", "i": "-3", "d": "100000", "b": "false", "bytes": "AQI=", "empty": "",
-        "long": "v" * 300, "k" * 200: "long key", "unicode": "ñ€😀",
+        "s": "y",
+        "i": "-3",
+        "d": "100000",
+        "b": "false",
+        "bytes": "AQI=",
+        "empty": "",
+        "long": "v" * 300,
+        "k" * 200: "long key",
+        "unicode": "ñ€😀",
     }
     assert table["SpanAttributes"][1] == {"s": "x", "i": "-3"}
 
@@ -160,16 +204,30 @@ def test_passing_the_body_gives_the_same_rows() -> None:
 
 
 def test_several_resources_and_scopes_keep_their_own_names() -> None:
-    req = ExportTraceServiceRequest(resource_spans=[
-        ResourceSpans(resource=Resource(attributes=[kv("service.name", f"svc-{r}")]), scope_spans=[
-            ScopeSpans(scope=InstrumentationScope(name=f"scope-{r}{s}"), spans=[spin_span(), spin_span()])
-            for s in range(2)])
-        for r in range(2)
-    ])
+    req = ExportTraceServiceRequest(
+        resource_spans=[
+            ResourceSpans(
+                resource=Resource(attributes=[kv("service.name", f"svc-{r}")]),
+                scope_spans=[
+                    ScopeSpans(scope=InstrumentationScope(name=f"scope-{r}{s}"), spans=[spin_span(), spin_span()])
+                    for s in range(2)
+                ],
+            )
+            for r in range(2)
+        ]
+    )
     table = decode_traces(req).tables["otel_traces"]
     assert table["ServiceName"] == ["svc-0"] * 4 + ["svc-1"] * 4
-    assert table["ScopeName"] == ["scope-00", "scope-00", "scope-01", "scope-01",
-                                  "scope-10", "scope-10", "scope-11", "scope-11"]
+    assert table["ScopeName"] == [
+        "scope-00",
+        "scope-00",
+        "scope-01",
+        "scope-01",
+        "scope-10",
+        "scope-10",
+        "scope-11",
+        "scope-11",
+    ]
 
 
 def test_empty_request_gives_the_table_with_no_rows() -> None:
@@ -192,8 +250,10 @@ def _otlp_json(req: ExportTraceServiceRequest) -> bytes:
 
 def test_json_and_protobuf_bodies_decode_to_the_same_rows() -> None:
     req = request(
-        spin_span(events=[Span.Event(time_unix_nano=T0, name="e", attributes=[kv("n", 1.5)])],
-                  links=[Span.Link(trace_id=TRACE, span_id=SPAN)]),
+        spin_span(
+            events=[Span.Event(time_unix_nano=T0, name="e", attributes=[kv("n", 1.5)])],
+            links=[Span.Link(trace_id=TRACE, span_id=SPAN)],
+        ),
         spin_span(attributes=[kv("slot.bet.amount", 2.0), kv("x", True)]),
         spin_span(trace_id=b"\x01\x02"),
     )

@@ -68,12 +68,21 @@ def _kvlist(**values: AnyValue) -> AnyValue:
         (AnyValue(double_value=3.0), "3"),
         (AnyValue(bytes_value=b"\x00\xffspin"), "AP9zcGlu"),
         (AnyValue(), ""),
-        (_array(AnyValue(string_value="a"), AnyValue(int_value=1), AnyValue(double_value=2.0),
-                AnyValue(bool_value=True), AnyValue(), AnyValue(bytes_value=b"hi")),
-         '["a",1,2,true,null,"aGk="]'),
-        (_kvlist(z=AnyValue(int_value=1), a=AnyValue(string_value='q"<&>'),
-                 m=_array(AnyValue(double_value=0.5))),
-         '{"a":"q\\"<&>","m":[0.5],"z":1}'),
+        (
+            _array(
+                AnyValue(string_value="a"),
+                AnyValue(int_value=1),
+                AnyValue(double_value=2.0),
+                AnyValue(bool_value=True),
+                AnyValue(),
+                AnyValue(bytes_value=b"hi"),
+            ),
+            '["a",1,2,true,null,"aGk="]',
+        ),
+        (
+            _kvlist(z=AnyValue(int_value=1), a=AnyValue(string_value='q"<&>'), m=_array(AnyValue(double_value=0.5))),
+            '{"a":"q\\"<&>","m":[0.5],"z":1}',
+        ),
         (_array(AnyValue(string_value="line\nsep\u2028")), '["line\\nsep\\u2028"]'),
         (_array(AnyValue(double_value=math.nan)), ""),
         (_array(), "[]"),
@@ -115,6 +124,5 @@ def test_id_hex_empty_zero_and_wrong_length() -> None:
 
 
 def test_decoded_rows_counts_every_table() -> None:
-    decoded = Decoded(tables={"a": {"x": [1, 2]}, "b": {"y": [3]}, "c": {"z": []}}, accepted=3, rejected=0,
-                      message="")
+    decoded = Decoded(tables={"a": {"x": [1, 2]}, "b": {"y": [3]}, "c": {"z": []}}, accepted=3, rejected=0, message="")
     assert decoded.rows() == 3

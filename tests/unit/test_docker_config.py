@@ -77,6 +77,7 @@ def schema_tables() -> set[str]:
 
 # --- parsing -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", [*(DOCKER / n for n in COMPOSE_FILES), COLLECTOR], ids=lambda p: p.name)
 def test_yaml_files_parse_to_mappings(path: Path) -> None:
     assert isinstance(load_yaml(path), dict)
@@ -89,6 +90,7 @@ def test_clickhouse_xml_parses_with_a_clickhouse_root(path: Path) -> None:
 
 # --- the Collector ---------------------------------------------------------------------------
 
+
 def test_collector_exporter_writes_spinscope_tables_without_creating_them() -> None:
     exp = exporter()
     tables = schema_tables()
@@ -100,7 +102,8 @@ def test_collector_exporter_writes_spinscope_tables_without_creating_them() -> N
     metric_kinds = {"gauge", "sum", "summary", "histogram", "exponential_histogram"}
     assert set(exp["metrics_tables"]) == metric_kinds
     assert {kind: exp["metrics_tables"][kind]["name"] for kind in metric_kinds} == {
-        kind: f"otel_metrics_{kind}" for kind in metric_kinds}
+        kind: f"otel_metrics_{kind}" for kind in metric_kinds
+    }
     assert {f"otel_metrics_{kind}" for kind in metric_kinds} <= tables
 
 
@@ -130,8 +133,12 @@ def test_collector_pipelines_use_only_defined_components() -> None:
     for section in ("receivers", "processors", "exporters"):
         for pipeline in service["pipelines"].values():
             assert set(pipeline[section]) <= set(config[section]), section
-    used = {c for p in service["pipelines"].values() for section in ("receivers", "processors", "exporters")
-            for c in p[section]}
+    used = {
+        c
+        for p in service["pipelines"].values()
+        for section in ("receivers", "processors", "exporters")
+        for c in p[section]
+    }
     defined = {c for section in ("receivers", "processors", "exporters") for c in config[section]}
     assert used == defined  # nothing configured and left unused
     assert set(service["extensions"]) == set(config["extensions"])
@@ -199,6 +206,7 @@ def test_every_collector_variable_is_set_by_each_compose_file() -> None:
 
 # --- compose ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", COMPOSE_FILES)
 def test_compose_references_only_defined_volumes_networks_and_services(name: str) -> None:
     doc = compose(name)
@@ -206,7 +214,7 @@ def test_compose_references_only_defined_volumes_networks_and_services(name: str
     used_volumes = set()
     for service_name, service in services.items():
         for mount in service.get("volumes", []):
-            source = (mount.get("source", "") if isinstance(mount, dict) else mount.split(":")[0])
+            source = mount.get("source", "") if isinstance(mount, dict) else mount.split(":")[0]
             if source.startswith((".", "/")):
                 assert (DOCKER / source).resolve().exists(), f"{service_name} mounts missing {source}"
             else:
@@ -241,8 +249,12 @@ def test_clickhouse_images_are_the_lts_line_the_embedded_engine_stands_for() -> 
     newer than it (26.8), the closest supported release. docs/deploy.md says which DDL also ran on 26.7."""
     major, minor = (int(part) for part in metadata.version("chdb-core").split(".")[:2])
     lts = ".".join(map(str, newest_lts_line(major, minor)))
-    images = [s["image"] for name in COMPOSE_FILES for s in compose(name)["services"].values()
-              if "clickhouse/clickhouse-" in s["image"]]
+    images = [
+        s["image"]
+        for name in COMPOSE_FILES
+        for s in compose(name)["services"].values()
+        if "clickhouse/clickhouse-" in s["image"]
+    ]
     assert len(images) == 1 + 4 + 3 + 1  # the single server, cluster nodes, keepers, db-init
     assert {image.split(":")[1].split("@")[0] for image in images} == {lts}
 
@@ -252,8 +264,10 @@ def test_compose_startup_order_migrates_before_anything_writes_or_reads(name: st
     services = compose(name)["services"]
     migrate = services["migrate"]
     assert migrate["restart"] == "no"
-    assert all(dep["condition"] in ("service_healthy", "service_completed_successfully")
-               for dep in migrate["depends_on"].values())
+    assert all(
+        dep["condition"] in ("service_healthy", "service_completed_successfully")
+        for dep in migrate["depends_on"].values()
+    )
     for dependent in ("otel-collector", "app", "ingest"):
         assert services[dependent]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
     assert services["ingest"]["profiles"] == ["spinscope-ingest"]
@@ -279,14 +293,18 @@ def test_no_literal_secrets_in_compose(name: str) -> None:
             if userinfo:
                 _, _, password = userinfo.group(1).partition(":")
                 assert REQUIRED_VAR.fullmatch(password), f"{service_name}.{key}: password in DSN must be required var"
-    assert not re.search(r":-[^}]*\}", "\n".join(
-        line for line in (DOCKER / name).read_text().splitlines() if SECRET_NAME.search(line)))
+    assert not re.search(
+        r":-[^}]*\}", "\n".join(line for line in (DOCKER / name).read_text().splitlines() if SECRET_NAME.search(line))
+    )
 
 
 @pytest.mark.parametrize("name", COMPOSE_FILES)
 def test_every_required_variable_is_in_the_env_example(name: str) -> None:
-    example = {line.split("=", 1)[0] for line in (DOCKER / ".env.example").read_text().splitlines()
-               if line and not line.startswith("#")}
+    example = {
+        line.split("=", 1)[0]
+        for line in (DOCKER / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
     assert set(REQUIRED_VAR.findall((DOCKER / name).read_text())) <= example
 
 
@@ -320,6 +338,7 @@ def test_spinscope_commands_in_compose_are_real_cli_commands(name: str) -> None:
 
 
 # --- users -----------------------------------------------------------------------------------
+
 
 def test_app_user_is_read_only_and_writer_can_migrate() -> None:
     root = ET.parse(USERS_XML).getroot()
@@ -356,6 +375,7 @@ def test_clickhouse_xml_secrets_come_from_the_environment() -> None:
 
 # --- cluster ---------------------------------------------------------------------------------
 
+
 def test_cluster_is_two_shards_of_two_replicas_with_internal_replication() -> None:
     name, shards = remote_servers()
     assert name == "spinscope_cluster"
@@ -368,7 +388,9 @@ def test_cluster_is_two_shards_of_two_replicas_with_internal_replication() -> No
 def test_each_cluster_node_has_its_own_shard_and_replica_macros() -> None:
     root = ET.parse(CLUSTER_XML).getroot()
     assert {m.tag: m.get("from_env") for m in root.find("macros") if m.get("from_env")} == {
-        "shard": "CLICKHOUSE_SHARD", "replica": "CLICKHOUSE_REPLICA"}
+        "shard": "CLICKHOUSE_SHARD",
+        "replica": "CLICKHOUSE_REPLICA",
+    }
     _, shards = remote_servers()
     services = compose("compose.cluster.yaml")["services"]
     for index, replicas in enumerate(shards, start=1):
@@ -382,8 +404,10 @@ def test_each_cluster_node_has_its_own_shard_and_replica_macros() -> None:
 
 def test_keeper_ensemble_matches_servers_and_compose() -> None:
     servers = {n.findtext("host") for n in ET.parse(CLUSTER_XML).getroot().find("zookeeper")}
-    raft = {s.findtext("hostname"): s.findtext("id")
-            for s in ET.parse(KEEPER_XML).getroot().find("keeper_server/raft_configuration")}
+    raft = {
+        s.findtext("hostname"): s.findtext("id")
+        for s in ET.parse(KEEPER_XML).getroot().find("keeper_server/raft_configuration")
+    }
     services = compose("compose.cluster.yaml")["services"]
     assert servers == set(raft) and len(raft) == 3
     for host, server_id in raft.items():
@@ -427,6 +451,7 @@ def test_cluster_migrate_and_receivers_use_the_configured_cluster() -> None:
 
 # --- cluster DDL, as `spinscope db migrate --cluster` renders it -------------------------------
 
+
 def cluster_ddl() -> list[str]:
     return render_all(RenderOptions(cluster=remote_servers()[0]))
 
@@ -441,8 +466,11 @@ def test_every_replica_path_is_unique_to_its_table() -> None:
 
 def final_distributed_keys(statements: list[str]) -> dict[str, str]:
     """Plain table name -> sharding key of its Distributed table, after every statement that (re)creates it."""
-    pattern = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE TABLE) \S+?\.`?(\w+)`? .*ENGINE = "
-                         r"Distributed\([^,]+, [^,]+, [^,]+, (.+)\)$", re.DOTALL)
+    pattern = re.compile(
+        r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE TABLE) \S+?\.`?(\w+)`? .*ENGINE = "
+        r"Distributed\([^,]+, [^,]+, [^,]+, (.+)\)$",
+        re.DOTALL,
+    )
     return {m.group(1): m.group(2) for s in statements if (m := pattern.match(s))}
 
 
@@ -477,8 +505,12 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
     statements = cluster_ddl()
     keys = final_distributed_keys(statements)
     views = live_views(statements)
-    assert {target for _, target, _, _ in views} == {"spins", "spin_minutely", "span_minutely",
-                                                     "otel_traces_trace_id_ts"}
+    assert {target for _, target, _, _ in views} == {
+        "spins",
+        "spin_minutely",
+        "span_minutely",
+        "otel_traces_trace_id_ts",
+    }
     for view, target, source, query in views:
         if keys[target] != "rand()":
             assert key_through_view(keys[source], query) == keys[target], (view, target, keys[target])
@@ -499,6 +531,7 @@ def test_db_migrate_says_an_upgrade_that_drops_a_view_needs_ingest_paused() -> N
 
 
 # --- image -----------------------------------------------------------------------------------
+
 
 def dockerfile_stages() -> list[list[str]]:
     text = re.sub(r"\\\n", " ", (DOCKER / "Dockerfile").read_text())
@@ -530,6 +563,9 @@ def test_image_installs_the_lock_then_spinscope_without_dependencies() -> None:
 
 
 def test_build_context_excludes_secrets_and_history() -> None:
-    ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()
-               if line.strip() and not line.startswith("#")}
+    ignored = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     assert {".git", "docker", "**/.env"} <= ignored

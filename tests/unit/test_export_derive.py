@@ -24,15 +24,24 @@ def test_exact_keeps_floats_at_their_shortest_repr() -> None:
 
 
 def test_headline_compares_each_currency_with_itself() -> None:
-    now = [{"currency": "EUR", "spins": 5, "handle_amount": Decimal("7.25"), "rtp_ratio": Decimal("0.5")},
-           {"currency": "KRW", "spins": 1, "handle_amount": Decimal("1000"), "rtp_ratio": None}]
-    then = [{"currency": "EUR", "spins": 1, "handle_amount": Decimal("2"), "rtp_ratio": Decimal("0.25")},
-            {"currency": "USD", "spins": 2, "handle_amount": Decimal("5"), "rtp_ratio": Decimal("1")}]
+    now = [
+        {"currency": "EUR", "spins": 5, "handle_amount": Decimal("7.25"), "rtp_ratio": Decimal("0.5")},
+        {"currency": "KRW", "spins": 1, "handle_amount": Decimal("1000"), "rtp_ratio": None},
+    ]
+    then = [
+        {"currency": "EUR", "spins": 1, "handle_amount": Decimal("2"), "rtp_ratio": Decimal("0.25")},
+        {"currency": "USD", "spins": 2, "handle_amount": Decimal("5"), "rtp_ratio": Decimal("1")},
+    ]
     rows = {(r["currency"], r["metric"]): r for r in headline(now, then)}
     assert {c for c, _ in rows} == {"EUR", "KRW", "USD"}  # no all-currency total
     eur = rows[("EUR", "handle_amount")]
     assert (eur["this_week"], eur["previous_week"], eur["change"], eur["change_ratio"], eur["unit"]) == (
-        Decimal("7.25"), Decimal(2), Decimal("5.25"), Decimal("2.625"), "money")
+        Decimal("7.25"),
+        Decimal(2),
+        Decimal("5.25"),
+        Decimal("2.625"),
+        "money",
+    )
     assert rows[("EUR", "rtp_ratio")]["change"] == Decimal("0.25")
     # a currency missing one week: additive figures are 0, ratios unknown
     assert (rows[("KRW", "spins")]["previous_week"], rows[("KRW", "spins")]["change_ratio"]) == (0, None)
@@ -42,8 +51,15 @@ def test_headline_compares_each_currency_with_itself() -> None:
 
 def test_top_movers_rank_new_keys_first_then_by_relative_change() -> None:
     def row(game: str, currency: str, ggr: str) -> dict:
-        return {"game_id": game, "game_version": "1", "currency": currency, "ggr_amount": Decimal(ggr),
-                "handle_amount": Decimal(0), "spins": 0, "active_players": 0}
+        return {
+            "game_id": game,
+            "game_version": "1",
+            "currency": currency,
+            "ggr_amount": Decimal(ggr),
+            "handle_amount": Decimal(0),
+            "spins": 0,
+            "active_players": 0,
+        }
 
     now = [row("a", "EUR", "110"), row("b", "EUR", "50"), row("c", "KRW", "9000"), row("d", "EUR", "7")]
     then = [row("a", "EUR", "100"), row("b", "EUR", "100"), row("c", "KRW", "9000")]

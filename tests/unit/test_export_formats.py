@@ -16,38 +16,83 @@ from spinscope.export.tables import Column, Table, WeeklyReport
 from spinscope.export.xlsx import needs_exact_text, to_xlsx
 
 MONEY = Column("amount", "decimal", "money")
-TABLE = Table("money", "Money", (Column("day", "date"), Column("currency", "text"), MONEY,
-                                 Column("n", "int", "count"), Column("at", "datetime"), Column("ok", "bool")),
-              [{"day": date(2026, 11, 16), "currency": "EUR", "amount": Decimal("10.000000000000000001"), "n": 3,
-                "at": datetime(2026, 11, 23), "ok": True},
-               {"day": date(2026, 11, 17), "currency": "EUR", "amount": Decimal("1.50"), "n": None, "at": None,
-                "ok": False}])
+TABLE = Table(
+    "money",
+    "Money",
+    (
+        Column("day", "date"),
+        Column("currency", "text"),
+        MONEY,
+        Column("n", "int", "count"),
+        Column("at", "datetime"),
+        Column("ok", "bool"),
+    ),
+    [
+        {
+            "day": date(2026, 11, 16),
+            "currency": "EUR",
+            "amount": Decimal("10.000000000000000001"),
+            "n": 3,
+            "at": datetime(2026, 11, 23),
+            "ok": True,
+        },
+        {"day": date(2026, 11, 17), "currency": "EUR", "amount": Decimal("1.50"), "n": None, "at": None, "ok": False},
+    ],
+)
 
 
 def report(*tables: Table) -> WeeklyReport:
-    about = Table("about", "About", (Column("item", "text"), Column("value", "text")),
-                  [{"item": "status", "value": "2 spins"}])
-    empty = [Table(n, n, (Column("day", "date"), Column("currency", "text"), Column("spins", "int", "count"),
-                          Column("ggr_amount", "decimal", "money")))
-             for n in ("daily", "weekly_trend")]
-    return WeeklyReport("2026-W47", date(2026, 11, 16), date(2026, 11, 22), "2026-W46", [about, *tables, *empty],
-                        2, ("EUR",))
+    about = Table(
+        "about", "About", (Column("item", "text"), Column("value", "text")), [{"item": "status", "value": "2 spins"}]
+    )
+    empty = [
+        Table(
+            n,
+            n,
+            (
+                Column("day", "date"),
+                Column("currency", "text"),
+                Column("spins", "int", "count"),
+                Column("ggr_amount", "decimal", "money"),
+            ),
+        )
+        for n in ("daily", "weekly_trend")
+    ]
+    return WeeklyReport(
+        "2026-W47", date(2026, 11, 16), date(2026, 11, 22), "2026-W46", [about, *tables, *empty], 2, ("EUR",)
+    )
 
 
 def test_exact_text_and_csv_values() -> None:
     assert [exact_text(Decimal(s)) for s in ("1.500", "10", "1E+2", "-0.0", "0.000000000000000001")] == [
-        "1.5", "10", "100", "0", "0.000000000000000001"]
+        "1.5",
+        "10",
+        "100",
+        "0",
+        "0.000000000000000001",
+    ]
     assert (csv_value(None), csv_value(True), csv_value(datetime(2026, 1, 2, 3, 4, 5))) == (
-        "", "true", "2026-01-02T03:04:05Z")
+        "",
+        "true",
+        "2026-01-02T03:04:05Z",
+    )
     assert to_csv(TABLE).decode().splitlines() == [
-        "day,currency,amount,n,at,ok", "2026-11-16,EUR,10.000000000000000001,3,2026-11-23T00:00:00Z,true",
-        "2026-11-17,EUR,1.5,,,false"]
+        "day,currency,amount,n,at,ok",
+        "2026-11-16,EUR,10.000000000000000001,3,2026-11-23T00:00:00Z,true",
+        "2026-11-17,EUR,1.5,,,false",
+    ]
 
 
 def test_parquet_keeps_money_as_decimal128_38_18_exactly() -> None:
     table = pq.read_table(io.BytesIO(to_parquet(TABLE)))
-    assert [str(f.type) for f in table.schema] == ["date32[day]", "string", "decimal128(38, 18)", "int64",
-                                                   "timestamp[us]", "bool"]
+    assert [str(f.type) for f in table.schema] == [
+        "date32[day]",
+        "string",
+        "decimal128(38, 18)",
+        "int64",
+        "timestamp[us]",
+        "bool",
+    ]
     assert table.column("amount").to_pylist() == [Decimal("10.000000000000000001"), Decimal("1.5")]
     empty = pq.read_table(io.BytesIO(to_parquet(Table("e", "e", TABLE.columns))))
     assert empty.num_rows == 0 and empty.schema == table.schema
@@ -78,7 +123,7 @@ def test_html_is_deterministic_and_escapes_cells() -> None:
     table = Table("t", "T & co", (Column("currency", "text"),), [{"currency": "<script>"}])
     page = to_html(report(table))
     assert page == to_html(report(table))
-    assert "&lt;script&gt;" in page and "T &amp; co" in page and "<script>\"" not in page
+    assert "&lt;script&gt;" in page and "T &amp; co" in page and '<script>"' not in page
 
 
 def test_downloads_are_single_files_or_deterministic_zips() -> None:

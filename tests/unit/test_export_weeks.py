@@ -16,8 +16,15 @@ def test_parse_week_gives_the_monday() -> None:
     assert parse_week("2020-W53") == date(2020, 12, 28)
 
 
-@pytest.mark.parametrize(("text", "says"), [("2026-47", "write YYYY-Www"), ("2026-W54", "no ISO week 54"),
-                                            ("2025-W53", "no ISO week 53"), ("", "not an ISO week")])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("2026-47", "write YYYY-Www"),
+        ("2026-W54", "no ISO week 54"),
+        ("2025-W53", "no ISO week 53"),
+        ("", "not an ISO week"),
+    ],
+)
 def test_a_bad_week_names_the_input_and_the_fix(text: str, says: str) -> None:
     with pytest.raises(WeekError, match=says):
         parse_week(text)

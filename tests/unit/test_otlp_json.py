@@ -10,21 +10,30 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from spinscope.ingest.decode import DecodeError, encode_response, encode_status, parse_request
 
 SPAN_JSON = {
-    "resourceSpans": [{
-        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "slot-server"}}]},
-        "scopeSpans": [{"scope": {"name": "s"}, "spans": [{
-            "traceId": "5B8EFFF798038103D269B633813FC60C",
-            "spanId": "eee19b7ec3c1b174",
-            "parentSpanId": "",
-            "name": "spin",
-            "kind": 2,
-            "startTimeUnixNano": "1795520000000000000",
-            "endTimeUnixNano": 1795520000042000000,
-            "attributes": [{"key": "n", "value": {"intValue": "5"}}],
-            "status": {"code": 2},
-            "someFutureField": {"ignored": True},
-        }]}],
-    }]
+    "resourceSpans": [
+        {
+            "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "slot-server"}}]},
+            "scopeSpans": [
+                {
+                    "scope": {"name": "s"},
+                    "spans": [
+                        {
+                            "traceId": "5B8EFFF798038103D269B633813FC60C",
+                            "spanId": "eee19b7ec3c1b174",
+                            "parentSpanId": "",
+                            "name": "spin",
+                            "kind": 2,
+                            "startTimeUnixNano": "1795520000000000000",
+                            "endTimeUnixNano": 1795520000042000000,
+                            "attributes": [{"key": "n", "value": {"intValue": "5"}}],
+                            "status": {"code": 2},
+                            "someFutureField": {"ignored": True},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
 }
 
 
@@ -49,12 +58,18 @@ def test_proto_field_names_are_accepted_too() -> None:
     [
         (b"{", "OTLP/JSON body is not valid JSON"),
         (b"[]", "OTLP/JSON body must be a JSON object, got list"),
-        (orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{}, {"traceId": "xyz0"}]}]}]}),
-         "resourceSpans[0].scopeSpans[0].spans[1].traceId: expected a hex string, got 'xyz0'"),
-        (orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{"links": [{"spanId": 7}]}]}]}]}),
-         "resourceSpans[0].scopeSpans[0].spans[0].links[0].spanId: expected a hex string, got 'int'"),
-        (orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{"name": 5}]}]}]}),
-         "OTLP/JSON traces request does not match the schema"),
+        (
+            orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{}, {"traceId": "xyz0"}]}]}]}),
+            "resourceSpans[0].scopeSpans[0].spans[1].traceId: expected a hex string, got 'xyz0'",
+        ),
+        (
+            orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{"links": [{"spanId": 7}]}]}]}]}),
+            "resourceSpans[0].scopeSpans[0].spans[0].links[0].spanId: expected a hex string, got 'int'",
+        ),
+        (
+            orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{"name": 5}]}]}]}),
+            "OTLP/JSON traces request does not match the schema",
+        ),
         (orjson.dumps({"resourceSpans": {"not": "a list"}}), "OTLP/JSON traces request does not match the schema"),
     ],
 )
@@ -67,8 +82,11 @@ def test_malformed_ids_in_logs_and_metric_exemplars_are_named() -> None:
     logs = {"resourceLogs": [{"scopeLogs": [{"logRecords": [{"spanId": "0g"}]}]}]}
     with pytest.raises(DecodeError, match=r"resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.spanId"):
         parse_request("logs", orjson.dumps(logs), "application/json")
-    metrics = {"resourceMetrics": [{"scopeMetrics": [{"metrics": [
-        {"histogram": {"dataPoints": [{"exemplars": [{"traceId": "abc"}]}]}}]}]}]}
+    metrics = {
+        "resourceMetrics": [
+            {"scopeMetrics": [{"metrics": [{"histogram": {"dataPoints": [{"exemplars": [{"traceId": "abc"}]}]}}]}]}
+        ]
+    }
     with pytest.raises(DecodeError, match=r"metrics\[0\]\.histogram\.dataPoints\[0\]\.exemplars\[0\]\.traceId"):
         parse_request("metrics", orjson.dumps(metrics), "application/json")
 
@@ -92,9 +110,12 @@ def test_partial_success_response_carries_count_and_message() -> None:
     response = ExportTraceServiceResponse.FromString(body)
     assert response.HasField("partial_success")
     assert (response.partial_success.rejected_spans, response.partial_success.error_message) == (
-        2, "rejected 2 spans: ...")
+        2,
+        "rejected 2 spans: ...",
+    )
     assert orjson.loads(encode_response("logs", 3, "m", "application/json; charset=utf-8")) == {
-        "partialSuccess": {"rejectedLogRecords": "3", "errorMessage": "m"}}
+        "partialSuccess": {"rejectedLogRecords": "3", "errorMessage": "m"}
+    }
     warning = ExportLogsServiceResponse.FromString(encode_response("logs", 0, "note", "application/x-protobuf"))
     assert warning.HasField("partial_success") and warning.partial_success.error_message == "note"
 
@@ -102,5 +123,4 @@ def test_partial_success_response_carries_count_and_message() -> None:
 def test_status_body_is_google_rpc_status() -> None:
     status = status_pb2.Status.FromString(encode_status("bad body", "application/x-protobuf"))
     assert (status.code, status.message) == (3, "bad body")
-    assert orjson.loads(encode_status("slow down", "application/json", code=14)) == {
-        "code": 14, "message": "slow down"}
+    assert orjson.loads(encode_status("slow down", "application/json", code=14)) == {"code": 14, "message": "slow down"}

@@ -14,8 +14,18 @@ from spinscope.sim.spins import NS, SpinGenerator
 from spinscope.sim.steps import spin_logs, spin_steps
 
 CONTRACT_KEYS = {
-    "slot.spin.id", "slot.game.id", "slot.game.version", "slot.game.rtp", "slot.bet.amount", "slot.win.amount",
-    "slot.currency", "slot.spin.mode", "slot.feature", "slot.player.id", "slot.session.id", "slot.channel",
+    "slot.spin.id",
+    "slot.game.id",
+    "slot.game.version",
+    "slot.game.rtp",
+    "slot.bet.amount",
+    "slot.win.amount",
+    "slot.currency",
+    "slot.spin.mode",
+    "slot.feature",
+    "slot.player.id",
+    "slot.session.id",
+    "slot.channel",
 }
 HOUR = 3600 * NS
 
@@ -149,17 +159,19 @@ def test_steps_follow_the_spin_and_stop_at_the_failure() -> None:
     assert free == ["rng.draw", "reels.evaluate", "state.save"]
     failed = spin_steps(2_000_000_000, False, "none", False, "wallet_timeout", "walletly")
     assert [(s.name, s.error_type, s.attributes["wallet.provider"]) for s in failed] == [
-        ("wallet.debit", "wallet_timeout", "walletly")]
+        ("wallet.debit", "wallet_timeout", "walletly")
+    ]
     for step in spin_steps(100_000_000, False, "bonus", True, "", "kpay"):
         assert step.offset_ns >= 0 and step.offset_ns + step.duration_ns <= 100_000_000
-    assert spin_steps(100_000_000, False, "none", False, "", "kpay")[-1].attributes == {
-        "db.system.name": "postgresql"}
+    assert spin_steps(100_000_000, False, "none", False, "", "kpay")[-1].attributes == {"db.system.name": "postgresql"}
 
 
 def test_logs_say_what_happened_to_the_spin() -> None:
     [error] = spin_logs("s1", 2_000_000_000, "wallet_timeout", "walletly", 100, 0, "0.00", "EUR", "mega-vault")
     assert (error.severity_text, error.attributes) == (
-        "ERROR", {"slot.spin.id": "s1", "error.type": "wallet_timeout", "wallet.provider": "walletly"})
+        "ERROR",
+        {"slot.spin.id": "s1", "error.type": "wallet_timeout", "wallet.provider": "walletly"},
+    )
     [big] = spin_logs("s2", 50_000_000, "", "paynova", 100, 6000, "60.00", "EUR", "mega-vault")
     assert big.severity_text == "INFO" and "60.00 EUR" in big.body
     assert spin_logs("s3", 50_000_000, "", "paynova", 100, 200, "2.00", "EUR", "mega-vault") == []

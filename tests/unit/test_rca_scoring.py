@@ -40,12 +40,16 @@ def degraded_instance() -> tuple[dict, dict, int, int]:
     Traffic: use1-1 2000, use1-2 2000, euw1-1 3000, euw1-2 3000 spins; background error rate 0.5 %.
     Errors: use1-1 10, use1-2 110, euw1-1 15, euw1-2 15 = 150; good = 9850.
     """
-    errors = {"service.instance.id": {"use1-1": 10, "use1-2": 110, "euw1-1": 15, "euw1-2": 15},
-              "cloud.region": {"us-east-1": 120, "eu-west-1": 30},
-              "slot.channel": {"mobile": 90, "desktop": 60}}
-    good = {"service.instance.id": {"use1-1": 1990, "use1-2": 1890, "euw1-1": 2985, "euw1-2": 2985},
-            "cloud.region": {"us-east-1": 3880, "eu-west-1": 5970},
-            "slot.channel": {"mobile": 5910, "desktop": 3940}}
+    errors = {
+        "service.instance.id": {"use1-1": 10, "use1-2": 110, "euw1-1": 15, "euw1-2": 15},
+        "cloud.region": {"us-east-1": 120, "eu-west-1": 30},
+        "slot.channel": {"mobile": 90, "desktop": 60},
+    }
+    good = {
+        "service.instance.id": {"use1-1": 1990, "use1-2": 1890, "euw1-1": 2985, "euw1-2": 2985},
+        "cloud.region": {"us-east-1": 3880, "eu-west-1": 5970},
+        "slot.channel": {"mobile": 5910, "desktop": 3940},
+    }
     return errors, good, 150, 9850
 
 
@@ -76,14 +80,19 @@ def test_rtp_excess_and_leave_one_out_by_hand() -> None:
     # μ0 = 0.9, σ = 2. mobile: B 100, W 170, Σb² 100 → E = 80, z = 80/(2·10) = 4
     # desktop: B 400, W 370, Σb² 400 → E = 10, z = 10/(2·20) = 0.25; total E = 90, z = 90/(2·√500) = 2.012
     mobile, desktop = segment(100, 170, 100), segment(400, 370, 400)
-    result = rank_rtp_segments({("channel", "desktop"): desktop, ("channel", "mobile"): mobile}, mobile + desktop,
-                               Decimal("0.9"), Decimal(2))
+    result = rank_rtp_segments(
+        {("channel", "desktop"): desktop, ("channel", "mobile"): mobile}, mobile + desktop, Decimal("0.9"), Decimal(2)
+    )
     assert result.total_excess_win == Decimal("90.0")
     assert result.total_z == pytest.approx(90 / (2 * math.sqrt(500)))
     assert result.alerting
     first, second = result.segments
-    assert (first.value, first.excess_win, first.z, first.share_of_excess) == ("mobile", Decimal("80.0"), 4.0,
-                                                                                pytest.approx(80 / 90))
+    assert (first.value, first.excess_win, first.z, first.share_of_excess) == (
+        "mobile",
+        Decimal("80.0"),
+        4.0,
+        pytest.approx(80 / 90),
+    )
     assert first.z_without == pytest.approx(0.25) and first.explains_alert  # without mobile, z = desktop's 0.25
     assert (second.value, second.z, second.z_without, second.explains_alert) == ("desktop", 0.25, 4.0, False)
     assert first.rtp == Decimal("1.7")
@@ -93,8 +102,13 @@ def test_rtp_ranking_follows_the_alert_direction_and_prefers_the_child() -> None
     # underpayment: instance i2 underpays, its region holds i1 (healthy) and i2; another region is healthy.
     i1, i2, other = segment(1000, 900, 1000), segment(1000, 600, 1000), segment(2000, 1800, 2000)
     total = i1 + i2 + other
-    segments = {("instance", "i1"): i1, ("instance", "i2"): i2, ("instance", "o1"): other,
-                ("region", "r1"): i1 + i2, ("region", "r2"): other}
+    segments = {
+        ("instance", "i1"): i1,
+        ("instance", "i2"): i2,
+        ("instance", "o1"): other,
+        ("region", "r1"): i1 + i2,
+        ("region", "r2"): other,
+    }
     result = rank_rtp_segments(segments, total, "0.9", "2")
     assert [(s.attribute, s.value) for s in result.segments][:2] == [("instance", "i2"), ("region", "r1")]
     assert result.total_z == pytest.approx(-300 / (2 * math.sqrt(4000)))  # -2.37: alerting

@@ -25,8 +25,9 @@ from spinscope.rtp import (
     # research/rtp_rca_anchors.md §2.2 (Siegmund, k = 0.5, two-sided in control)
     [(4, 169, 8.3, 3.2), (5, 469, 10.3, 3.9), (8, 9_560, 16.3, 5.9), (9.5, 42_900, 19.3, 6.9), (10, 70_700, 20.3, 7.2)],
 )
-def test_siegmund_arl_reproduces_the_research_table(h: float, arl0: float, arl1_1sigma: float,
-                                                    arl1_2sigma: float) -> None:
+def test_siegmund_arl_reproduces_the_research_table(
+    h: float, arl0: float, arl1_1sigma: float, arl1_2sigma: float
+) -> None:
     assert cusum_arl(0.5, h, 0.0) == pytest.approx(arl0, rel=0.005)
     assert cusum_arl(0.5, h, 1.0) == pytest.approx(arl1_1sigma, abs=0.06)
     assert cusum_arl(0.5, h, 2.0) == pytest.approx(arl1_2sigma, abs=0.06)
@@ -108,8 +109,9 @@ def test_llr_form_equals_the_z_form_when_a_batch_holds_one_design_batch() -> Non
 
 def test_llr_weighs_batches_by_their_information() -> None:
     # the same z from a batch four times larger is twice the shift's σ-units: ℓ = 2·Z − 2
-    result = detect([(0, batch(1.5, n=400))], "0.5", "1",
-                    DetectorSettings(h_watch=1.0, h_drift=3.0, shift=Decimal("0.1")))
+    result = detect(
+        [(0, batch(1.5, n=400))], "0.5", "1", DetectorSettings(h_watch=1.0, h_drift=3.0, shift=Decimal("0.1"))
+    )
     assert result.points[0].s_over == pytest.approx(2 * 1.5 - 2)
     assert result.points[0].n_eff == 400
 

@@ -18,10 +18,14 @@ def test_excess_in_stakes_z_share_and_leave_one_out() -> None:
     tiger = RoundSums(10_000, 10_000, Decimal("9900"))
     sevens = RoundSums(40_500, 40_000, Decimal("37900"))  # 500 free spins, counted in their paid spins' stakes
     total = {("tiger", "1"): tiger, ("sevens", "2"): sevens}
-    segments = {("slot.game.id", "tiger"): {("tiger", "1"): tiger},
-                ("slot.game.id", "sevens"): {("sevens", "2"): sevens},
-                ("cloud.region", "eu"): {("tiger", "1"): RoundSums(5_000, 5_000, Decimal("4950")),
-                                         ("sevens", "2"): RoundSums(20_000, 20_000, Decimal("19000"))}}
+    segments = {
+        ("slot.game.id", "tiger"): {("tiger", "1"): tiger},
+        ("slot.game.id", "sevens"): {("sevens", "2"): sevens},
+        ("cloud.region", "eu"): {
+            ("tiger", "1"): RoundSums(5_000, 5_000, Decimal("4950")),
+            ("sevens", "2"): RoundSums(20_000, 20_000, Decimal("19000")),
+        },
+    }
     out = rank_fleet_segments(segments, total, REF)
     assert out["total_excess_bets"] == pytest.approx(200)
     assert out["total_z"] == pytest.approx(200 / math.sqrt(800_000))  # 0.2236: no alert
@@ -41,8 +45,12 @@ def test_a_segment_that_removes_the_alert_explains_it() -> None:
     big = RoundSums(1_000_000, 1_000_000, Decimal("970000"))  # +10,000 stakes, V 64e6: z = 1.25
     sevens = RoundSums(1_000_000, 1_000_000, Decimal("950000"))  # exactly theory
     total = {("tiger", "1"): big, ("sevens", "2"): sevens}
-    out = rank_fleet_segments({("slot.game.id", "tiger"): {("tiger", "1"): big},
-                               ("slot.game.id", "sevens"): {("sevens", "2"): sevens}}, total, REF, threshold=1.0)
+    out = rank_fleet_segments(
+        {("slot.game.id", "tiger"): {("tiger", "1"): big}, ("slot.game.id", "sevens"): {("sevens", "2"): sevens}},
+        total,
+        REF,
+        threshold=1.0,
+    )
     assert out["total_z"] == pytest.approx(10_000 / math.sqrt(64e6 + 4e6))
     first = out["segments"][0]
     assert (first.value, first.explains_alert, first.z_without) == ("tiger", True, pytest.approx(0.0))

@@ -13,7 +13,8 @@ Z975, Z80 = 1.959963984540054, 0.8416212335729143
 
 
 @pytest.mark.parametrize(
-    ("sigma", "shift", "approx"), [("3.62", "0.01", 1_030_000), ("10", "0.01", 7_850_000)],
+    ("sigma", "shift", "approx"),
+    [("3.62", "0.01", 1_030_000), ("10", "0.01", 7_850_000)],
 )
 def test_detection_sizes_of_the_research_table(sigma: str, shift: str, approx: int) -> None:
     n = spins_to_detect(sigma, shift)

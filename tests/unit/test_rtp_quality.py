@@ -28,8 +28,12 @@ LEVELS = np.array([1, 2, 5, 10, 20, 50])  # stake per round, in multiples of the
 LEVEL_P = 0.45 * 0.55 ** np.arange(len(LEVELS))
 LEVEL_P /= LEVEL_P.sum()
 DILUTION = float((LEVEL_P * LEVELS**2).sum() / (LEVEL_P * LEVELS).sum() ** 2)  # spins per effective spin: 4.43
-SPINS_PER_WEEK = {"fortune-tiger": 3_500_000, "lucky-sevens": 3_000_000, "dragon-hoard": 2_000_000,
-                  "mega-vault": 1_500_000}
+SPINS_PER_WEEK = {
+    "fortune-tiger": 3_500_000,
+    "lucky-sevens": 3_000_000,
+    "dragon-hoard": 2_000_000,
+    "mega-vault": 1_500_000,
+}
 HOURS = 168
 BUDGET = {"false_drifts_per_period": 0.005, "false_watches_per_period": 0.25}  # per stream per week
 
@@ -48,12 +52,14 @@ def simulate(game_id: str, rng: np.random.Generator, rounds: int, batches: int, 
     win = drawn.win_units * level[drawn.round_index] * scale
     bet_spin = np.where(drawn.is_free, 0.0, bet_round[drawn.round_index])
     batch_spin = batch_round[drawn.round_index]
-    columns = [np.bincount(batch_spin, minlength=batches),
-               np.bincount(batch_round, weights=bet_round, minlength=batches),
-               np.bincount(batch_spin, weights=win, minlength=batches),
-               np.bincount(batch_round, weights=bet_round**2, minlength=batches),
-               np.bincount(batch_spin, weights=win**2, minlength=batches),
-               np.bincount(batch_spin, weights=win * bet_spin, minlength=batches)]
+    columns = [
+        np.bincount(batch_spin, minlength=batches),
+        np.bincount(batch_round, weights=bet_round, minlength=batches),
+        np.bincount(batch_spin, weights=win, minlength=batches),
+        np.bincount(batch_round, weights=bet_round**2, minlength=batches),
+        np.bincount(batch_spin, weights=win**2, minlength=batches),
+        np.bincount(batch_spin, weights=win * bet_spin, minlength=batches),
+    ]
     return [RtpSums(int(columns[0][i]), *(_decimal(c[i]) for c in columns[1:])) for i in range(batches)]
 
 
@@ -88,8 +94,12 @@ def test_band_coverage_on_clean_games_is_near_95_percent() -> None:
 
 @pytest.mark.slow
 def test_band_coverage_target_on_every_clean_game() -> None:
-    plans = {"lucky-sevens": (2000, 50_000), "fortune-tiger": (2000, 50_000), "dragon-hoard": (800, 300_000),
-             "mega-vault": (500, 1_000_000)}
+    plans = {
+        "lucky-sevens": (2000, 50_000),
+        "fortune-tiger": (2000, 50_000),
+        "dragon-hoard": (800, 300_000),
+        "mega-vault": (500, 1_000_000),
+    }
     coverage = {g: band_coverage(g, runs, rounds, seed=17) for g, (runs, rounds) in plans.items()}
     print("band coverage:", {g: round(c, 4) for g, c in coverage.items()})
     pooled = sum(coverage[g] * plans[g][0] for g in plans) / sum(runs for runs, _ in plans.values())
@@ -134,8 +144,10 @@ def test_two_point_shift_on_a_sigma_8_game_is_flagged_within_1_5x_the_planned_sp
         flagged.append(np.inf if first_flag is None else (first_flag + 1) * per_hour / planned)
         drifted.append(np.inf if first_drift is None else (first_drift + 1) * per_hour / planned)
     flag_rate = float(np.mean(np.array(flagged) <= 1.5))
-    print(f"planned {planned:,.0f} spins; flagged (watch) within 1.5x: {flag_rate:.0%}, median "
-          f"{np.median(flagged):.2f}x; drift within 1.5x: {np.mean(np.array(drifted) <= 1.5):.0%}, "
-          f"median {np.median(drifted):.2f}x")
+    print(
+        f"planned {planned:,.0f} spins; flagged (watch) within 1.5x: {flag_rate:.0%}, median "
+        f"{np.median(flagged):.2f}x; drift within 1.5x: {np.mean(np.array(drifted) <= 1.5):.0%}, "
+        f"median {np.median(drifted):.2f}x"
+    )
     assert flag_rate >= 0.8
     assert np.median(drifted) <= 1.5

@@ -57,8 +57,13 @@ def test_equal_bets_give_the_textbook_band_and_z() -> None:
 @pytest.mark.parametrize(
     ("spins", "half_width", "low", "high"),
     # Robison, "Do casinos remove machines if they pay too much?": theo 92.78 %, SD 3.62, VI at 90 %.
-    [(1_000, 0.1882, 0.7396, 1.1160), (10_000, 0.0595, 0.8683, 0.9873), (100_000, 0.0188, 0.9090, 0.9466),
-     (1_000_000, 0.0060, 0.9219, 0.9338), (10_000_000, 0.0019, 0.9259, 0.9297)],
+    [
+        (1_000, 0.1882, 0.7396, 1.1160),
+        (10_000, 0.0595, 0.8683, 0.9873),
+        (100_000, 0.0188, 0.9090, 0.9466),
+        (1_000_000, 0.0060, 0.9219, 0.9338),
+        (10_000_000, 0.0019, 0.9259, 0.9297),
+    ],
 )
 def test_band_reproduces_the_robison_par_sheet_table(spins: int, half_width: float, low: float, high: float) -> None:
     s = rtp_summary(equal_bets(spins, "0.9278"), "0.9278", "3.62", confidence=0.90)
@@ -97,8 +102,15 @@ def test_to_json_keeps_money_exact_and_statistics_numeric() -> None:
 
 
 def test_from_row_reads_the_rollup_columns() -> None:
-    row = {"spins": 3, "bet_amount": Decimal("2.5"), "win_amount": Decimal(2), "bet_squared_sum": Decimal("3.25"),
-           "win_squared_sum": Decimal(4), "win_bet_sum": Decimal("2.5"), "other": 1}
+    row = {
+        "spins": 3,
+        "bet_amount": Decimal("2.5"),
+        "win_amount": Decimal(2),
+        "bet_squared_sum": Decimal("3.25"),
+        "win_squared_sum": Decimal(4),
+        "win_bet_sum": Decimal("2.5"),
+        "other": 1,
+    }
     assert RtpSums.from_row(row) == RtpSums(3, Decimal("2.5"), Decimal(2), Decimal("3.25"), Decimal(4), Decimal("2.5"))
     with pytest.raises(KeyError, match="missing win_bet_sum"):
         RtpSums.from_row({k: v for k, v in row.items() if k != "win_bet_sum"})
@@ -133,10 +145,12 @@ def test_equal_bets_have_n_eff_equal_to_the_spins(n: int, bet: Decimal) -> None:
     assert sums.n_eff == n
 
 
-@given(spins, st.decimals(min_value="0.5", max_value="1.2", places=4), st.decimals(min_value="0.5", max_value=50,
-                                                                                    places=2))
-def test_band_contains_mu0_and_state_agrees_with_it(pairs: list[tuple[Decimal, Decimal]], mu0: Decimal,
-                                                    sigma: Decimal) -> None:
+@given(
+    spins, st.decimals(min_value="0.5", max_value="1.2", places=4), st.decimals(min_value="0.5", max_value=50, places=2)
+)
+def test_band_contains_mu0_and_state_agrees_with_it(
+    pairs: list[tuple[Decimal, Decimal]], mu0: Decimal, sigma: Decimal
+) -> None:
     sums = RtpSums.of_spins(*zip(*pairs, strict=True))
     assume(sums.bet_amount > 0)
     s = rtp_summary(sums, mu0, sigma)
@@ -150,8 +164,9 @@ def test_band_contains_mu0_and_state_agrees_with_it(pairs: list[tuple[Decimal, D
 
 
 @given(spins, spins)
-def test_sums_merge_like_the_spins_they_hold(a: list[tuple[Decimal, Decimal]],
-                                             b: list[tuple[Decimal, Decimal]]) -> None:
+def test_sums_merge_like_the_spins_they_hold(
+    a: list[tuple[Decimal, Decimal]], b: list[tuple[Decimal, Decimal]]
+) -> None:
     whole = RtpSums.of_spins(*zip(*(a + b), strict=True))
     assert RtpSums.of_spins(*zip(*a, strict=True)) + RtpSums.of_spins(*zip(*b, strict=True)) == whole
     assert whole - RtpSums.of_spins(*zip(*b, strict=True)) == RtpSums.of_spins(*zip(*a, strict=True))

@@ -19,21 +19,34 @@ RUN = 4 * HOUR
 
 def test_shipped_scenarios_cover_every_fault_kind() -> None:
     names = scenario.available()
-    assert {"baseline", "latency-regression", "wallet-error-burst", "degraded-instance", "rtp-drift-under",
-            "rtp-drift-over", "traffic-drop", "two-faults"} <= set(names)
+    assert {
+        "baseline",
+        "latency-regression",
+        "wallet-error-burst",
+        "degraded-instance",
+        "rtp-drift-under",
+        "rtp-drift-over",
+        "traffic-drop",
+        "two-faults",
+    } <= set(names)
     kinds = {f.kind for n in names for f in scenario.load(n).faults}
     assert kinds == set(scenario.KINDS)
     assert len(scenario.load("two-faults").faults) == 2
     assert scenario.load("baseline").faults == ()
     assert {f.effects["misset"] for n in ("rtp-drift-under", "rtp-drift-over") for f in scenario.load(n).faults} == {
-        "under", "over"}
+        "under",
+        "over",
+    }
 
 
 def test_manifest_names_cause_and_window() -> None:
     resolved = scenario.load("latency-regression").resolve(0, 100 * NS)
     [fault] = resolved.manifest()["faults"]
-    assert fault["where"] == {"slot.game.id": "fortune-tiger", "slot.game.version": "1.4.2",
-                              "cloud.region": "eu-west-1"}
+    assert fault["where"] == {
+        "slot.game.id": "fortune-tiger",
+        "slot.game.version": "1.4.2",
+        "cloud.region": "eu-west-1",
+    }
     assert (fault["start_ns"], fault["end_ns"]) == (70 * NS, 85 * NS)
     assert fault["start"] == "1970-01-01T00:01:10.000000Z"
     assert fault["effects"] == {"latency_factor": 5.0}
@@ -50,21 +63,29 @@ def test_bounds_are_shares_or_offsets() -> None:
 
 
 def _doc(**fault: object) -> dict:
-    base = {"kind": "error_burst", "what": "x", "where": {"wallet.provider": "walletly"},
-            "error_rate": 0.3, "error_type": "wallet_timeout"}
+    base = {
+        "kind": "error_burst",
+        "what": "x",
+        "where": {"wallet.provider": "walletly"},
+        "error_rate": 0.3,
+        "error_type": "wallet_timeout",
+    }
     return {"name": "t", "description": "d", "faults": [{**base, **fault}]}
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"kind": "meltdown"}, r"t\.yaml: faults\[0\]\.kind: 'meltdown' is not a fault kind"),
-    ({"where": {"wallet.vendor": "x"}}, r"faults\[0\]\.where: unknown attribute 'wallet.vendor'"),
-    ({"where": {"wallet.provider": "nopay"}}, r"faults\[0\]\.where\.wallet\.provider: 'nopay' does not exist"),
-    ({"error_rate": 1.5}, r"faults\[0\]\.error_rate: 1\.5 must be a number in \(0\.0, 1\.0\]"),
-    ({"latency_factor": 3}, r"\['latency_factor'\] do not apply to a error_burst fault"),
-    ({"error_type": "Wallet Timeout"}, r"error_type: 'Wallet Timeout' must be snake_case"),
-    ({"colour": "red"}, r"faults\[0\]: unknown field\(s\) \['colour'\]"),
-    ({"kind": "rtp_drift", "misset": "under", "error_rate": None, "error_type": None}, "must name slot.game.id"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"kind": "meltdown"}, r"t\.yaml: faults\[0\]\.kind: 'meltdown' is not a fault kind"),
+        ({"where": {"wallet.vendor": "x"}}, r"faults\[0\]\.where: unknown attribute 'wallet.vendor'"),
+        ({"where": {"wallet.provider": "nopay"}}, r"faults\[0\]\.where\.wallet\.provider: 'nopay' does not exist"),
+        ({"error_rate": 1.5}, r"faults\[0\]\.error_rate: 1\.5 must be a number in \(0\.0, 1\.0\]"),
+        ({"latency_factor": 3}, r"\['latency_factor'\] do not apply to a error_burst fault"),
+        ({"error_type": "Wallet Timeout"}, r"error_type: 'Wallet Timeout' must be snake_case"),
+        ({"colour": "red"}, r"faults\[0\]: unknown field\(s\) \['colour'\]"),
+        ({"kind": "rtp_drift", "misset": "under", "error_rate": None, "error_type": None}, "must name slot.game.id"),
+    ],
+)
 def test_invalid_scenarios_name_file_and_field(change: dict, message: str) -> None:
     doc = _doc(**change)
     doc["faults"][0] = {k: v for k, v in doc["faults"][0].items() if v is not None}
@@ -131,8 +152,10 @@ def test_latency_regression_only_in_the_manifest_game_and_region() -> None:
     ok = spins.error == 0
     target = _match(gen, spins, fault.where)
     inside = fault.active(spins.ts_ns)
-    median = {k: np.median(spins.duration_ns[ok & m]) for k, m in {
-        "hit": target & inside, "same_before": target & ~inside, "others_inside": ~target & inside}.items()}
+    median = {
+        k: np.median(spins.duration_ns[ok & m])
+        for k, m in {"hit": target & inside, "same_before": target & ~inside, "others_inside": ~target & inside}.items()
+    }
     assert median["hit"] > 4 * median["same_before"]
     assert median["others_inside"] < 1.5 * median["same_before"]
     assert np.array_equal(spins.fault_bits == 1, target & inside)

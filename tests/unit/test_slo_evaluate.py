@@ -42,8 +42,10 @@ class Traffic:
         doc = yaml.safe_load(path.read_text())
         at = datetime.fromisoformat(doc["at"].replace("Z", "+00:00"))
         groups = {
-            tuple(g["key"]): (g["per_minute"], tuple((b["from_minutes_ago"], b["to_minutes_ago"], b["per_minute"])
-                                                     for b in g["bad"]))
+            tuple(g["key"]): (
+                g["per_minute"],
+                tuple((b["from_minutes_ago"], b["to_minutes_ago"], b["per_minute"]) for b in g["bad"]),
+            )
             for g in doc["groups"]
         }
         return cls(at, groups)
@@ -90,7 +92,10 @@ def test_availability_page_known_answers() -> None:
     fast = status["alert"]["pairs"][0]
     assert (fast["long_burn_rate"], fast["short_burn_rate"], fast["factor"]) == ("18.75", "25", "13.44")
     assert (status["alert"]["state"], status["alert"]["fired_by"], status["fails_check"]) == (
-        "page", ["page:1h/5m"], True)
+        "page",
+        ["page:1h/5m"],
+        True,
+    )
 
 
 def test_wallet_groups_each_have_their_own_state() -> None:
@@ -103,8 +108,12 @@ def test_wallet_groups_each_have_their_own_state() -> None:
     }
     walletly = {p["name"]: p["long_burn_rate"] for p in groups["walletly"]["alert"]["pairs"]}
     # 540 bad of 30/min: 1h 360/1800 → 40; 6h 540/10800 → 10; 1d 540/43200 → 2.5; 3d 540/129600 → 0.8333…
-    assert walletly == {"page:1h/5m": "40", "page:6h/30m": "10", "ticket:1d/2h": "2.5",
-                        "ticket:3d/6h": "0.833333333333"}
+    assert walletly == {
+        "page:1h/5m": "40",
+        "page:6h/30m": "10",
+        "ticket:1d/2h": "2.5",
+        "ticket:3d/6h": "0.833333333333",
+    }
     assert groups["greenpay"]["group"] == {"wallet.provider": "greenpay"}
 
 
@@ -113,8 +122,13 @@ def test_calendar_month_budget_counts_the_month_so_far() -> None:
     dragon = by_group(statuses)["dragon-hoard"]
     minutes = 349 * 60  # 2026-02-28 23:00 UTC (1 March in Malta) to 2026-03-15 12:00 UTC
     # elapsed: 349 h of a 743 h month (clocks go forward on 29 March)
-    assert dragon["window"] == {"start": "2026-02-28T23:00:00Z", "end": "2026-03-31T22:00:00Z", "duration": "1M",
-                                "is_rolling": False, "elapsed_ratio": "0.469717362046"}
+    assert dragon["window"] == {
+        "start": "2026-02-28T23:00:00Z",
+        "end": "2026-03-31T22:00:00Z",
+        "duration": "1M",
+        "is_rolling": False,
+        "elapsed_ratio": "0.469717362046",
+    }
     assert dragon["events"] == {"good": 100 * minutes - 12_000, "bad": 12_000, "total": 100 * minutes}
     assert dragon["budget"]["allowed_events"] == "10470"
     assert (dragon["budget"]["state"], dragon["alert"]["state"], dragon["fails_check"]) == ("exhausted", "ok", True)
@@ -124,7 +138,8 @@ def test_calendar_month_budget_counts_the_month_so_far() -> None:
 def test_no_traffic_yields_one_explicit_no_data_entry() -> None:
     _, statuses = run_case("no-data-week")
     assert [(s["group"], s["sli"], s["budget"]["state"], s["alert"]["state"], s["fails_check"]) for s in statuses] == [
-        ({}, None, "no_data", "no_data", False)]
+        ({}, None, "no_data", "no_data", False)
+    ]
 
 
 def test_provider_is_asked_once_per_window_with_whole_minutes() -> None:
@@ -139,7 +154,8 @@ def test_provider_is_asked_once_per_window_with_whole_minutes() -> None:
     evaluate(spec, provider, traffic.at + timedelta(seconds=59, microseconds=1))
     at = datetime(2026, 3, 15, 12, tzinfo=UTC)
     assert calls == [(at - timedelta(days=30), at)] + [
-        (at - timedelta(seconds=s), at) for s in (300, 1800, 3600, 7200, 21600, 86400, 259200)]
+        (at - timedelta(seconds=s), at) for s in (300, 1800, 3600, 7200, 21600, 86400, 259200)
+    ]
 
 
 def test_provider_returning_a_wrong_group_shape_is_an_error() -> None:
@@ -199,7 +215,6 @@ def test_golden_shipped_specs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_golden_case_has_traffic_and_expected_output() -> None:
-    assert CASES == ["availability-page", "latency-ticket", "monthly-exhausted", "no-data-week",
-                     "wallet-per-provider"]
+    assert CASES == ["availability-page", "latency-ticket", "monthly-exhausted", "no-data-week", "wallet-per-provider"]
     for case in CASES:
         assert (GOLDEN / f"{case}.traffic.yaml").exists() and (GOLDEN / f"{case}.json").exists()

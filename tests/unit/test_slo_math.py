@@ -45,7 +45,11 @@ def test_28d_factors_keep_the_budget_share_and_scale_with_the_period() -> None:
 
 def test_7d_factors_and_short_periods_drop_pairs_longer_than_the_period() -> None:
     assert [w.factor for w in burn_rate_windows(7 * D)] == [
-        Fraction("3.36"), Fraction("1.4"), Fraction("0.7"), Fraction(7, 30)]
+        Fraction("3.36"),
+        Fraction("1.4"),
+        Fraction("0.7"),
+        Fraction(7, 30),
+    ]
     assert [w.name for w in burn_rate_windows(D)] == ["page:1h/5m", "page:6h/30m", "ticket:1d/2h"]
 
 
@@ -73,9 +77,16 @@ def test_burn_rate_known_answers() -> None:
 
 def test_error_budget_known_answers_in_events() -> None:
     b = error_budget(T999, 99_990, 100_000)
-    assert (b.allowed_events, b.consumed_events, b.remaining_events, b.remaining_ratio, b.consumed_ratio, b.sli,
-            b.exhausted, b.state) == (100, 10, 90, Fraction(9, 10), Fraction(1, 10), Fraction(9999, 10000), False,
-                                      "ok")
+    assert (
+        b.allowed_events,
+        b.consumed_events,
+        b.remaining_events,
+        b.remaining_ratio,
+        b.consumed_ratio,
+        b.sli,
+        b.exhausted,
+        b.state,
+    ) == (100, 10, 90, Fraction(9, 10), Fraction(1, 10), Fraction(9999, 10000), False, "ok")
     spent = error_budget(T999, 99_900, 100_000)
     assert (spent.remaining_events, spent.remaining_ratio, spent.exhausted, spent.state) == (0, 0, True, "exhausted")
     over = error_budget(T999, 99_850, 100_000)
@@ -84,8 +95,15 @@ def test_error_budget_known_answers_in_events() -> None:
 
 def test_error_budget_without_events_is_no_data_not_nan() -> None:
     b = error_budget(T999, 0, 0)
-    assert (b.allowed_events, b.remaining_events, b.remaining_ratio, b.consumed_ratio, b.sli, b.exhausted,
-            b.state) == (0, 0, NO_DATA, NO_DATA, NO_DATA, False, "no_data")
+    assert (b.allowed_events, b.remaining_events, b.remaining_ratio, b.consumed_ratio, b.sli, b.exhausted, b.state) == (
+        0,
+        0,
+        NO_DATA,
+        NO_DATA,
+        NO_DATA,
+        False,
+        "no_data",
+    )
 
 
 def test_budget_is_exact_to_the_last_decimal_where_floats_are_not() -> None:
@@ -159,8 +177,12 @@ def test_low_traffic_guard_suppresses_and_says_so() -> None:
     # 1h at 1/36 / 0.001 ≈ 27.8 > 14.4 (suppressed), 6h at 1/216 / 0.001 ≈ 4.6 < 6, 1d ≈ 1.16 < 3, 3d ≈ 0.39 < 1.
     few = counts(3, {L: 1 for L in LENGTHS})
     state = alert_state(few, T999, W30, 100)
-    assert [p.long_burn for p in state.pairs] == [Fraction(1000, 36), Fraction(1000, 216), Fraction(1000, 864),
-                                                 Fraction(1000, 2592)]
+    assert [p.long_burn for p in state.pairs] == [
+        Fraction(1000, 36),
+        Fraction(1000, 216),
+        Fraction(1000, 864),
+        Fraction(1000, 2592),
+    ]
     assert (state.state, state.fired_by, state.suppressed) == ("low_traffic", (), ("page:1h/5m",))
     assert alert_state(few, T999, W30, 0).state == "page"  # guard off
 
@@ -198,8 +220,11 @@ def test_burndown_with_the_events_seen_so_far_ends_at_the_status_budget() -> Non
     points = budget_burndown(reversed(series), T999, START, END)
     # budget = 0.001 × 4000 = 4 events; cumulative bad 0, 2, 3, 3
     assert [(p.remaining_events, p.remaining_ratio, p.ideal_ratio) for p in points] == [
-        (4, 1, Fraction(3, 4)), (2, Fraction(1, 2), Fraction(1, 2)), (1, Fraction(1, 4), Fraction(1, 4)),
-        (1, Fraction(1, 4), 0)]
+        (4, 1, Fraction(3, 4)),
+        (2, Fraction(1, 2), Fraction(1, 2)),
+        (1, Fraction(1, 4), Fraction(1, 4)),
+        (1, Fraction(1, 4), 0),
+    ]
     assert points[-1].remaining_ratio == error_budget(T999, 3997, 4000).remaining_ratio
 
 
@@ -236,23 +261,26 @@ def week(tz: str) -> TimeWindow:
     return TimeWindow("1w", False, 7 * D, "week", tz)
 
 
-@pytest.mark.parametrize(("window", "at", "start", "end"), [
-    (ROLLING_28D, utc(2025, 3, 15, 12), utc(2025, 2, 15, 12), utc(2025, 3, 15, 12)),
-    (month("UTC"), utc(2025, 12, 31, 23, 59), utc(2025, 12, 1), utc(2026, 1, 1)),  # year rollover
-    (month("UTC"), utc(2024, 2, 29, 12), utc(2024, 2, 1), utc(2024, 3, 1)),  # leap day
-    (month("UTC"), utc(2025, 4, 1), utc(2025, 4, 1), utc(2025, 5, 1)),  # a period's first instant is in it
-    # Malta: CET (+1) in winter, CEST (+2) from 2025-03-30; the month ends at local midnight, 22:00 UTC.
-    (month("Europe/Malta"), utc(2025, 3, 15, 12), utc(2025, 2, 28, 23), utc(2025, 3, 31, 22)),
-    # 23:30 UTC on 31 Jan is already February in Malta.
-    (month("Europe/Malta"), utc(2025, 1, 31, 23, 30), utc(2025, 1, 31, 23), utc(2025, 2, 28, 23)),
-    (month("Asia/Kolkata"), utc(2025, 6, 30, 19), utc(2025, 6, 30, 18, 30), utc(2025, 7, 31, 18, 30)),
-    (month("Pacific/Auckland"), utc(2025, 6, 30, 13), utc(2025, 6, 30, 12), utc(2025, 7, 31, 12)),
-    (week("UTC"), utc(2025, 3, 16, 23, 59), utc(2025, 3, 10), utc(2025, 3, 17)),  # Sunday night → that Monday
-    (week("UTC"), utc(2025, 3, 17), utc(2025, 3, 17), utc(2025, 3, 24)),
-    # The week the clocks go forward in Malta is 167 hours long.
-    (week("Europe/Malta"), utc(2025, 3, 30, 12), utc(2025, 3, 23, 23), utc(2025, 3, 30, 22)),
-    (week("America/New_York"), utc(2025, 11, 3, 3), utc(2025, 10, 27, 4), utc(2025, 11, 3, 5)),
-])
+@pytest.mark.parametrize(
+    ("window", "at", "start", "end"),
+    [
+        (ROLLING_28D, utc(2025, 3, 15, 12), utc(2025, 2, 15, 12), utc(2025, 3, 15, 12)),
+        (month("UTC"), utc(2025, 12, 31, 23, 59), utc(2025, 12, 1), utc(2026, 1, 1)),  # year rollover
+        (month("UTC"), utc(2024, 2, 29, 12), utc(2024, 2, 1), utc(2024, 3, 1)),  # leap day
+        (month("UTC"), utc(2025, 4, 1), utc(2025, 4, 1), utc(2025, 5, 1)),  # a period's first instant is in it
+        # Malta: CET (+1) in winter, CEST (+2) from 2025-03-30; the month ends at local midnight, 22:00 UTC.
+        (month("Europe/Malta"), utc(2025, 3, 15, 12), utc(2025, 2, 28, 23), utc(2025, 3, 31, 22)),
+        # 23:30 UTC on 31 Jan is already February in Malta.
+        (month("Europe/Malta"), utc(2025, 1, 31, 23, 30), utc(2025, 1, 31, 23), utc(2025, 2, 28, 23)),
+        (month("Asia/Kolkata"), utc(2025, 6, 30, 19), utc(2025, 6, 30, 18, 30), utc(2025, 7, 31, 18, 30)),
+        (month("Pacific/Auckland"), utc(2025, 6, 30, 13), utc(2025, 6, 30, 12), utc(2025, 7, 31, 12)),
+        (week("UTC"), utc(2025, 3, 16, 23, 59), utc(2025, 3, 10), utc(2025, 3, 17)),  # Sunday night → that Monday
+        (week("UTC"), utc(2025, 3, 17), utc(2025, 3, 17), utc(2025, 3, 24)),
+        # The week the clocks go forward in Malta is 167 hours long.
+        (week("Europe/Malta"), utc(2025, 3, 30, 12), utc(2025, 3, 23, 23), utc(2025, 3, 30, 22)),
+        (week("America/New_York"), utc(2025, 11, 3, 3), utc(2025, 10, 27, 4), utc(2025, 11, 3, 5)),
+    ],
+)
 def test_window_bounds(window: TimeWindow, at: datetime, start: datetime, end: datetime) -> None:
     assert window_bounds(window, at) == (start, end)
 
@@ -264,7 +292,19 @@ def test_window_bounds_needs_an_aware_instant() -> None:
 
 def test_formatting_helpers() -> None:
     assert [format_ratio(x) for x in (Fraction(1, 3), Fraction("14.4"), Fraction(100), Fraction(-1, 2), 0)] == [
-        "0.333333333333", "14.4", "100", "-0.5", "0"]
+        "0.333333333333",
+        "14.4",
+        "100",
+        "-0.5",
+        "0",
+    ]
     assert format_ratio(NO_DATA) is None and format_ratio(None) is None
     assert [format_duration(s) for s in (300, 1800, H, 2 * H, D, 3 * D, 90)] == [
-        "5m", "30m", "1h", "2h", "1d", "3d", "90s"]
+        "5m",
+        "30m",
+        "1h",
+        "2h",
+        "1d",
+        "3d",
+        "90s",
+    ]

@@ -22,10 +22,15 @@ RATIO: dict[str, Any] = {
     "metadata": {"name": "spin-availability"},
     "spec": {
         "service": "slot-server",
-        "indicator": {"metadata": {"name": "ok-ratio"}, "spec": {"ratioMetric": {
-            "good": {"metricSource": {"type": "spinscope", "spec": {"filter": {"status": "ok"}}}},
-            "total": {"metricSource": {"type": "spinscope", "spec": {"source": "spins"}}},
-        }}},
+        "indicator": {
+            "metadata": {"name": "ok-ratio"},
+            "spec": {
+                "ratioMetric": {
+                    "good": {"metricSource": {"type": "spinscope", "spec": {"filter": {"status": "ok"}}}},
+                    "total": {"metricSource": {"type": "spinscope", "spec": {"source": "spins"}}},
+                }
+            },
+        },
         "timeWindow": [{"duration": "28d", "isRolling": True}],
         "budgetingMethod": "Occurrences",
         "objectives": [{"target": 0.999}],
@@ -37,10 +42,16 @@ THRESHOLD: dict[str, Any] = {
     "metadata": {"name": "spin-latency"},
     "spec": {
         "service": "slot-server",
-        "indicator": {"spec": {"thresholdMetric": {"metricSource": {"type": "spinscope", "spec": {
-            "source": "spins", "measure": "latency"}}}}},
-        "timeWindow": [{"duration": "1w", "isRolling": False,
-                        "calendar": {"startTime": "2025-01-06 00:00:00", "timeZone": "UTC"}}],
+        "indicator": {
+            "spec": {
+                "thresholdMetric": {
+                    "metricSource": {"type": "spinscope", "spec": {"source": "spins", "measure": "latency"}}
+                }
+            }
+        },
+        "timeWindow": [
+            {"duration": "1w", "isRolling": False, "calendar": {"startTime": "2025-01-06 00:00:00", "timeZone": "UTC"}}
+        ],
         "budgetingMethod": "Occurrences",
         "objectives": [{"op": "lte", "value": 500, "target": 0.99}],
     },
@@ -68,23 +79,48 @@ def test_shipped_examples_parse_to_the_intended_specs() -> None:
     specs = {s.name: s for s in load_slos(REPO / "config" / "slos")}
     rolling_28d = TimeWindow(duration="28d", is_rolling=True, seconds=28 * 86400)
     assert specs["spin-availability"] == SloSpec(
-        name="spin-availability", display_name="Spin availability",
-        description="99.9 % of spins complete without error over a rolling 28 days.", service="slot-server",
-        source="spins", span_name=None, filters=(), kind="ratio", good_when=("status", "ok"),
-        target=Fraction(999, 1000), window=rolling_28d, group_by=(), min_events=100,
+        name="spin-availability",
+        display_name="Spin availability",
+        description="99.9 % of spins complete without error over a rolling 28 days.",
+        service="slot-server",
+        source="spins",
+        span_name=None,
+        filters=(),
+        kind="ratio",
+        good_when=("status", "ok"),
+        target=Fraction(999, 1000),
+        window=rolling_28d,
+        group_by=(),
+        min_events=100,
         path=str(REPO / "config" / "slos" / "spin-availability.yaml"),
     )
     latency = specs["spin-latency"]
     assert (latency.kind, latency.good_when, latency.target, latency.filters, latency.window) == (
-        "threshold", ("latency_lte_ms", 500), Fraction(99, 100), (("status", "ok"),), rolling_28d)
+        "threshold",
+        ("latency_lte_ms", 500),
+        Fraction(99, 100),
+        (("status", "ok"),),
+        rolling_28d,
+    )
     wallet = specs["wallet-debit-success"]
-    assert (wallet.source, wallet.span_name, wallet.group_by, wallet.target, wallet.min_events, wallet.good_when,
-            wallet.window.seconds) == ("spans", "wallet.debit", ("wallet.provider",), Fraction(995, 1000), 200,
-                                       ("status", "ok"), 30 * 86400)
+    assert (
+        wallet.source,
+        wallet.span_name,
+        wallet.group_by,
+        wallet.target,
+        wallet.min_events,
+        wallet.good_when,
+        wallet.window.seconds,
+    ) == ("spans", "wallet.debit", ("wallet.provider",), Fraction(995, 1000), 200, ("status", "ok"), 30 * 86400)
     monthly = specs["spin-availability-monthly"]
     assert monthly.window == TimeWindow(
-        duration="1M", is_rolling=False, seconds=30 * 86400, calendar_unit="month", timezone="Europe/Malta",
-        calendar_start=datetime(2025, 1, 1, tzinfo=ZoneInfo("Europe/Malta")))
+        duration="1M",
+        is_rolling=False,
+        seconds=30 * 86400,
+        calendar_unit="month",
+        timezone="Europe/Malta",
+        calendar_start=datetime(2025, 1, 1, tzinfo=ZoneInfo("Europe/Malta")),
+    )
     assert (monthly.filters, monthly.group_by) == ((("mode", "paid"),), ("game_id",))
 
 
@@ -93,15 +129,18 @@ def test_target_is_the_exact_decimal_written_not_the_binary_float() -> None:
     assert spec.target == Fraction(999, 1000)
     assert spec.error_budget_ratio() == Fraction(1, 1000)
     assert Fraction(0.999) != Fraction(999, 1000)  # what a float-based parser would have kept
-    assert parse_slo(edited(RATIO, "spec.objectives[0]", {"targetPercent": 99.95}), "x").target == Fraction(
-        9995, 10000)
+    assert parse_slo(edited(RATIO, "spec.objectives[0]", {"targetPercent": 99.95}), "x").target == Fraction(9995, 10000)
 
 
 def test_bad_metric_and_repeated_total_filter_normalise_to_the_same_good_predicate() -> None:
     doc = edited(RATIO, f"{RM}.total.metricSource.spec.filter", {"game_id": ["b", "a"]})
     doc["spec"]["indicator"]["spec"]["ratioMetric"].pop("good")
-    doc["spec"]["indicator"]["spec"]["ratioMetric"]["bad"] = {"metricSource": {"type": "spinscope", "spec": {
-        "source": "spins", "filter": {"game_id": ["a", "b"], "status": "error"}}}}
+    doc["spec"]["indicator"]["spec"]["ratioMetric"]["bad"] = {
+        "metricSource": {
+            "type": "spinscope",
+            "spec": {"source": "spins", "filter": {"game_id": ["a", "b"], "status": "error"}},
+        }
+    }
     spec = parse_slo(doc, "x")
     assert (spec.good_when, spec.filters) == (("status", "ok"), (("game_id", ("a", "b")),))
 
@@ -109,7 +148,11 @@ def test_bad_metric_and_repeated_total_filter_normalise_to_the_same_good_predica
 def test_threshold_calendar_week_spec() -> None:
     spec = parse_slo(THRESHOLD, "x")
     assert (spec.kind, spec.good_when, spec.window.calendar_unit, spec.window.seconds) == (
-        "threshold", ("latency_lte_ms", 500), "week", 7 * 86400)
+        "threshold",
+        ("latency_lte_ms", 500),
+        "week",
+        7 * 86400,
+    )
     for ms in LATENCY_THRESHOLDS_MS:
         assert parse_slo(edited(THRESHOLD, "spec.objectives[0].value", ms), "x").good_when == ("latency_lte_ms", ms)
 
@@ -129,18 +172,38 @@ def test_multi_document_files_and_yml_extension_are_read(tmp_path: Path) -> None
 
 # (document, field path named in the message, a fragment of the fix)
 INVALID: list[tuple[str, Any, str, str]] = [
-    ("target above 1", edited(RATIO, "spec.objectives[0].target", 1.2), "spec.objectives[0].target",
-     "1.2 is not in [0, 1); write e.g. 0.999"),
+    (
+        "target above 1",
+        edited(RATIO, "spec.objectives[0].target", 1.2),
+        "spec.objectives[0].target",
+        "1.2 is not in [0, 1); write e.g. 0.999",
+    ),
     ("target of 1", edited(RATIO, "spec.objectives[0].target", 1), "spec.objectives[0].target", "write e.g. 0.999"),
-    ("target as text", edited(RATIO, "spec.objectives[0].target", "high"), "spec.objectives[0].target",
-     "write e.g. 0.999"),
-    ("percent 100", edited(RATIO, "spec.objectives[0]", {"targetPercent": 100}), "spec.objectives[0].targetPercent",
-     "write e.g. 99.9"),
+    (
+        "target as text",
+        edited(RATIO, "spec.objectives[0].target", "high"),
+        "spec.objectives[0].target",
+        "write e.g. 0.999",
+    ),
+    (
+        "percent 100",
+        edited(RATIO, "spec.objectives[0]", {"targetPercent": 100}),
+        "spec.objectives[0].targetPercent",
+        "write e.g. 99.9",
+    ),
     ("both targets", edited(RATIO, "spec.objectives[0].targetPercent", 99.9), "spec.objectives[0]", "target: 0.999"),
-    ("two objectives", edited(RATIO, "spec.objectives", [{"target": 0.9}, {"target": 0.99}]), "spec.objectives",
-     "separate SLO documents"),
-    ("time slices", edited(RATIO, "spec.budgetingMethod", "Timeslices"), "spec.budgetingMethod",
-     "budgetingMethod: Occurrences"),
+    (
+        "two objectives",
+        edited(RATIO, "spec.objectives", [{"target": 0.9}, {"target": 0.99}]),
+        "spec.objectives",
+        "separate SLO documents",
+    ),
+    (
+        "time slices",
+        edited(RATIO, "spec.budgetingMethod", "Timeslices"),
+        "spec.budgetingMethod",
+        "budgetingMethod: Occurrences",
+    ),
     ("api version", edited(RATIO, "apiVersion", "openslo/v2alpha"), "apiVersion", "write apiVersion: openslo/v1"),
     ("kind", edited(RATIO, "kind", "SLI"), "kind", "kind: SLO"),
     ("name not a label", edited(RATIO, "metadata.name", "Spin_Availability"), "metadata.name", "lowercase"),
@@ -149,78 +212,207 @@ INVALID: list[tuple[str, Any, str, str]] = [
     ("missing apiVersion", edited(RATIO, "apiVersion", delete=True), "apiVersion", "add apiVersion"),
     ("not a mapping", ["apiVersion", "openslo/v1"], "(document)", "write it as keys: apiVersion"),
     ("indicatorRef", edited(RATIO, "spec.indicatorRef", "x"), "spec.indicatorRef", "inline the SLI"),
-    ("alert policies", edited(RATIO, "spec.alertPolicies", [{"alertPolicyRef": "x"}]), "spec.alertPolicies",
-     "standard multi-window"),
+    (
+        "alert policies",
+        edited(RATIO, "spec.alertPolicies", [{"alertPolicyRef": "x"}]),
+        "spec.alertPolicies",
+        "standard multi-window",
+    ),
     ("no window", edited(RATIO, "spec.timeWindow", delete=True), "spec.timeWindow", "duration: 28d"),
-    ("two windows", edited(RATIO, "spec.timeWindow", [{"duration": "7d", "isRolling": True}] * 2), "spec.timeWindow",
-     "write timeWindow: [{duration: 28d"),
-    ("rolling month", edited(RATIO, "spec.timeWindow[0].duration", "1M"), "spec.timeWindow[0].duration",
-     "isRolling: false for calendar months"),
-    ("minutes not month", edited(RATIO, "spec.timeWindow[0].duration", "1m"), "spec.timeWindow[0].duration",
-     "a month is M"),
-    ("too short", edited(RATIO, "spec.timeWindow[0].duration", "6h"), "spec.timeWindow[0].duration",
-     "at least a day"),
-    ("not a duration", edited(RATIO, "spec.timeWindow[0].duration", "four weeks"), "spec.timeWindow[0].duration",
-     "e.g. 28d"),
-    ("rolling with calendar", edited(RATIO, "spec.timeWindow[0].calendar", {"timeZone": "UTC"}),
-     "spec.timeWindow[0].calendar", "set isRolling: false"),
-    ("isRolling text", edited(RATIO, "spec.timeWindow[0].isRolling", "yes please"), "spec.timeWindow[0].isRolling",
-     "isRolling: true"),
-    ("calendar 28d", edited(THRESHOLD, "spec.timeWindow[0].duration", "28d"), "spec.timeWindow[0].duration",
-     "write 1w"),
-    ("calendar missing", edited(THRESHOLD, "spec.timeWindow[0].calendar", delete=True), "spec.timeWindow[0].calendar",
-     "keys: startTime, timeZone"),
-    ("week not Monday", edited(THRESHOLD, "spec.timeWindow[0].calendar.startTime", "2025-01-07 00:00:00"),
-     "spec.timeWindow[0].calendar.startTime", "2025-01-06 00:00:00"),
-    ("month not 1st", edited(edited(THRESHOLD, "spec.timeWindow[0].duration", "1M"),
-                             "spec.timeWindow[0].calendar.startTime", "2025-01-15 00:00:00"),
-     "spec.timeWindow[0].calendar.startTime", "2025-01-01 00:00:00"),
-    ("start not a time", edited(THRESHOLD, "spec.timeWindow[0].calendar.startTime", "next monday"),
-     "spec.timeWindow[0].calendar.startTime", "local to timeZone"),
-    ("unknown zone", edited(THRESHOLD, "spec.timeWindow[0].calendar.timeZone", "Mars/Olympus"),
-     "spec.timeWindow[0].calendar.timeZone", "Europe/Malta"),
-    ("op lt", edited(THRESHOLD, "spec.objectives[0].op", "lt"), "spec.objectives[0].op",
-     "count durations <= fixed thresholds"),
-    ("value off ladder", edited(THRESHOLD, "spec.objectives[0].value", 400), "spec.objectives[0].value",
-     "use one of 50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000"),
-    ("value in seconds", edited(THRESHOLD, "spec.objectives[0].value", 0.5), "spec.objectives[0].value",
-     "milliseconds"),
-    ("threshold without op", edited(THRESHOLD, "spec.objectives[0].op", delete=True), "spec.objectives[0].op",
-     "add op: lte"),
+    (
+        "two windows",
+        edited(RATIO, "spec.timeWindow", [{"duration": "7d", "isRolling": True}] * 2),
+        "spec.timeWindow",
+        "write timeWindow: [{duration: 28d",
+    ),
+    (
+        "rolling month",
+        edited(RATIO, "spec.timeWindow[0].duration", "1M"),
+        "spec.timeWindow[0].duration",
+        "isRolling: false for calendar months",
+    ),
+    (
+        "minutes not month",
+        edited(RATIO, "spec.timeWindow[0].duration", "1m"),
+        "spec.timeWindow[0].duration",
+        "a month is M",
+    ),
+    ("too short", edited(RATIO, "spec.timeWindow[0].duration", "6h"), "spec.timeWindow[0].duration", "at least a day"),
+    (
+        "not a duration",
+        edited(RATIO, "spec.timeWindow[0].duration", "four weeks"),
+        "spec.timeWindow[0].duration",
+        "e.g. 28d",
+    ),
+    (
+        "rolling with calendar",
+        edited(RATIO, "spec.timeWindow[0].calendar", {"timeZone": "UTC"}),
+        "spec.timeWindow[0].calendar",
+        "set isRolling: false",
+    ),
+    (
+        "isRolling text",
+        edited(RATIO, "spec.timeWindow[0].isRolling", "yes please"),
+        "spec.timeWindow[0].isRolling",
+        "isRolling: true",
+    ),
+    (
+        "calendar 28d",
+        edited(THRESHOLD, "spec.timeWindow[0].duration", "28d"),
+        "spec.timeWindow[0].duration",
+        "write 1w",
+    ),
+    (
+        "calendar missing",
+        edited(THRESHOLD, "spec.timeWindow[0].calendar", delete=True),
+        "spec.timeWindow[0].calendar",
+        "keys: startTime, timeZone",
+    ),
+    (
+        "week not Monday",
+        edited(THRESHOLD, "spec.timeWindow[0].calendar.startTime", "2025-01-07 00:00:00"),
+        "spec.timeWindow[0].calendar.startTime",
+        "2025-01-06 00:00:00",
+    ),
+    (
+        "month not 1st",
+        edited(
+            edited(THRESHOLD, "spec.timeWindow[0].duration", "1M"),
+            "spec.timeWindow[0].calendar.startTime",
+            "2025-01-15 00:00:00",
+        ),
+        "spec.timeWindow[0].calendar.startTime",
+        "2025-01-01 00:00:00",
+    ),
+    (
+        "start not a time",
+        edited(THRESHOLD, "spec.timeWindow[0].calendar.startTime", "next monday"),
+        "spec.timeWindow[0].calendar.startTime",
+        "local to timeZone",
+    ),
+    (
+        "unknown zone",
+        edited(THRESHOLD, "spec.timeWindow[0].calendar.timeZone", "Mars/Olympus"),
+        "spec.timeWindow[0].calendar.timeZone",
+        "Europe/Malta",
+    ),
+    (
+        "op lt",
+        edited(THRESHOLD, "spec.objectives[0].op", "lt"),
+        "spec.objectives[0].op",
+        "count durations <= fixed thresholds",
+    ),
+    (
+        "value off ladder",
+        edited(THRESHOLD, "spec.objectives[0].value", 400),
+        "spec.objectives[0].value",
+        "use one of 50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000",
+    ),
+    (
+        "value in seconds",
+        edited(THRESHOLD, "spec.objectives[0].value", 0.5),
+        "spec.objectives[0].value",
+        "milliseconds",
+    ),
+    (
+        "threshold without op",
+        edited(THRESHOLD, "spec.objectives[0].op", delete=True),
+        "spec.objectives[0].op",
+        "add op: lte",
+    ),
     ("op on ratio", edited(RATIO, "spec.objectives[0].op", "lte"), "spec.objectives[0].op", "remove it"),
     ("no measure", edited(THRESHOLD, f"{TM}.measure", delete=True), f"{TM}.measure", "measure: latency"),
     ("both metrics", edited(RATIO, "spec.indicator.spec.thresholdMetric", {}), "spec.indicator.spec", "keep one"),
     ("good and bad", edited(RATIO, f"{RM}.bad", {"metricSource": {}}), RM, "not both"),
     ("raw ratio", edited(RATIO, f"{RM}.raw", {}), f"{RM}.raw", "use good (or bad) and total"),
-    ("status in total", edited(RATIO, f"{RM}.total.metricSource.spec.filter", {"status": "ok"}),
-     f"{RM}.total.metricSource.spec.filter.status", "remove status from total"),
-    ("good adds a game", edited(RATIO, f"{RM}.good.metricSource.spec.filter", {"status": "ok", "game_id": "x"}),
-     f"{RM}.good.metricSource.spec.filter", "write filter: {status: ok}"),
-    ("good with error", edited(RATIO, f"{RM}.good.metricSource.spec.filter", {"status": "error"}),
-     f"{RM}.good.metricSource.spec.filter", "write filter: {status: ok}"),
-    ("good other source", edited(RATIO, f"{RM}.good.metricSource.spec.source", "spans"),
-     f"{RM}.good.metricSource.spec.source", "must count a subset of the total"),
-    ("foreign source type", edited(RATIO, f"{RM}.total.metricSource.type", "ClickHouse"),
-     f"{RM}.total.metricSource.type", "write type: spinscope"),
-    ("source ref", edited(RATIO, f"{RM}.total.metricSource.metricSourceRef", "ch"),
-     f"{RM}.total.metricSource.metricSourceRef", "inline spec"),
-    ("unknown source", edited(RATIO, f"{RM}.total.metricSource.spec.source", "logs"),
-     f"{RM}.total.metricSource.spec.source", "write source: spins"),
-    ("spans without name", edited(RATIO, f"{RM}.total.metricSource.spec.source", "spans"),
-     f"{RM}.total.metricSource.spec.spanName", "add spanName: wallet.debit"),
-    ("spins with span name", edited(RATIO, f"{RM}.total.metricSource.spec.spanName", "wallet.debit"),
-     f"{RM}.total.metricSource.spec.spanName", "write source: spans"),
-    ("non-rollup key", edited(RATIO, f"{RM}.total.metricSource.spec.filter", {"error_type": "timeout"}),
-     f"{RM}.total.metricSource.spec.filter.error_type", "use one of: game_id"),
-    ("unquoted version", edited(RATIO, f"{RM}.total.metricSource.spec.filter", {"game_version": 2.0}),
-     f"{RM}.total.metricSource.spec.filter.game_version", "quote values"),
-    ("group by status", edited(RATIO, f"{RM}.total.metricSource.spec.groupBy", ["status"]),
-     f"{RM}.total.metricSource.spec.groupBy[0]", "use one of: game_id"),
-    ("group by filtered key", edited(edited(RATIO, f"{RM}.total.metricSource.spec.groupBy", ["game_id"]),
-                                     f"{RM}.total.metricSource.spec.filter", {"game_id": "x"}),
-     f"{RM}.total.metricSource.spec.groupBy[0]", "not both"),
-    ("negative min events", edited(RATIO, f"{RM}.total.metricSource.spec.minEvents", -1),
-     f"{RM}.total.metricSource.spec.minEvents", "minEvents: 100"),
+    (
+        "status in total",
+        edited(RATIO, f"{RM}.total.metricSource.spec.filter", {"status": "ok"}),
+        f"{RM}.total.metricSource.spec.filter.status",
+        "remove status from total",
+    ),
+    (
+        "good adds a game",
+        edited(RATIO, f"{RM}.good.metricSource.spec.filter", {"status": "ok", "game_id": "x"}),
+        f"{RM}.good.metricSource.spec.filter",
+        "write filter: {status: ok}",
+    ),
+    (
+        "good with error",
+        edited(RATIO, f"{RM}.good.metricSource.spec.filter", {"status": "error"}),
+        f"{RM}.good.metricSource.spec.filter",
+        "write filter: {status: ok}",
+    ),
+    (
+        "good other source",
+        edited(RATIO, f"{RM}.good.metricSource.spec.source", "spans"),
+        f"{RM}.good.metricSource.spec.source",
+        "must count a subset of the total",
+    ),
+    (
+        "foreign source type",
+        edited(RATIO, f"{RM}.total.metricSource.type", "ClickHouse"),
+        f"{RM}.total.metricSource.type",
+        "write type: spinscope",
+    ),
+    (
+        "source ref",
+        edited(RATIO, f"{RM}.total.metricSource.metricSourceRef", "ch"),
+        f"{RM}.total.metricSource.metricSourceRef",
+        "inline spec",
+    ),
+    (
+        "unknown source",
+        edited(RATIO, f"{RM}.total.metricSource.spec.source", "logs"),
+        f"{RM}.total.metricSource.spec.source",
+        "write source: spins",
+    ),
+    (
+        "spans without name",
+        edited(RATIO, f"{RM}.total.metricSource.spec.source", "spans"),
+        f"{RM}.total.metricSource.spec.spanName",
+        "add spanName: wallet.debit",
+    ),
+    (
+        "spins with span name",
+        edited(RATIO, f"{RM}.total.metricSource.spec.spanName", "wallet.debit"),
+        f"{RM}.total.metricSource.spec.spanName",
+        "write source: spans",
+    ),
+    (
+        "non-rollup key",
+        edited(RATIO, f"{RM}.total.metricSource.spec.filter", {"error_type": "timeout"}),
+        f"{RM}.total.metricSource.spec.filter.error_type",
+        "use one of: game_id",
+    ),
+    (
+        "unquoted version",
+        edited(RATIO, f"{RM}.total.metricSource.spec.filter", {"game_version": 2.0}),
+        f"{RM}.total.metricSource.spec.filter.game_version",
+        "quote values",
+    ),
+    (
+        "group by status",
+        edited(RATIO, f"{RM}.total.metricSource.spec.groupBy", ["status"]),
+        f"{RM}.total.metricSource.spec.groupBy[0]",
+        "use one of: game_id",
+    ),
+    (
+        "group by filtered key",
+        edited(
+            edited(RATIO, f"{RM}.total.metricSource.spec.groupBy", ["game_id"]),
+            f"{RM}.total.metricSource.spec.filter",
+            {"game_id": "x"},
+        ),
+        f"{RM}.total.metricSource.spec.groupBy[0]",
+        "not both",
+    ),
+    (
+        "negative min events",
+        edited(RATIO, f"{RM}.total.metricSource.spec.minEvents", -1),
+        f"{RM}.total.metricSource.spec.minEvents",
+        "minEvents: 100",
+    ),
 ]
 
 
@@ -233,7 +425,7 @@ def test_invalid_spec_names_file_field_and_fix(tmp_path: Path, doc: Any, field: 
     message = str(err.value)
     prefix = f"{path}: {field}: "
     assert message.startswith(prefix), message
-    assert "; " in message[len(prefix):] and fix in message[len(prefix):], message
+    assert "; " in message[len(prefix) :] and fix in message[len(prefix) :], message
 
 
 def test_the_documented_example_message_is_exact() -> None:
@@ -267,8 +459,9 @@ def test_duplicate_names_across_files_name_both_files(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(yaml.safe_dump(RATIO))
     with pytest.raises(SloSpecError) as err:
         load_slos(tmp_path)
-    assert str(err.value).startswith(f"{tmp_path / 'b.yaml'}: metadata.name: 'spin-availability' is already defined "
-                                     f"in {tmp_path / 'a.yaml'}")
+    assert str(err.value).startswith(
+        f"{tmp_path / 'b.yaml'}: metadata.name: 'spin-availability' is already defined in {tmp_path / 'a.yaml'}"
+    )
 
 
 def test_non_utf8_file_names_the_file(tmp_path: Path) -> None:
