@@ -558,6 +558,14 @@ def test_image_installs_the_lock_then_spinscope_without_dependencies() -> None:
     lock = next(i for i, line in enumerate(lines) if "-r /tmp/requirements.lock" in line)
     package = next(i for i, line in enumerate(lines) if "--no-deps" in line)
     assert lock < package
+
+
+def test_image_installs_the_built_wheel_not_an_editable_checkout() -> None:
+    stages = dockerfile_stages()
+    runs = " ".join(line for stage in stages for line in stage if line.upper().startswith("RUN "))
+    assert "pip wheel" in runs and ".whl" in runs and " -e " not in runs
+    copies = [line for line in stages[-1] if line.upper().startswith("COPY ")]
+    assert copies == ["COPY --from=build /opt/venv /opt/venv"], "the runtime image holds the venv, no source tree"
     cmd = next(line for line in reversed(dockerfile_stages()[-1]) if line.upper().startswith("CMD "))
     assert cmd.split(None, 1)[1] == '["spinscope", "serve", "--host", "0.0.0.0"]'
 
