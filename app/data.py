@@ -17,13 +17,13 @@ from typing import Any
 
 import streamlit as st
 from clickhouse_connect.driver.client import Client
-from spinscope.queries.loader import run
 
 from spinscope.configuration import Config
 from spinscope.db import Store, StoreError, StoreLocked, first_line, open_store
 from spinscope.endpoints import call
 from spinscope.jsonout import plain
 from spinscope.kpi import kpis
+from spinscope.queries.loader import run
 from spinscope.slo import SloSpec
 from spinscope.slo.evaluate import evaluate_burndown
 from spinscope.slo.status import StoreCounts, slo_statuses

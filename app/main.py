@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+
 from spinscope.app import sidebar
 
 PAGES = Path(__file__).resolve().parent / "app_pages"

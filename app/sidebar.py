@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import streamlit as st
+
 from spinscope.app import data
 
 RANGES: dict[str, tuple[str, timedelta, int]] = {  # key: (label, length, bucket seconds)

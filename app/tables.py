@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from spinscope.app import view
 
+from spinscope.app import view
 from spinscope.jsonout import plain
 
 

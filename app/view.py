@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 import streamlit as st
+
 from spinscope.app import data
 
 T = TypeVar("T")

@@ -48,11 +48,11 @@ def main() -> int:
     args = parser.parse_args()
 
     import streamlit as st
-    from spinscope.sim.demo import has_spins, load_history
 
     from spinscope import ui
     from spinscope.db import open_store
     from spinscope.schema.migrate import RenderOptions, migrate
+    from spinscope.sim.demo import has_spins, load_history
 
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="bench_app_")
     store = open_store("chdb://" + data_dir)

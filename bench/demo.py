@@ -19,10 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from spinscope.sim.demo import DEFAULT_SPINS_PER_DAY, DEFAULT_WRITERS, load_history  # noqa: E402
-
 from spinscope.db import open_store  # noqa: E402
 from spinscope.schema.migrate import RenderOptions, migrate  # noqa: E402
+from spinscope.sim.demo import DEFAULT_SPINS_PER_DAY, DEFAULT_WRITERS, load_history  # noqa: E402
 
 TARGET_S = 120.0
 

@@ -238,10 +238,9 @@ def overload(
 
 def reference_insert(bodies: list[bytes]) -> float:
     """Decode the same requests (not timed), then time clickhouse-connect's bulk insert of the rows."""
+    from spinscope.db import open_store
     from spinscope.ingest.batcher import merge_tables
     from spinscope.ingest.decode import decode_traces, parse_request
-
-    from spinscope.db import open_store
     from spinscope.schema.migrate import RenderOptions, migrate
 
     decoded = [decode_traces(parse_request("traces", b, "application/x-protobuf")).tables for b in bodies]

@@ -47,10 +47,9 @@ from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Sp
 # Run as a script, bench/ comes first on sys.path and bench/ingest.py would shadow the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from spinscope.db import Store, open_store
 from spinscope.ingest.decode import decode_logs, decode_traces, parse_request
 from spinscope.ingest.writer import StoreWriter
-
-from spinscope.db import Store, open_store
 from spinscope.schema.migrate import RenderOptions, migrate
 
 DATABASE = "spinscope"

@@ -16,6 +16,7 @@ from google.rpc import status_pb2
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+
 from spinscope.ingest.decode_logs import decode_logs
 from spinscope.ingest.decode_metrics import decode_metrics
 from spinscope.ingest.decode_traces import decode_traces

@@ -19,6 +19,7 @@ from operator import attrgetter, contains, floordiv, itemgetter, mod, sub
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from opentelemetry.proto.common.v1.common_pb2 import KeyValue
 from opentelemetry.proto.trace.v1 import trace_pb2
+
 from spinscope.ingest.values import (
     DATETIME64_MAX_NS,
     ZERO_SPAN_ID,

@@ -16,6 +16,7 @@ import re
 import orjson
 from google.protobuf import json_format
 from google.protobuf.message import Message
+
 from spinscope.ingest.values import DecodeError
 
 _HEX = re.compile(r"[0-9a-fA-F]*")

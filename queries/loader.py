@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from string import Template
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
+
+from spinscope.schema.fragments import fragments
 
 
 class UnknownModel(LookupError):
@@ -15,11 +18,15 @@ class UnknownModel(LookupError):
 
 @cache
 def sql(name: str) -> str:
-    """The text of model `name` ('reports/rpt_kpi'), header comment included."""
+    """The text of model `name` ('reports/rpt_kpi'), header comment included, shared fragments rendered.
+
+    `$name` placeholders are the SQL building blocks of spinscope.schema.fragments (the latency
+    ladder, the rollups' dimensions); an unknown placeholder fails here, not in the engine.
+    """
     path = resources.files("spinscope.queries").joinpath(*f"{name}.sql".split("/"))
     if not path.is_file():
         raise UnknownModel(f"no SQL model {name!r} under queries/ (expected queries/{name}.sql)")
-    return path.read_text()
+    return Template(path.read_text()).substitute(fragments())
 
 
 def run(client: Client, name: str, **params: Any) -> list[dict[str, Any]]:

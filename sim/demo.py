@@ -28,14 +28,14 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+
+from spinscope.db import Store
 from spinscope.ingest.writer import StoreWriter
 from spinscope.sim import scenario as scenarios
 from spinscope.sim.population import players_for
 from spinscope.sim.rows import SpinText, detail_columns, spin_span_columns
 from spinscope.sim.scenario import Scenario
 from spinscope.sim.spins import NS, SpinGenerator, SpinIds, Spins
-
-from spinscope.db import Store
 
 DEFAULT_SPINS_PER_DAY = 1_430_000  # ~10 million spins a week
 DEFAULT_CHUNK_SPINS = 200_000

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+
 from spinscope.sim.currencies import CURRENCIES, Currency
 from spinscope.sim.games import GAMES, ReelGame
 

@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 from opentelemetry.sdk.resources import Resource
+
 from spinscope.sim.currencies import format_column
 from spinscope.sim.games import FEATURES
 from spinscope.sim.spins import SpinGenerator, SpinIds, Spins, random_hex

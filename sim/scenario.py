@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 import yaml
-from spinscope.sim.population import Topology
 
 from spinscope.errors import UserError
+from spinscope.sim.population import Topology
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields
 from fractions import Fraction
 
 import numpy as np
+
 from spinscope.sim.games import misconfigured, sample_rounds
 from spinscope.sim.population import Players, Topology, diurnal, draw_players
 from spinscope.sim.scenario import BASELINE, Scenario

@@ -27,6 +27,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.id_generator import IdGenerator
 from opentelemetry.trace import SpanKind, Status, StatusCode
+
 from spinscope.sim.population import Instance
 from spinscope.sim.steps import SCOPE_NAME, SCOPE_VERSION, LogEvent, Step, error_message
 

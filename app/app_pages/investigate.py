@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
+
 from spinscope.app import charts, data, sidebar, view
 from spinscope.app.investigation import KEYS, ORDERS, SIGNALS, Investigation, brushed_window, parse
-
 from spinscope.jsonout import plain
 
 DEFAULT_WINDOW = timedelta(hours=1)

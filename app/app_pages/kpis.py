@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import streamlit as st
-from spinscope.app import charts, data, exports, sidebar, tables, view
 
+from spinscope.app import charts, data, exports, sidebar, tables, view
 from spinscope.export import week_name
 
 TREND_METRICS = (

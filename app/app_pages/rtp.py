@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from spinscope.app import charts, data, sidebar, tables, view
 
 f = sidebar.current()

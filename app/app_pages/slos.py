@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from spinscope.app import charts, data, sidebar, tables, view
 
 BREAKDOWNS = ("game_id", "game_version", "region", "instance_id", "channel", "currency")

@@ -3,25 +3,14 @@
 -- and wins (for the RTP signal), and the p99 latency. Drives the Investigate page's signal chart
 -- and the Overview's trend. environment / game_id '' mean every one.
 -- Parameters: start, end (DateTime, UTC, end exclusive), step_s (bucket seconds), environment,
--- game_id, threshold_ms (UInt32, one of 50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000).
+-- game_id, threshold_ms (UInt32, a value of the ladder in spinscope/schema/fragments.py).
 WITH
 filtered AS (
     SELECT
         toStartOfInterval(minute, toIntervalSecond({step_s:UInt32})) AS bucket_start,
         status,
         spins,
-        multiIf(
-            {threshold_ms:UInt32} = 50, latency_le_50ms,
-            {threshold_ms:UInt32} = 100, latency_le_100ms,
-            {threshold_ms:UInt32} = 200, latency_le_200ms,
-            {threshold_ms:UInt32} = 250, latency_le_250ms,
-            {threshold_ms:UInt32} = 300, latency_le_300ms,
-            {threshold_ms:UInt32} = 500, latency_le_500ms,
-            {threshold_ms:UInt32} = 750, latency_le_750ms,
-            {threshold_ms:UInt32} = 1000, latency_le_1000ms,
-            {threshold_ms:UInt32} = 2000, latency_le_2000ms,
-            latency_le_5000ms
-        ) AS fast_spins,
+        $latency_pick AS fast_spins,
         bet_amount,
         win_amount,
         latency_ns_bf16

@@ -11,49 +11,13 @@ WITH
 rows AS (
     SELECT
         toStartOfInterval(minute, toIntervalSecond({step_s:UInt32})) AS bucket_start,
-        arrayMap(k -> multiIf(
-                k = 'game_id', game_id,
-                k = 'game_version', game_version,
-                k = 'region', region,
-                k = 'instance_id', instance_id,
-                k = 'channel', channel,
-                k = 'currency', currency,
-                k = 'mode', mode,
-                k = 'feature', feature,
-                k = 'status', status,
-                k = 'service_name', service_name,
-                k = 'environment', environment,
-                ''), {group_by:Array(String)}) AS group_key,
+        arrayMap(k -> $spin_dimension_value, {group_by:Array(String)}) AS group_key,
         spins,
         if(status = 'ok', spins, 0) AS ok_events,
-        multiIf(
-            {threshold_ms:UInt32} = 50, latency_le_50ms,
-            {threshold_ms:UInt32} = 100, latency_le_100ms,
-            {threshold_ms:UInt32} = 200, latency_le_200ms,
-            {threshold_ms:UInt32} = 250, latency_le_250ms,
-            {threshold_ms:UInt32} = 300, latency_le_300ms,
-            {threshold_ms:UInt32} = 500, latency_le_500ms,
-            {threshold_ms:UInt32} = 750, latency_le_750ms,
-            {threshold_ms:UInt32} = 1000, latency_le_1000ms,
-            {threshold_ms:UInt32} = 2000, latency_le_2000ms,
-            {threshold_ms:UInt32} = 5000, latency_le_5000ms,
-            0
-        ) AS fast_events
+        $latency_pick AS fast_events
     FROM spin_minutely
     WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
-      AND arrayAll((k, v) -> multiIf(
-                k = 'game_id', has(v, game_id),
-                k = 'game_version', has(v, game_version),
-                k = 'region', has(v, region),
-                k = 'instance_id', has(v, instance_id),
-                k = 'channel', has(v, channel),
-                k = 'currency', has(v, currency),
-                k = 'mode', has(v, mode),
-                k = 'feature', has(v, feature),
-                k = 'status', has(v, status),
-                k = 'service_name', has(v, service_name),
-                k = 'environment', has(v, environment),
-                0), {filter_keys:Array(String)}, {filter_values:Array(Array(String))})
+      AND arrayAll((k, v) -> $spin_dimension_in, {filter_keys:Array(String)}, {filter_values:Array(Array(String))})
 )
 
 SELECT

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
+
 from spinscope.sim.games.base import OutcomeTable, SpinOutcome, Theory
 
 FEATURES: tuple[str, ...] = ("none", "free_spins", "bonus", "jackpot")

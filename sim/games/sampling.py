@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+
 from spinscope.sim.games.base import Game, SpinOutcome
 from spinscope.sim.games.reels import FEATURES, ReelGame, exact_table
 

@@ -25,6 +25,7 @@ from string import Template
 from clickhouse_connect.driver.client import Client
 
 from spinscope.db import StoreError, quote_identifier
+from spinscope.schema.fragments import fragments
 
 MIGRATIONS_TABLE = "spinscope_schema_migrations"
 _FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
@@ -105,6 +106,7 @@ def render(migration: Migration, opts: RenderOptions) -> list[str]:
         "raw_ttl_TimeUnix": _ttl("TimeUnix", opts.raw_ttl_days),
         "spins_ttl_started_at": _ttl("started_at", opts.spins_ttl_days),
         "spins_ttl_minute": _ttl("minute", opts.spins_ttl_days),
+        **fragments(),
     }
     body = Template(migration.template).substitute(values)
     statements = [_strip_comments(body)]

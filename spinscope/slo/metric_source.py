@@ -29,39 +29,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, NoReturn
 
 from spinscope.errors import UserError
+from spinscope.schema.fragments import LATENCY_LADDER_MS, SPIN_DIMENSIONS
+from spinscope.schema.fragments import SPAN_DIMENSIONS as _SPAN_DIMENSIONS
 
-LATENCY_THRESHOLDS_MS: Final[tuple[int, ...]] = (50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000)
+LATENCY_THRESHOLDS_MS: Final = LATENCY_LADDER_MS
 """Latency thresholds (ms) the rollups count `duration <= t` for; a threshold SLO must use one."""
 
 DEFAULT_MIN_EVENTS: Final = 100
 """Events the long window of a burn-rate pair needs before the pair may fire (see math.alert_state)."""
 
-SPINS_DIMENSIONS: Final[Mapping[str, str]] = {
-    key: key
-    for key in (
-        "game_id",
-        "game_version",
-        "region",
-        "instance_id",
-        "channel",
-        "currency",
-        "mode",
-        "feature",
-        "status",
-        "service_name",
-        "environment",
-    )
-}
-"""Filter/groupBy key → spin_minutely column. error_type is not a rollup dimension, so not here."""
+SPINS_DIMENSIONS: Final = SPIN_DIMENSIONS
+"""Filter/groupBy keys of spin SLOs: the spin_minutely dimensions (error_type is not one)."""
 
-SPAN_DIMENSIONS: Final[Mapping[str, str]] = {
-    "service_name": "service_name",
-    "status": "is_error",
-    "wallet.provider": "wallet_provider",
-    "db.system.name": "db_system",
-    "error.type": "error_type",
-}
-"""Filter/groupBy key (span attribute names as OTel writes them) → span_minutely column."""
+SPAN_DIMENSIONS: Final = _SPAN_DIMENSIONS
+"""Filter/groupBy keys of span SLOs (span attribute names as OTel writes them)."""
 
 DIMENSIONS: Final[Mapping[str, Mapping[str, str]]] = {"spins": SPINS_DIMENSIONS, "spans": SPAN_DIMENSIONS}
 STATUS_VALUES: Final = ("ok", "error")

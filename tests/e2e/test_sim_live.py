@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+
 from spinscope.sim.demo import serve_demo_job
 from spinscope.sim.population import Topology
 from spinscope.sim.rows import SpinText

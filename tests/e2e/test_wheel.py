@@ -21,8 +21,13 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO)],
-                   check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return next(out.glob("spinscope-*.whl"))
 
 
@@ -31,10 +36,21 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("venv")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True, timeout=120)
     python = root / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
-                   check=True, capture_output=True, text=True, timeout=300)
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               check=True, capture_output=True, text=True).stdout.strip())
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     # The dependencies, not the project: path files inside a path added this way are not run, so the
     # test environment's editable spinscope cannot leak in.
     (site / "zz_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -45,9 +61,14 @@ def test_the_wheel_adds_one_import_name_and_ships_config_and_sql(wheel: Path) ->
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"spinscope"}
-    for expected in ("spinscope/config/games.yaml", "spinscope/config/slos/spin-availability.yaml",
-                     "spinscope/queries/reports/rpt_kpi.sql", "spinscope/schema/0010_spins.sql",
-                     "spinscope/app/main.py", "spinscope/sim/scenarios/wallet-error-burst.yaml"):
+    for expected in (
+        "spinscope/config/games.yaml",
+        "spinscope/config/slos/spin-availability.yaml",
+        "spinscope/queries/reports/rpt_kpi.sql",
+        "spinscope/schema/0010_spins.sql",
+        "spinscope/app/main.py",
+        "spinscope/sim/scenarios/wallet-error-burst.yaml",
+    ):
         assert expected in names
 
 
@@ -58,9 +79,17 @@ def test_the_installed_wheel_migrates_and_answers_from_its_own_files(venv: Path,
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([spinscope, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
 
-    where = subprocess.run([str(venv / "bin" / "python"), "-c",
-                            "import spinscope.app, spinscope.configuration as c; print(spinscope.app.__file__);"
-                            "print(c.shipped_dir())"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import spinscope.app, spinscope.configuration as c; print(spinscope.app.__file__);print(c.shipped_dir())",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert where.returncode == 0, where.stderr
     assert all(str(venv) in line for line in where.stdout.split()), where.stdout
     migrated = run("db", "migrate", "--data-dir", str(tmp_path / "data"))

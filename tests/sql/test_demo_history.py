@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 import orjson
+
 from spinscope.sim.demo import generate_history, has_spins, load_history, plan_history
 from spinscope.sim.rows import SpinText, spin_span_columns
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from spinscope.queries.loader import run
-
 from tests.sql.spans import Spin, insert_spins
 
 DAY = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=2)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from spinscope.queries.loader import run
 
 from spinscope.configuration import load_config
+from spinscope.queries.loader import run
 from spinscope.rca.rank import rank
 from tests.sql.spans import Spin, insert_spins
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from spinscope.sim.demo import load_history
 
 from spinscope.configuration import load_config
 from spinscope.rca.rank import rank
+from spinscope.sim.demo import load_history
 
 # 160k spins with every trace detailed. Fewer mislead: the simulator's sessions are long, so a fault
 # window of a small history holds few players, and a value they happen to share (all the slow

@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 from clickhouse_connect.driver.exceptions import DatabaseError
-from spinscope.queries.loader import sql
 
+from spinscope.queries.loader import sql
 from spinscope.schema.migrate import RenderOptions, render_all
 from tests.sql.traces import NOW_NS, kv, spin_trace, store_traces
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pyarrow.parquet as pq
 from openpyxl import load_workbook
+
 from spinscope.app.exports import to_csv, to_excel, to_parquet, week_over_week
 from spinscope.app.investigation import Investigation, brushed_window, parse
 

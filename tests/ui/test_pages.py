@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from spinscope.app import data, sidebar, tables, view
-from spinscope.queries.loader import run
 
+from spinscope.app import data, sidebar, tables, view
 from spinscope.configuration import load_config
 from spinscope.db import Store
 from spinscope.kpi import kpis
+from spinscope.queries.loader import run
 from spinscope.rca.rank import rank
 from spinscope.rtp.status import rtp_status
 from spinscope.slo.status import slo_statuses

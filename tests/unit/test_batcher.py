@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+
 from spinscope.ingest.batcher import Batcher, QueueFull, ShuttingDown, count_rows, merge_tables
 
 

@@ -7,9 +7,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from spinscope.sim.games import GAMES, MISSET_SUFFIX, misconfigured
 
 from spinscope.catalog import CatalogEntry, CatalogError, build_catalog, decimal_string, load_catalog, write_catalog
+from spinscope.sim.games import GAMES, MISSET_SUFFIX, misconfigured
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -17,6 +17,7 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, ArrayValue, KeyVa
 from opentelemetry.proto.logs.v1.logs_pb2 import LogRecord, ResourceLogs, ScopeLogs
 from opentelemetry.proto.metrics.v1 import metrics_pb2 as m
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
+
 from spinscope.ingest.decode import DecodeError, decode_logs, decode_metrics, decode_traces, parse_request
 
 DECODERS = {"traces": decode_traces, "metrics": decode_metrics, "logs": decode_logs}

@@ -15,6 +15,7 @@ from opentelemetry.proto.logs.v1.logs_pb2 import LogRecord, ResourceLogs, ScopeL
 from opentelemetry.proto.metrics.v1 import metrics_pb2 as m
 from opentelemetry.proto.resource.v1.resource_pb2 import Resource
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span, Status
+
 from spinscope.ingest.decode import Decoded, decode_logs, decode_metrics, decode_traces
 
 # Recent timestamps: the tables' TTL drops rows older than 30 days.

@@ -6,6 +6,7 @@ import math
 
 import pytest
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, ArrayValue, KeyValue, KeyValueList
+
 from spinscope.ingest.values import (
     Decoded,
     any_as_string,

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from spinscope.sim.games import FEATURES, GAMES, ReelGame, ReelRules, SpinOutcome, get_game
 from spinscope.sim.games.reels import enumerate_stops
 

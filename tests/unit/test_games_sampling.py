@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+
 from spinscope.sim.games import GAMES, OutcomeTable, misconfigured, monte_carlo, play_round, sample_rounds
 from spinscope.sim.games.reels import ReelGame
 from spinscope.sim.games.sampling import MonteCarloResult, batch_figures

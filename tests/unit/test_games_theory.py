@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+
 from spinscope.sim.games import GAMES, MISSET_SUFFIX, get_game, misconfigured
 from spinscope.sim.games.theory import round_raw_moments
 

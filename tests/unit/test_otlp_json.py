@@ -7,6 +7,7 @@ import pytest
 from google.rpc import status_pb2
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceResponse
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
+
 from spinscope.ingest.decode import DecodeError, encode_response, encode_status, parse_request
 
 SPAN_JSON = {

@@ -6,6 +6,7 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
+
 from spinscope.sim.currencies import BET_UNIT_MULTIPLE, CURRENCIES, Currency, format_column, format_minor
 from spinscope.sim.games import GAMES
 from spinscope.sim.population import Topology, diurnal, draw_players

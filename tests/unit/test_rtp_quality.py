@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from spinscope.sim.games import get_game, sample_rounds
 
 from spinscope.catalog import load_catalog
 from spinscope.rtp import DetectorSettings, RtpSums, detect, rtp_summary, spins_to_detect, thresholds_for_budget
+from spinscope.sim.games import get_game, sample_rounds
 
 GAMES_YAML = Path(__file__).resolve().parents[2] / "config" / "games.yaml"
 CATALOG = {key[0]: entry for key, entry in load_catalog(GAMES_YAML).items()}

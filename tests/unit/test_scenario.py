@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+
 from spinscope.sim import scenario
 from spinscope.sim.games import GAMES, misconfigured
 from spinscope.sim.population import Topology

@@ -1,0 +1,91 @@
+"""SQL building blocks from one source: the latency ladder and the rollups' dimensions.
+
+The minute rollups count, per minute, the spans whose duration is <= each threshold of the
+ladder, and keep a fixed set of dimensions. Every model that picks a ladder column for a
+threshold, or maps a filter key to a rollup column, renders that SQL from the constants here
+(`$latency_pick`, `$spin_dimension_value` ... in a model, see `fragments()`), so a threshold
+added to the ladder cannot be known to one query and missing from another. Migrations get the
+same fragments for new statements; applied migrations stay as they were (a test checks that
+every `latency_le_*` column they name is on the ladder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+LATENCY_LADDER_MS: Final[tuple[int, ...]] = (50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000)
+"""Latency thresholds (ms) the rollups count `duration <= t` for; a threshold SLO must use one."""
+
+SPIN_DIMENSIONS: Final[Mapping[str, str]] = {
+    key: key
+    for key in (
+        "game_id",
+        "game_version",
+        "region",
+        "instance_id",
+        "channel",
+        "currency",
+        "mode",
+        "feature",
+        "status",
+        "service_name",
+        "environment",
+    )
+}
+"""Filter/groupBy key → spin_minutely column (an SQL expression). error_type is not a rollup dimension."""
+
+SPAN_DIMENSIONS: Final[Mapping[str, str]] = {
+    "service_name": "service_name",
+    "status": "if(is_error = 1, 'error', 'ok')",
+    "wallet.provider": "wallet_provider",
+    "db.system.name": "db_system",
+    "error.type": "error_type",
+}
+"""Filter/groupBy key (span attribute names as OTel writes them) → span_minutely expression."""
+
+
+def latency_column(ms: int) -> str:
+    return f"latency_le_{ms}ms"
+
+
+def latency_pick(param: str = "threshold_ms") -> str:
+    """The ladder column for the bound threshold parameter; 0 for a threshold off the ladder."""
+    arms = ", ".join(f"{{{param}:UInt32}} = {ms}, {latency_column(ms)}" for ms in LATENCY_LADDER_MS)
+    return f"multiIf({arms}, 0)"
+
+
+def latency_counts(duration_ns: str = "duration_ns") -> str:
+    """The ladder's counts as a view computes them: `countIf(duration <= t) AS latency_le_<t>ms, ...`."""
+    return ",\n    ".join(
+        f"countIf({duration_ns} <= {ms * 1_000_000}) AS {latency_column(ms)}" for ms in LATENCY_LADDER_MS
+    )
+
+
+def latency_column_types(kind: str = "SimpleAggregateFunction(sum, UInt64)") -> str:
+    return ",\n    ".join(f"{latency_column(ms)} {kind}" for ms in LATENCY_LADDER_MS)
+
+
+def dimension_value(dimensions: Mapping[str, str], key: str = "k") -> str:
+    """The value of dimension `key` (a lambda variable holding a key name) on a rollup row; '' if unknown."""
+    arms = ", ".join(f"{key} = '{name}', {column}" for name, column in dimensions.items())
+    return f"multiIf({arms}, '')"
+
+
+def dimension_in(dimensions: Mapping[str, str], key: str = "k", values: str = "v") -> str:
+    """Whether the row's value of dimension `key` is one of `values` (an array); false for an unknown key."""
+    arms = ", ".join(f"{key} = '{name}', has({values}, {column})" for name, column in dimensions.items())
+    return f"multiIf({arms}, 0)"
+
+
+def fragments() -> dict[str, str]:
+    """Every fragment by its placeholder name, for models and migrations (string.Template `$name`)."""
+    return {
+        "latency_pick": latency_pick(),
+        "latency_counts": latency_counts(),
+        "latency_column_types": latency_column_types(),
+        "spin_dimension_value": dimension_value(SPIN_DIMENSIONS),
+        "spin_dimension_in": dimension_in(SPIN_DIMENSIONS),
+        "span_dimension_value": dimension_value(SPAN_DIMENSIONS),
+        "span_dimension_in": dimension_in(SPAN_DIMENSIONS),
+    }
