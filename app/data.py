@@ -27,6 +27,7 @@ from spinscope.queries.loader import run
 from spinscope.slo import SloSpec
 from spinscope.slo.evaluate import evaluate_burndown
 from spinscope.slo.status import StoreCounts, slo_statuses
+from spinscope.times import utc_naive
 from spinscope.ui import hosted
 
 TTL_S = 30  # results: fresh enough for live traffic, cheap enough for reruns
@@ -110,17 +111,13 @@ def _models(what: str, name: str, **params: Any) -> list[dict[str, Any]]:
         raise explain(exc, what) from exc
 
 
-def _naive(at: datetime) -> datetime:
-    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
-
-
 # ---------------------------------------------------------------- sidebar and overview
 
 
 @st.cache_data(ttl=300, show_spinner=False)
 def filter_values(source: str, start: datetime, end: datetime) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"environment": [], "game_id": []}
-    for row in _models("Listing environments and games", "app/app_filter_values", start=_naive(start), end=_naive(end)):
+    for row in _models("Listing environments and games", "app/app_filter_values", start=utc_naive(start), end=utc_naive(end)):
         out[row["dimension"]].append(row["value"])
     return out
 
@@ -130,8 +127,8 @@ def fleet_totals(source: str, start: datetime, end: datetime, environment: str, 
     rows = _models(
         "Fleet totals",
         "app/app_fleet_totals",
-        start=_naive(start),
-        end=_naive(end),
+        start=utc_naive(start),
+        end=utc_naive(end),
         environment=environment,
         game_id=game_id,
     )
@@ -149,8 +146,8 @@ def signal_series(
     return _models(
         "The signal series",
         "app/app_signal_series",
-        start=_naive(start),
-        end=_naive(end),
+        start=utc_naive(start),
+        end=utc_naive(end),
         step_s=step_s,
         environment=environment,
         game_id=game_id,
@@ -163,8 +160,8 @@ def versions_seen(source: str, start: datetime, end: datetime, environment: str,
     return _models(
         "Versions seen",
         "app/app_versions_seen",
-        start=_naive(start),
-        end=_naive(end),
+        start=utc_naive(start),
+        end=utc_naive(end),
         environment=environment,
         game_id=game_id,
     )

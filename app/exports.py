@@ -1,84 +1,32 @@
-"""KPI downloads: CSV, Excel and Parquet bytes from model rows, money kept exact.
+"""KPI downloads: CSV, Excel and Parquet bytes from model rows, written by the weekly export's writers.
 
-CSV and Excel carry Decimals as exact decimal strings (Excel would round a number to a double);
-Parquet carries them as decimal128(38, 18) (decimal256(76, 18) past that), exactly.
+The app and `spinscope export weekly` share one writer per format (spinscope.export.formats,
+spinscope.export.xlsx), so a download follows the same exact-money rules as the report: CSV holds
+exact decimal text; Excel holds numbers, with an `<column>_exact` text column beside any money
+column a double cannot hold; Parquet holds decimal(38, 18).
 """
 
 from __future__ import annotations
 
-import io
-from datetime import date, datetime
-from decimal import Decimal, localcontext
+from decimal import localcontext
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from spinscope.export import formats, xlsx
+from spinscope.export.tables import table_from_rows
 
-from spinscope.jsonout import plain
-
-EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXCEL_MIME = xlsx.EXCEL_MIME
 
 
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
-    import csv
-
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in plain(row).items()})
-    return buffer.getvalue().encode()
+    return formats.to_csv(table_from_rows("kpis", rows)) if rows else b""
 
 
 def to_excel(rows: list[dict[str, Any]], sheet: str = "kpis") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet[:31]
-    if rows:
-        columns = list(rows[0])
-        ws.append(columns)
-        for row in rows:
-            ws.append([_excel_cell(row[c]) for c in columns])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _excel_cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return plain(value)  # exact text, never a rounded double
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    return value
-
-
-def _arrow_type(values: list[Any]) -> pa.DataType | None:
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, Decimal) for v in present):
-        digits = max(len(v.quantize(Decimal(1)).as_tuple().digits) for v in present)
-        return pa.decimal128(38, 18) if digits <= 20 else pa.decimal256(76, 18)
-    if present and all(isinstance(v, date) and not isinstance(v, datetime) for v in present):
-        return pa.date32()
-    return None
+    return xlsx.workbook([table_from_rows(sheet, rows)], {"title": f"spinscope {sheet}"})
 
 
 def to_parquet(rows: list[dict[str, Any]]) -> bytes:
-    columns = list(rows[0]) if rows else []
-    arrays = {}
-    for column in columns:
-        values = [r[column] for r in rows]
-        kind = _arrow_type(values)
-        if kind is not None and pa.types.is_decimal(kind):
-            with localcontext() as ctx:
-                ctx.prec = 80  # Decimal(76, 18) fits: never round an amount
-                values = [None if v is None else v.quantize(Decimal("1e-18")) for v in values]
-        arrays[column] = pa.array(values, type=kind)
-    buffer = io.BytesIO()
-    pq.write_table(pa.table(arrays), buffer)
-    return buffer.getvalue()
+    return formats.to_parquet(table_from_rows("kpis", rows))
 
 
 def week_over_week(rows: list[dict[str, Any]], metrics: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ archive) map kinds to their own types; nothing here does I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 Kind = Literal["text", "int", "float", "decimal", "date", "datetime", "bool"]
@@ -38,6 +39,43 @@ class Table:
 
     def values(self, name: str) -> list[Any]:
         return [row.get(name) for row in self.rows]
+
+
+def _kind(values: list[Any]) -> Kind:
+    present = [v for v in values if v is not None]
+    for kind, types in (
+        ("bool", bool),
+        ("decimal", Decimal),
+        ("int", int),
+        ("float", float),
+        ("datetime", datetime),
+        ("date", date),
+    ):
+        if present and all(isinstance(v, types) for v in present):
+            return kind  # type: ignore[return-value]
+    return "text"
+
+
+def _fmt(name: str, kind: Kind) -> Fmt:
+    if kind not in ("int", "float", "decimal"):
+        return ""
+    for suffix, fmt in (("_amount", "money"), ("_ratio", "percent"), ("_ms", "ms")):
+        if name.endswith(suffix):
+            return fmt  # type: ignore[return-value]
+    return "count" if kind == "int" else "number"
+
+
+def table_from_rows(name: str, rows: list[dict[str, Any]], title: str = "") -> Table:
+    """A Table whose column kinds are read off the values (a model's rows), for the app's downloads.
+
+    Formats follow the column naming convention: `_amount` money, `_ratio` percent, `_ms` ms.
+    """
+    names = list(rows[0]) if rows else []
+    columns = []
+    for column in names:
+        kind = _kind([row.get(column) for row in rows])
+        columns.append(Column(column, kind, _fmt(column, kind)))
+    return Table(name, title or name, tuple(columns), list(rows))
 
 
 @dataclass

@@ -10,6 +10,7 @@ week gives the same bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -149,26 +150,32 @@ def _add_charts(book: Workbook, report: WeeklyReport, sheets: dict[str, tuple[Wo
         sheet.insert_chart(1 + 16 * n, max(positions.values()) + 2, chart, {"x_scale": 1.4})
 
 
-def to_xlsx(report: WeeklyReport) -> bytes:
+Sheets = dict[str, tuple[Worksheet, dict[str, int]]]
+
+
+def workbook(
+    tables: list[Table], properties: dict[str, Any], decorate: Callable[[Workbook, Sheets], None] | None = None
+) -> bytes:
+    """The one Excel writer: a sheet per table with the exact-money rules above; `decorate` adds charts."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     )
-    created = datetime.combine(report.week_end + timedelta(days=1), time())
-    book.set_properties(
-        {
-            "title": f"spinscope weekly KPIs {report.iso_week}",
-            "subject": "weekly KPI export",
-            "author": "spinscope",
-            "company": "",
-            "created": created,
-            "comments": f"generated_for_week={report.iso_week}",
-        }
-    )
+    book.set_properties({"author": "spinscope", "company": "", **properties})
     formats = _Formats(book)
-    sheets = {}
-    for table in report.tables:
-        sheets[table.name] = _write_table(book, table, formats)
-    _add_charts(book, report, sheets)
+    sheets = {table.name: _write_table(book, table, formats) for table in tables}
+    if decorate is not None:
+        decorate(book, sheets)
     book.close()
     return buffer.getvalue()
+
+
+def to_xlsx(report: WeeklyReport) -> bytes:
+    created = datetime.combine(report.week_end + timedelta(days=1), time())
+    properties = {
+        "title": f"spinscope weekly KPIs {report.iso_week}",
+        "subject": "weekly KPI export",
+        "created": created,
+        "comments": f"generated_for_week={report.iso_week}",
+    }
+    return workbook(report.tables, properties, lambda book, sheets: _add_charts(book, report, sheets))

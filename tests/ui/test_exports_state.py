@@ -42,10 +42,13 @@ def test_csv_keeps_money_exact() -> None:
     ]
 
 
-def test_excel_keeps_money_as_exact_text() -> None:
+def test_excel_keeps_money_exact_beside_the_number_as_the_weekly_report_does() -> None:
     sheet = load_workbook(io.BytesIO(to_excel(ROWS))).active
-    assert [c.value for c in sheet[2]][5] == "10.000000000000000001"
-    assert [c.value for c in sheet[3]][5] == "12345678901234567890.5"
+    header = [c.value for c in sheet[1]]
+    assert header[5:7] == ["handle_amount", "handle_amount_exact"]
+    assert [c.value for c in sheet[2]][6] == "10.000000000000000001"
+    assert [c.value for c in sheet[3]][6] == "12345678901234567890.5"
+    assert isinstance([c.value for c in sheet[3]][5], float)  # still a number to sum in Excel
 
 
 def test_parquet_keeps_money_as_decimals() -> None:
