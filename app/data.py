@@ -117,7 +117,9 @@ def _models(what: str, name: str, **params: Any) -> list[dict[str, Any]]:
 @st.cache_data(ttl=300, show_spinner=False)
 def filter_values(source: str, start: datetime, end: datetime) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"environment": [], "game_id": []}
-    for row in _models("Listing environments and games", "app/app_filter_values", start=utc_naive(start), end=utc_naive(end)):
+    for row in _models(
+        "Listing environments and games", "app/app_filter_values", start=utc_naive(start), end=utc_naive(end)
+    ):
         out[row["dimension"]].append(row["value"])
     return out
 
