@@ -3,198 +3,38 @@
 The JSON API's routes (spinscope.api), the CLI's read commands (locally, or through a running
 `serve` that holds the embedded store) and the app's data layer are all built from `ENDPOINTS`,
 so the three cannot disagree on a default (the KPI window ends today in UTC everywhere) or on
-how a parameter is read. A parameter's `parse` takes the text of a query string or a command
-line, or an already typed value from the app, and raises `ParamError` with the fix.
+how a parameter is read. The declaration machinery is in spinscope.params.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
 from spinscope.configuration import Config
-from spinscope.errors import UserError
+from spinscope.params import (
+    MAX_LIMIT,
+    Endpoint,
+    Param,
+    ParamError,
+    now_utc,
+    one_of,
+    ordered,
+    parse_day,
+    parse_decimal,
+    parse_float,
+    parse_int,
+    parse_time,
+    text,
+    today_utc,
+    where_pair,
+    window,
+)
 
-MAX_WINDOW = timedelta(days=400)  # the typed spins' default TTL: nothing older exists
-MAX_LIMIT = 1000
-
-
-class ParamError(UserError):
-    """A parameter that cannot be read or is out of bounds; the message names it and the fix."""
-
-
-# ---------------------------------------------------------------- parsers
-
-
-def parse_time(value: Any, name: str) -> datetime:
-    """An instant in UTC from ISO 8601 text (a trailing Z or no zone mean UTC) or a datetime."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    try:
-        at = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ParamError(f"{name} {value!r} is not a time; write e.g. 2026-11-24T12:00:00Z") from None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
-def parse_day(value: Any, name: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParamError(f"{name} {value!r} is not a date; write YYYY-MM-DD") from None
-
-
-def parse_int(low: int, high: int) -> Callable[[Any, str], int]:
-    def parse(value: Any, name: str) -> int:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise ParamError(f"{name} {value!r} is not a whole number") from None
-        if not low <= number <= high:
-            raise ParamError(f"{name} {number} is out of bounds: use {low} to {high}")
-        return number
-
-    return parse
-
-
-def parse_float(low: float, high: float) -> Callable[[Any, str], float]:
-    def parse(value: Any, name: str) -> float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ParamError(f"{name} {value!r} is not a number") from None
-        if not low < number < high:
-            raise ParamError(f"{name} {number} is out of bounds: use a value between {low} and {high}")
-        return number
-
-    return parse
-
-
-def parse_decimal(value: Any, name: str) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise ParamError(f"{name} {value!r} is not a number; write e.g. 0.01 for one RTP point") from None
-    if not number.is_finite():
-        raise ParamError(f"{name} {value!r} is not a finite number")
-    return number
-
-
-def one_of(*choices: str) -> Callable[[Any, str], str]:
-    def parse(value: Any, name: str) -> str:
-        text = str(value)
-        if text not in choices:
-            raise ParamError(f"{name} {text!r}: use one of {', '.join(choices)}")
-        return text
-
-    return parse
-
-
-def text(value: Any, name: str) -> str:
-    return str(value)
-
-
-def where_pair(value: Any, name: str) -> tuple[str, str]:
-    """`key=value` (an attribute and the value a drill-down keeps)."""
-    if isinstance(value, tuple):
-        return value
-    key, sep, rest = str(value).partition("=")
-    if not sep or not key:
-        raise ParamError(f"{name} {value!r}: write KEY=VALUE, e.g. wallet.provider=walletly")
-    return key, rest
-
-
-# ---------------------------------------------------------------- declarations
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter: its name in the query string, how it is read, and its default (None: optional)."""
-
-    name: str
-    parse: Callable[[Any, str], Any] = text
-    default: Callable[[dict[str, Any]], Any] | None = None
-    required: bool = False
-    many: bool = False
-    in_path: bool = False
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A read feature: GET `path`, `params` read in order, `run(client, config, args)` answers JSON-ready data."""
-
-    name: str
-    path: str
-    params: tuple[Param, ...]
-    run: Callable[[Client, Config, dict[str, Any]], Any]
-    columns: tuple[str, ...] = ()
-    rows: str = "rows"
-    checks: tuple[Callable[[dict[str, Any]], None], ...] = field(default=())
-
-    def parse(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """Typed arguments from raw values (query string, CLI or app); defaults filled in declaration order."""
-        args: dict[str, Any] = {}
-        for p in self.params:
-            value = raw.get(p.name)
-            if p.many:
-                items = [] if value is None else list(value) if isinstance(value, list | tuple) else [value]
-                args[p.name] = [p.parse(v, p.name) for v in items]
-            elif value is None or value == "":
-                if p.required:
-                    raise ParamError(f"{p.name} is required")
-                args[p.name] = p.default(args) if p.default else None
-            else:
-                args[p.name] = p.parse(value, p.name)
-        for check in self.checks:
-            check(args)
-        return args
-
-    def url_path(self, raw: Mapping[str, Any]) -> str:
-        path = self.path
-        for p in self.params:
-            if p.in_path:
-                path = path.replace("{" + p.name + "}", str(raw[p.name]))
-        return path
-
-    def query(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """The raw values as query-string parameters (for asking a running `serve`)."""
-        return {p.name: raw[p.name] for p in self.params if not p.in_path and raw.get(p.name) not in (None, "", [], ())}
-
-
-def _now(_: dict[str, Any]) -> datetime:
-    return datetime.now(UTC)
-
-
-def _before(name: str, span: timedelta) -> Callable[[dict[str, Any]], datetime]:
-    return lambda args: args[name] - span
-
-
-def _ordered(first: str, last: str, max_span: timedelta = MAX_WINDOW) -> Callable[[dict[str, Any]], None]:
-    def check(args: dict[str, Any]) -> None:
-        start, end = args.get(first), args.get(last)
-        if start is None or end is None:
-            return
-        same_instant_is_empty = isinstance(start, datetime)  # a time window is half-open; days are inclusive
-        if end < start or (same_instant_is_empty and end == start):
-            raise ParamError(f"the window ends ({end}) before it starts ({start}): swap {first} and {last}")
-        if end - start > max_span:
-            raise ParamError(
-                f"the window {first}..{last} spans {(end - start).days} days; the most is {max_span.days}: narrow it"
-            )
-
-    return check
-
-
-def _today(_: dict[str, Any]) -> date:
-    return datetime.now(UTC).date()
+__all__ = ["ENDPOINTS", "Endpoint", "Param", "ParamError", "call"]
 
 
 # ---------------------------------------------------------------- the functions behind them
@@ -254,13 +94,6 @@ def _trace(client: Client, config: Config, a: dict[str, Any]) -> Any:
     return trace(client, a["trace_id"])
 
 
-def _window(default_span: timedelta, start_help: str) -> tuple[Param, Param]:
-    return (
-        Param("end", parse_time, _now, help="Window end, UTC ISO 8601 (default: now)."),
-        Param("start", parse_time, _before("end", default_span), help=start_help),
-    )
-
-
 WHERE = Param("where", where_pair, many=True, help="Drill down: KEY=VALUE (repeatable).")
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -270,7 +103,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "kpi",
             "/api/v1/kpi",
             (
-                Param("to", parse_day, _today, help="Last day, YYYY-MM-DD (default: today, UTC)."),
+                Param("to", parse_day, today_utc, help="Last day, YYYY-MM-DD (default: today, UTC)."),
                 Param(
                     "from",
                     parse_day,
@@ -298,19 +131,19 @@ ENDPOINTS: dict[str, Endpoint] = {
                 "latency_p99_ms",
                 "error_rate_ratio",
             ),
-            checks=(_ordered("from", "to"),),
+            checks=(ordered("from", "to"),),
         ),
         Endpoint(
             "slo",
             "/api/v1/slo",
-            (Param("at", parse_time, _now, help="Evaluate at this UTC time (ISO 8601) instead of now."),),
+            (Param("at", parse_time, now_utc, help="Evaluate at this UTC time (ISO 8601) instead of now."),),
             _slo,
             rows="slos",
         ),
         Endpoint(
             "rtp",
             "/api/v1/rtp",
-            _window(timedelta(days=7), "Window start, UTC ISO 8601 (default: 7 days before --end)."),
+            window(timedelta(days=7), "Window start, UTC ISO 8601 (default: 7 days before --end)."),
             _rtp,
             columns=(
                 "game_id",
@@ -327,7 +160,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 "drift_began",
             ),
             rows="games",
-            checks=(_ordered("start", "end"),),
+            checks=(ordered("start", "end"),),
         ),
         Endpoint(
             "rtp_plan",
@@ -356,7 +189,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "/api/v1/rca",
             (
                 Param("signal", one_of("errors", "latency", "rtp"), lambda a: "errors"),
-                *_window(timedelta(hours=1), "Selection window start, UTC ISO 8601 (default: an hour before --end)."),
+                *window(timedelta(hours=1), "Selection window start, UTC ISO 8601 (default: an hour before --end)."),
                 Param(
                     "baseline_start", parse_time, help="Baseline window start (default: the good spins of the window)."
                 ),
@@ -370,13 +203,13 @@ ENDPOINTS: dict[str, Endpoint] = {
                 ),
             ),
             _rca,
-            checks=(_ordered("start", "end"), _ordered("baseline_start", "baseline_end")),
+            checks=(ordered("start", "end"), ordered("baseline_start", "baseline_end")),
         ),
         Endpoint(
             "traces",
             "/api/v1/traces",
             (
-                *_window(timedelta(hours=1), "UTC ISO 8601 (default: an hour before --end)."),
+                *window(timedelta(hours=1), "UTC ISO 8601 (default: an hour before --end)."),
                 WHERE,
                 Param("order", one_of("errors", "slowest"), lambda a: "errors"),
                 Param("limit", parse_int(1, MAX_LIMIT), lambda a: 50),
@@ -393,7 +226,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 "instance_id",
             ),
             rows="traces",
-            checks=(_ordered("start", "end"),),
+            checks=(ordered("start", "end"),),
         ),
         Endpoint("trace", "/api/v1/traces/{trace_id}", (Param("trace_id", required=True, in_path=True),), _trace),
     )
