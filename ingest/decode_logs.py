@@ -7,6 +7,8 @@ emitted. Pure: no I/O, no parsing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from spinscope.ingest.values import (
     Decoded,
     Rejections,
@@ -39,7 +41,7 @@ COLUMNS = (
 )
 
 
-def decode_logs(req) -> Decoded:
+def decode_logs(req: Any) -> Decoded:
     """Rows for otel_logs from an ExportLogsServiceRequest (one row per log record).
 
     Timestamp is time_unix_nano, or observed_time_unix_nano when that is 0. A record with

@@ -8,6 +8,8 @@ text ClickHouse reads ("nan", "inf", "-inf"). Pure: no I/O, no parsing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from spinscope.ingest.values import (
     Decoded,
     Rejections,
@@ -102,7 +104,7 @@ def _seconds(ns: int) -> int:
     return s if s <= _DATETIME_MAX else _DATETIME_MAX
 
 
-def _number(point) -> float | str:
+def _number(point: Any) -> float | str:
     kind = point.WhichOneof("value")
     if kind == "as_double":
         return finite_or_text(point.as_double)
@@ -111,7 +113,7 @@ def _number(point) -> float | str:
     return 0.0
 
 
-def _exemplars(exemplars) -> tuple[list, ...] | str:
+def _exemplars(exemplars: Any) -> tuple[list[Any], ...] | str:
     """The five Exemplars.* values of one data point, or why an exemplar id is malformed."""
     attrs, times, values, span_ids, trace_ids = [], [], [], [], []
     for i, ex in enumerate(exemplars):
@@ -129,7 +131,7 @@ def _exemplars(exemplars) -> tuple[list, ...] | str:
     return attrs, times, values, span_ids, trace_ids
 
 
-def _point_values(kind: str, data, point) -> tuple:
+def _point_values(kind: str, data: Any, point: Any) -> tuple[Any, ...]:
     """The type-specific column values of one data point, in DDL order (exemplars apart)."""
     if kind == "gauge" or kind == "sum":
         return (_number(point), point.flags)
@@ -161,7 +163,7 @@ def _point_values(kind: str, data, point) -> tuple:
     )
 
 
-def _tail_values(kind: str, data, point) -> tuple:
+def _tail_values(kind: str, data: Any, point: Any) -> tuple[Any, ...]:
     """The columns after Exemplars.*, in DDL order."""
     if kind == "gauge":
         return ()
@@ -172,13 +174,15 @@ def _tail_values(kind: str, data, point) -> tuple:
     return (point.flags, finite_or_text(point.min), finite_or_text(point.max), data.aggregation_temporality)
 
 
-def decode_metrics(req) -> Decoded:
+def decode_metrics(req: Any) -> Decoded:
     """Rows for the otel_metrics_* tables from an ExportMetricsServiceRequest.
 
     A data point with a malformed exemplar id is rejected alone. A metric with no data
     (none of the five types set) has no data points and produces nothing.
     """
-    tables = {table: {name: [] for name in columns} for table, columns in TABLES.items()}
+    tables: dict[str, dict[str, list[Any]]] = {
+        table: {name: [] for name in columns} for table, columns in TABLES.items()
+    }
     rejections = Rejections()
     accepted = 0
     for ri, rm in enumerate(req.resource_metrics):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import zlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 
 from starlette.requests import Request
@@ -75,7 +75,7 @@ def otlp_routes(pipeline: Pipeline, token: str | None, max_body_bytes: int) -> l
     def status(code: int, message: str, media: str, headers: dict[str, str] | None = None) -> Response:
         return Response(encode_status(message, media), status_code=code, media_type=media, headers=headers)
 
-    def endpoint(signal: str) -> Callable:  # type: ignore[type-arg]
+    def endpoint(signal: str) -> Callable[[Request], Awaitable[Response]]:
         async def receive(request: Request) -> Response:
             media = _media_type(request.headers.get("content-type", ""))
             reply_media = media or PROTOBUF

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import orjson
 from google.protobuf import json_format
@@ -33,7 +35,7 @@ _METRIC_KINDS = (
 )
 
 
-def _each(items, path: str):
+def _each(items: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(index path, dict) for the dicts of a JSON list; anything else is left to json_format."""
     if isinstance(items, list):
         for i, item in enumerate(items):
@@ -41,7 +43,7 @@ def _each(items, path: str):
                 yield f"{path}[{i}]", item
 
 
-def _member(obj: dict, names: tuple[str, ...]):
+def _member(obj: dict[str, Any], names: tuple[str, ...]) -> tuple[str, Any]:
     for name in names:
         if name in obj:
             return name, obj[name]
@@ -62,6 +64,9 @@ def _rewrite_ids(obj: dict, path: str) -> None:
 
 
 def _rewrite(signal: str, doc: dict) -> None:
+    top: tuple[str, ...]
+    mid: tuple[str, ...]
+    leaf: tuple[str, ...]
     if signal == "traces":
         top, mid, leaf = ("resourceSpans", "resource_spans"), ("scopeSpans", "scope_spans"), ("spans",)
     elif signal == "logs":

@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
 from .admission import BodyBudget
 from .batcher import Batcher, QueueFull, ShuttingDown
@@ -59,7 +60,7 @@ class Counters:
         self.requests: Counter[tuple[str, str]] = Counter()  # requests by (signal, outcome)
         self.money_flagged = 0
 
-    def add(self, counter: Counter, key: object, n: int = 1) -> None:  # type: ignore[type-arg]
+    def add(self, counter: Counter[Any], key: object, n: int = 1) -> None:
         with self._lock:
             counter[key] += n
 

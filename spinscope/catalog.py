@@ -44,17 +44,23 @@ _REQUIRED = ("id", "version", "rtp", "std_dev")
 class Theory(Protocol):
     """Exact figures of a game's math, per unit bet of a round."""
 
-    rtp: Fraction
-    std_dev: Fraction
-    hit_frequency: Fraction
-    method: str
+    @property
+    def rtp(self) -> Fraction: ...
+    @property
+    def std_dev(self) -> Fraction | float: ...
+    @property
+    def hit_frequency(self) -> Fraction: ...
+    @property
+    def method(self) -> str: ...
 
 
 class Game(Protocol):
     """What the catalog needs of a game: its identity and its exact theory."""
 
-    id: str
-    version: str
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> str: ...
 
     def theory(self) -> Theory: ...
 

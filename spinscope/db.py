@@ -179,10 +179,10 @@ def open_store(dsn: str, database: str = "spinscope", create_database: bool = Tr
     store = Store(dsn=dsn, database=database, _lock=lock)
     try:
         bootstrap = store.new_client(database=None)
-        exists = bootstrap.command(f"EXISTS DATABASE {quote_identifier(database)}")
-        if not int(exists) and create_database:
+        exists = str(bootstrap.command(f"EXISTS DATABASE {quote_identifier(database)}")) == "1"
+        if not exists and create_database:
             bootstrap.command(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(database)}")
-        elif not int(exists):
+        elif not exists:
             raise StoreError(f"database {database!r} does not exist in {redact(dsn)}; run `spinscope db migrate`")
     except BaseException:
         store.close()

@@ -105,13 +105,13 @@ def top_movers(
     then = {key(r): r for r in previous_week}
     out = []
     for metric in MOVER_METRICS:
-        candidates = []
+        candidates: list[tuple[bool, Decimal, tuple[str, str, str], Any, Any, Decimal, Decimal | None]] = []
         for k in now.keys() | then.keys():
             a, b = _figure(now.get(k), metric, True), _figure(then.get(k), metric, True)
             delta, ratio = change(a, b)
             if delta is None or delta == 0:
                 continue
-            candidates.append((ratio is not None, -abs(ratio or 0), k, a, b, delta, ratio))
+            candidates.append((ratio is not None, -abs(ratio or Decimal(0)), k, a, b, delta, ratio))
         candidates.sort(key=lambda c: (c[0], c[1], c[2]))
         for rank, (_, _, k, a, b, delta, ratio) in enumerate(candidates[:per_metric], start=1):
             out.append(

@@ -89,12 +89,13 @@ def render(migration: Migration, opts: RenderOptions) -> list[str]:
     if not clustered and _CLUSTER_ONLY.search(migration.template):
         return []
     local = "_local" if clustered else ""
+    cluster = opts.cluster or ""
     table = migration.name + (local if migration.is_table else "")
     values = {
         "db": quote_identifier(opts.database),
         "table": quote_identifier(table),
-        "on_cluster": f"ON CLUSTER {quote_identifier(opts.cluster)}" if clustered else "",
-        "cluster": quote_identifier(opts.cluster) if clustered else "",
+        "on_cluster": f"ON CLUSTER {quote_identifier(cluster)}" if clustered else "",
+        "cluster": quote_identifier(cluster) if clustered else "",
         "local": local,
         "engine": f"ReplicatedMergeTree({_REPLICA_PATH})" if clustered else "MergeTree()",
         "replacing_engine": f"ReplicatedReplacingMergeTree({_REPLICA_PATH})" if clustered else "ReplacingMergeTree()",
