@@ -1,7 +1,7 @@
 """Benchmark: storage per spin and insert rate per core, on the embedded engine with the real schema.
 
 The sizing figures of docs/deploy.md come from here. Each spin is a whole trace as the
-telemetry contract describes it (/work/shared/spec/spin-telemetry.md): the `spin` root
+telemetry contract describes it (docs/spec/spin-telemetry.md): the `spin` root
 span with the contract's attributes, and its child steps (wallet.debit on paid spins,
 rng.draw, reels.evaluate, feature.evaluate when a feature triggers, wallet.credit on a
 win, state.save), about five children a spin; failed spins stop at the failing step and

@@ -1,7 +1,7 @@
 """Root-cause analysis scoring: selection-vs-baseline attribute ranking, RTP excess attribution, id exclusion.
 
 Pure: inputs are counts and sums the SQL layer aggregated; the query, drill-down and trace
-views live elsewhere. Method and anchors: research/rtp_rca_anchors.md §3.
+views live elsewhere. Method and anchors: docs/research/rtp_rca_anchors.md §3.
 """
 
 from spinscope.rca.scoring import (

@@ -15,7 +15,7 @@ Why not money (W − μ·B, variance σ²·Σb²)? That is the accounting RTP th
 but as evidence it weighs spins by stake squared: stakes span 500× and a few high rollers
 carry most of Σb², so 750k spins weigh like 100k and their luck outranks a mis-set game.
 A mis-set reel strip moves every stake's multiplier alike, so counting rounds equally keeps
-all the evidence (`../shared` anchors: "measure each stake level", max-bet play can drown out
+all the evidence (docs/research/rtp_rca_anchors.md: "measure each stake level", max-bet play can drown out
 min-bet play). Stakes also need no currency conversion.
 
 Leave-one-out: the fleet's z without the segment, (E_total − E_s)/√(V_total − V_s); the

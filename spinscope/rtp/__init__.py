@@ -2,7 +2,7 @@
 
 Pure statistics over mergeable sums (`RtpSums`: spins, Σb, Σw, Σb², Σw², Σwb) that the SQL
 layer produces from spin_minutely; nothing here reads the store. Money stays exact
-(Decimal); statistics are floats. Formulas and anchors: research/rtp_rca_anchors.md §1–2.
+(Decimal); statistics are floats. Formulas and anchors: docs/research/rtp_rca_anchors.md §1–2.
 """
 
 from spinscope.rtp.detector import (

@@ -257,7 +257,7 @@ def budget_burndown(
     """Remaining budget after each bucket of `series` ((bucket_end, good, total), any order) for charting.
 
     The budget's size needs the period's event count, which a calendar period only knows when it
-    ends (anchors §4.2). Default: the events seen so far (Σ total of the series), so the last
+    ends (docs/research/slo_anchors.md §4.2). Default: the events seen so far (Σ total of the series), so the last
     point equals the status's remaining budget (chart and alert cannot disagree); for a rolling
     window that is exact. Pass `period_total_estimate` (e.g. last period's count) for a fixed
     budget that only burns down; it never counts fewer events than were seen. The ideal line is

@@ -22,7 +22,7 @@ from spinscope.rtp import (
 
 @pytest.mark.parametrize(
     ("h", "arl0", "arl1_1sigma", "arl1_2sigma"),
-    # research/rtp_rca_anchors.md §2.2 (Siegmund, k = 0.5, two-sided in control)
+    # docs/research/rtp_rca_anchors.md §2.2 (Siegmund, k = 0.5, two-sided in control)
     [(4, 169, 8.3, 3.2), (5, 469, 10.3, 3.9), (8, 9_560, 16.3, 5.9), (9.5, 42_900, 19.3, 6.9), (10, 70_700, 20.3, 7.2)],
 )
 def test_siegmund_arl_reproduces_the_research_table(
