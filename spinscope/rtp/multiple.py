@@ -121,7 +121,7 @@ def classify(streams: Iterable[StreamTest], alpha: float = 0.05, q: float = 0.10
             continue
         i = by_id[id(s)]
         state: StreamState = "drift" if holm_reject[i] else "watch" if bh_reject[i] else "ok"
-        direction = None if s.z is None or s.z == 0 else "over" if s.z > 0 else "under"
+        direction: Literal["over", "under"] | None = None if s.z is None or s.z == 0 else "over" if s.z > 0 else "under"
         decisions.append(
             StreamDecision(
                 s.key,

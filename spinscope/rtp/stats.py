@@ -242,7 +242,7 @@ def rtp_summary(
         else (None, None)
     )
     reference = _reference(mu0, sigma)
-    base = dict(
+    base: dict[str, Any] = dict(
         spins=sums.spins,
         bet_amount=sums.bet_amount,
         win_amount=sums.win_amount,
