@@ -83,3 +83,19 @@ def test_every_endpoint_has_a_cli_command_taking_its_parameters() -> None:
 def test_a_day_window_may_be_one_day() -> None:
     args = ENDPOINTS["kpi"].parse({"from": "2026-11-24", "to": "2026-11-24"})
     assert args["from"] == args["to"] == date(2026, 11, 24)
+
+
+def test_the_api_answers_a_user_error_400_and_a_bug_500_without_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    from spinscope.api import answer
+
+    def mistake() -> None:
+        raise ParamError("limit 0 is out of bounds: use 1 to 1000")
+
+    def bug() -> None:
+        raise KeyError("games")
+
+    told = answer(mistake)
+    assert told.status_code == 400 and b"limit 0 is out of bounds" in told.body
+    broken = answer(bug)
+    assert broken.status_code == 500 and b"Traceback" not in broken.body and b"KeyError" in broken.body
+    assert any(r.exc_info for r in caplog.records), "the bug's traceback goes to the log"
