@@ -2,9 +2,9 @@
 -- stake over [start, end) (UTC days), for the split by stake band (the report bins stakes into the
 -- configured bands; a stake ladder has few distinct values, so grouping by the exact stake is small).
 -- A paid spin's stake is its bet. A free spin stakes nothing: its wins belong to the stake of the
--- paid spin that led to it, taken as the last paid spin of its session (looked up to an hour before
--- the window, as rca_rtp_rounds does); a free spin with no such spin, or no session id, has a NULL
--- stake (the report's `unattributed` band). Free spins add their wins and win squares, and nothing
+-- paid spin that led to it, taken as the last paid spin of its session in the same game version and
+-- currency (a session may hold several), looked up to an hour before the window as rca_rtp_rounds
+-- does; a free spin with no such spin, or no session id, has a NULL stake (the `unattributed` band). Free spins add their wins and win squares, and nothing
 -- to the bet sums, exactly as in spin_minutely, so the sums are those of the daily model split by stake.
 -- Reads spins, not the minute rollup (the rollup keeps no stake): settled spins with readable amounts.
 -- Parameters: start, end (DateTime, UTC midnight, end exclusive), environment ('' = every environment).
@@ -15,7 +15,8 @@ free_spins AS (
         SELECT
             started_at, game_id, game_version, currency, mode, win_amount,
             if(session_id = '', NULL, last_value(if(mode = 'paid' AND bet_amount > 0, bet_amount, NULL))
-                IGNORE NULLS OVER (PARTITION BY player_id, session_id ORDER BY started_at, spin_id
+                IGNORE NULLS OVER (PARTITION BY player_id, session_id, game_id, game_version, currency
+                                   ORDER BY started_at, spin_id
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS stake
         FROM spins
         WHERE started_at >= {start:DateTime} - INTERVAL 1 HOUR AND started_at < {end:DateTime}

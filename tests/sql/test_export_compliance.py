@@ -61,6 +61,8 @@ def seed(client) -> None:  # type: ignore[no-untyped-def]
                 for i in range(4)
             ),
             Spin("rogue", m(20), bet="1", win="3", game_id="rogue", game_version="9.9"),
+            # first - 2: in the first day's window only
+            Spin("k1", datetime.combine(FIRST - timedelta(days=2), time(0, 0, 1)), bet="1000", currency="KRW", **tiny),
             # before every window (first - 3, 23:59): must not count
             Spin("early", datetime.combine(FIRST - timedelta(days=3), time(23, 59)), bet="2", win="100", **tiny),
         ],
@@ -113,6 +115,15 @@ def test_every_catalog_version_without_play_says_no_activity_and_unknown_ones_no
         "reference",
         None,
     )
+
+
+def test_a_window_slides_by_one_day_and_an_emptied_stream_says_no_activity(report) -> None:  # type: ignore[no-untyped-def]
+    krw = rows_of(report, "by_currency", game_id="tiny", currency="KRW")
+    assert [(r["day"], r["window_start"], r["spins"], r["decision"]) for r in krw] == [
+        (FIRST, FIRST - timedelta(days=2), 1, "insufficient volume"),
+        (LAST, FIRST - timedelta(days=1), 0, "No Activity"),
+    ]
+    assert krw[1]["handle_amount"] == 0 and krw[1]["actual_rtp"] is None
 
 
 def test_stake_bands_take_free_spins_to_their_sessions_stake(report) -> None:  # type: ignore[no-untyped-def]
