@@ -43,9 +43,11 @@ body { font-family: "DejaVu Sans", sans-serif; font-size: 7pt; color: #222; }
 h1 { font-size: 14pt; margin: 0 0 4pt; } h2 { font-size: 10pt; margin: 10pt 0 4pt; }
 section.evidence { page-break-before: always; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 8pt; }
-th, td { border: 0.5pt solid #bbb; padding: 1.5pt 2.5pt; vertical-align: top; }
+section.evidence table { font-size: 6pt; }
+th, td { border: 0.5pt solid #bbb; padding: 1.5pt 2pt; vertical-align: top; }
 th { background: #eee; text-align: left; font-size: 6pt; }
-td.n { text-align: right; white-space: nowrap; }
+td.n, td.d { text-align: right; white-space: nowrap; }
+table.about th:first-child { width: 15%; }
 thead { display: table-header-group; } tr { page-break-inside: avoid; }
 .outside { background: #fde0dc; font-weight: bold; } .quiet { color: #777; }
 .status { font-size: 10pt; margin: 4pt 0 8pt; } .note { color: #555; }
@@ -143,7 +145,7 @@ def _table_html(table: Table, anchors: bool) -> str:
     if not table.rows:
         text = NO_OUTSIDE if table.name == "summary" else "no rows"
         empty = f'<tr><td colspan="{len(table.columns)}" class="quiet">{text}</td></tr>'
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{empty}</tbody></table>"
+        return f'<table class="{table.name}"><thead><tr>{head}</tr></thead><tbody>{empty}</tbody></table>'
     body = []
     for index, row in enumerate(table.rows):
         decision = row.get("decision", "")
@@ -154,10 +156,16 @@ def _table_html(table: Table, anchors: bool) -> str:
             text = html.escape(_cell(column, row.get(column.name)))
             if column.name == "evidence":
                 text = f'<a href="#{row["evidence_table"]}-{row["evidence_row"]}">{text}</a>'
-            numeric = column.kind in ("int", "float", "decimal")
-            cells.append(f"<td{' class=n' if numeric else ''}>{text}</td>")
+            css_class = (
+                " class=n"
+                if column.kind in ("int", "float", "decimal")
+                else " class=d"
+                if column.kind == "date"
+                else ""
+            )
+            cells.append(f"<td{css_class}>{text}</td>")
         body.append(f"<tr{anchor}{css}>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<table class="{table.name}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def to_html(report: ComplianceReport) -> str:

@@ -53,8 +53,16 @@ def seed(client) -> None:  # type: ignore[no-untyped-def]
             Spin("e4", m(3), bet="2", win="0", channel="ios", **tiny),
             Spin("e5", m(4), bet="0", win="1", mode="free", channel="ios", **tiny),  # stake 2: the session's last bet
             Spin(
-                "orphan", m(5), bet="0", win="0.5", mode="free", channel="web", game_id="tiny", game_version="1.0",
-                player_id="p2", session_id="s2",
+                "orphan",
+                m(5),
+                bet="0",
+                win="0.5",
+                mode="free",
+                channel="web",
+                game_id="tiny",
+                game_version="1.0",
+                player_id="p2",
+                session_id="s2",
             ),  # fmt: skip
             *(
                 Spin(f"u{i}", m(10 + i), bet="1", win="0.5", currency="USD", game_id="tiny", game_version="1.0")
@@ -206,3 +214,46 @@ def test_the_workbook_keeps_exact_figures_and_links_the_summary_to_its_evidence(
     row = [c.value for c in sheet[int(link.location.rsplit("A", 1)[1])]]
     assert row[header.index("decision")] == "outside"
     assert row[header.index("win_amount")] == 3.5
+
+
+@pytest.fixture(scope="module")
+def pdftoppm() -> str:
+    """Debian's poppler-utils pdftoppm, installed with apt-get when missing (CI runs as root on Debian)."""
+    import os
+    import shutil
+    import subprocess
+
+    found = shutil.which("pdftoppm")
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("pdftoppm is missing and cannot be installed here (needs root and apt-get)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, timeout=600)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "poppler-utils"], check=True, env=env, timeout=600)
+    return shutil.which("pdftoppm") or pytest.fail("poppler-utils installed but pdftoppm not found")
+
+
+def test_the_pdf_renders_the_summary_first_and_each_evidence_table_on_its_pages(report, pdftoppm, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from PIL import Image
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(report_files(report, "pdf")[f"{report.stem}.pdf"])
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    subprocess.run([pdftoppm, "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 4  # summary and about, then by_currency, by_stake_band, by_channel from new pages
+    first = Image.open(pages[0]).convert("L")
+    assert first.width > first.height  # A4 landscape
+    dark = sum(1 for p in first.getdata() if p < 128)
+    assert dark > 0.005 * first.width * first.height, "the first page shows text"
+    # the outside rows are shaded: the evidence pages hold the highlight colour (#fde0dc)
+    evidence = Image.open(pages[1]).convert("RGB")
+    assert any(abs(r - 0xFD) < 6 and abs(g - 0xE0) < 6 and abs(b - 0xDC) < 6 for r, g, b in evidence.getdata())
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    summary_page = text.split("\f")[0]
+    assert "RTP compliance report 2026-11-20 to 2026-11-21" in summary_page
+    assert "by_currency.csv line" in summary_page and "outside" in summary_page
+    assert "No Activity" in text and "insufficient volume" in text
