@@ -63,7 +63,7 @@ def seed(client) -> None:  # type: ignore[no-untyped-def]
                 game_version="1.0",
                 player_id="p2",
                 session_id="s2",
-            ),  # fmt: skip
+            ),  # no paid spin in its session: unattributed
             *(
                 Spin(f"u{i}", m(10 + i), bet="1", win="0.5", currency="USD", game_id="tiny", game_version="1.0")
                 for i in range(4)
