@@ -54,6 +54,12 @@ thead { display: table-header-group; } tr { page-break-inside: avoid; }
 a { color: #1a4f9c; }
 """
 NO_OUTSIDE = "No game version was outside its acceptable range in the period."
+# The printed report stays readable (and fast to lay out) at any fleet size: it shows every stream
+# on the last day and every day of the streams that were outside; the CSV and XLSX hold every row.
+PRINTED = (
+    "This page shows each table on the period's last day and every day of the streams that were outside their "
+    "range (the summary links to them); the CSV and XLSX files of the same report hold every day of every stream."
+)
 
 
 class ComplianceRequestError(UserError, ValueError):
@@ -140,14 +146,16 @@ def _cell(column: Column, value: Any) -> str:
     return machine.csv_value(value)
 
 
-def _table_html(table: Table, anchors: bool) -> str:
+def _table_html(table: Table, rows: list[tuple[int, dict[str, Any]]] | None = None, anchors: bool = False) -> str:
+    """`rows` as (index in the table, row) (default: all); anchors `<table>-<index>` let the summary link to a row."""
     head = "".join(f"<th>{html.escape(c.name.replace('_', ' '))}</th>" for c in table.columns)
-    if not table.rows:
-        text = NO_OUTSIDE if table.name == "summary" else "no rows"
+    rows = list(enumerate(table.rows)) if rows is None else rows
+    if not rows:
+        text = NO_OUTSIDE if table.name == "summary" or anchors else "no rows"
         empty = f'<tr><td colspan="{len(table.columns)}" class="quiet">{text}</td></tr>'
         return f'<table class="{table.name}"><thead><tr>{head}</tr></thead><tbody>{empty}</tbody></table>'
     body = []
-    for index, row in enumerate(table.rows):
+    for index, row in rows:
         decision = row.get("decision", "")
         css = ' class="outside"' if decision == "outside" else ' class="quiet"' if decision == "No Activity" else ""
         anchor = f' id="{table.name}-{index}"' if anchors else ""
@@ -156,20 +164,20 @@ def _table_html(table: Table, anchors: bool) -> str:
             text = html.escape(_cell(column, row.get(column.name)))
             if column.name == "evidence":
                 text = f'<a href="#{row["evidence_table"]}-{row["evidence_row"]}">{text}</a>'
-            css_class = (
-                " class=n"
-                if column.kind in ("int", "float", "decimal")
-                else " class=d"
-                if column.kind == "date"
-                else ""
-            )
+            numeric = column.kind in ("int", "float", "decimal")
+            css_class = " class=n" if numeric else " class=d" if column.kind == "date" else ""
             cells.append(f"<td{css_class}>{text}</td>")
         body.append(f"<tr{anchor}{css}>{''.join(cells)}</tr>")
     return f'<table class="{table.name}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
+def _stream(row: dict[str, Any]) -> tuple[str, ...]:
+    return (row["game_id"], row["game_version"], row["currency"], row.get("stake_band") or row.get("channel") or "*")
+
+
 def to_html(report: ComplianceReport) -> str:
-    """One self-contained page: summary and settings first, then each evidence table (from a new printed page)."""
+    """One self-contained page: summary and settings first, then per table (from a new printed page) every
+    stream on the last day and the daily rows of the streams outside their range (see PRINTED)."""
     summary = report.table("summary")
     title = f"RTP compliance report {report.first_day} to {report.last_day}"
     status = (
@@ -183,13 +191,19 @@ def to_html(report: ComplianceReport) -> str:
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="status"><strong>{html.escape(status)}</strong></p>',
         f"<h2>{html.escape(summary.title)}</h2>",
-        _table_html(summary, anchors=False),
+        _table_html(summary),
         f"<h2>{html.escape(report.table('about').title)}</h2>",
-        _table_html(report.table("about"), anchors=False),
+        _table_html(report.table("about")),
+        f'<p class="note">{html.escape(PRINTED)}</p>',
     ]
     for table in report.tables[2:]:
-        parts.append(f'<section class="evidence"><h2>{html.escape(table.title)}</h2>')
-        parts.append(_table_html(table, anchors=True))
+        last = [(i, r) for i, r in enumerate(table.rows) if r["day"] == report.last_day]
+        flagged = {_stream(s) for s in summary.rows if s["evidence_table"] == table.name}
+        daily = [(i, r) for i, r in enumerate(table.rows) if _stream(r) in flagged]
+        parts.append(f'<section class="evidence"><h2>{html.escape(table.title)}: {report.last_day}</h2>')
+        parts.append(_table_html(table, last))
+        parts.append(f"<h2>{html.escape(table.name)}: every day of the streams outside their range</h2>")
+        parts.append(_table_html(table, daily, anchors=True))
         parts.append("</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
