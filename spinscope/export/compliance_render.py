@@ -241,6 +241,14 @@ def report_files(report: ComplianceReport, fmt: str) -> dict[str, bytes]:
     raise ComplianceRequestError(f"format {fmt!r}: use any of {','.join(FORMATS)}")
 
 
+def download_name(first: date, last: date, fmt: str) -> tuple[str, str]:
+    """(file name, MIME type) of one format's download, known before the report is gathered."""
+    stem = f"spinscope-rtp-compliance-{first}-{last}"
+    if fmt not in FORMATS:
+        raise ComplianceRequestError(f"format {fmt!r}: use any of {','.join(FORMATS)}")
+    return (f"{stem}-csv.zip" if fmt == "csv" else f"{stem}.{fmt}"), MIME_TYPES[fmt]
+
+
 def download(report: ComplianceReport, fmt: str) -> tuple[str, bytes, str]:
     """(file name, bytes, MIME type) as one download; CSV as a zip of its tables dated 1980-01-01 (deterministic)."""
     files = report_files(report, fmt)
