@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import io
 import math
+import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import NormalDist
@@ -20,9 +21,11 @@ import pytest
 
 from spinscope.catalog import CatalogEntry
 from spinscope.configuration import load_config
+from spinscope.db import Store
 from spinscope.export.compliance import gather_compliance
 from spinscope.export.compliance_render import download, export_compliance, report_files
 from spinscope.rtp.compliance import ComplianceSettings
+from spinscope.schema.migrate import RenderOptions, migrate
 from tests.sql.spans import Spin, insert_spins
 
 FIRST = date(2026, 11, 20)
@@ -77,10 +80,23 @@ def seed(client) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.fixture
-def report(store_client):  # type: ignore[no-untyped-def]
-    seed(store_client)
-    return gather_compliance(store_client, FIRST, LAST, CONFIG)
+@pytest.fixture(scope="module")
+def seeded(session_store):  # type: ignore[no-untyped-def]
+    """One migrated database with the seed, shared by the module's tests (they only read it)."""
+    database = "rtpc_" + uuid.uuid4().hex[:12]
+    admin = session_store.new_client(database=None)
+    admin.command(f"CREATE DATABASE {database}")
+    migrate(admin, RenderOptions(database=database), log=lambda *_: None)
+    store = Store(dsn=session_store.dsn, database=database)
+    seed(store.client())
+    yield store.client()
+    store.close()
+    admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+@pytest.fixture(scope="module")
+def report(seeded):  # type: ignore[no-untyped-def]
+    return gather_compliance(seeded, FIRST, LAST, CONFIG)
 
 
 def rows_of(report, table: str, **match):  # type: ignore[no-untyped-def]
@@ -187,10 +203,9 @@ def test_summary_lists_outside_streams_since_when_with_the_evidence_line(report)
     assert evidence["win_amount"] == "3.5" and evidence["variance_amount"] == "-0.5"
 
 
-def test_csv_and_xlsx_are_the_same_bytes_every_time(store_client, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    seed(store_client)
-    once = export_compliance(store_client, FIRST, LAST, tmp_path / "a", CONFIG, "csv,xlsx")
-    again = export_compliance(store_client, str(FIRST), str(LAST), tmp_path / "b", CONFIG, "csv,xlsx")
+def test_csv_and_xlsx_are_the_same_bytes_every_time(seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    once = export_compliance(seeded, FIRST, LAST, tmp_path / "a", CONFIG, "csv,xlsx")
+    again = export_compliance(seeded, str(FIRST), str(LAST), tmp_path / "b", CONFIG, "csv,xlsx")
     assert [f.relative_to(tmp_path / "a") for f in once.files] == [f.relative_to(tmp_path / "b") for f in again.files]
     for a, b in zip(once.files, again.files, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
