@@ -262,11 +262,11 @@ def test_the_pdf_renders_the_summary_first_and_each_evidence_table_on_its_pages(
     assert len(pages) >= 4  # summary and about, then by_currency, by_stake_band, by_channel from new pages
     first = Image.open(pages[0]).convert("L")
     assert first.width > first.height  # A4 landscape
-    dark = sum(1 for p in first.getdata() if p < 128)
+    dark = sum(1 for p in first.get_flattened_data() if p < 128)
     assert dark > 0.005 * first.width * first.height, "the first page shows text"
     # the outside rows are shaded: the evidence pages hold the highlight colour (#fde0dc)
     evidence = Image.open(pages[1]).convert("RGB")
-    assert any(abs(r - 0xFD) < 6 and abs(g - 0xE0) < 6 and abs(b - 0xDC) < 6 for r, g, b in evidence.getdata())
+    assert any(abs(r - 0xFD) < 6 and abs(g - 0xE0) < 6 and abs(b - 0xDC) < 6 for r, g, b in evidence.get_flattened_data())
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     summary_page = text.split("\f")[0]
     assert "RTP compliance report 2026-11-20 to 2026-11-21" in summary_page
