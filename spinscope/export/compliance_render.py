@@ -198,7 +198,11 @@ def to_html(report: ComplianceReport) -> str:
     ]
     for table in report.tables[2:]:
         last = [(i, r) for i, r in enumerate(table.rows) if r["day"] == report.last_day]
-        flagged = {_stream(s) for s in summary.rows if s["evidence_table"] == table.name}
+        flagged = {
+            (s["game_id"], s["game_version"], s["currency"], s["segment"])
+            for s in summary.rows
+            if s["evidence_table"] == table.name
+        }
         daily = [(i, r) for i, r in enumerate(table.rows) if _stream(r) in flagged]
         parts.append(f'<section class="evidence"><h2>{html.escape(table.title)}: {report.last_day}</h2>')
         parts.append(_table_html(table, last))

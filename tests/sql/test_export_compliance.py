@@ -203,6 +203,15 @@ def test_summary_lists_outside_streams_since_when_with_the_evidence_line(report)
     assert evidence["win_amount"] == "3.5" and evidence["variance_amount"] == "-0.5"
 
 
+def test_every_summary_link_of_the_printed_report_lands_on_its_row(report) -> None:  # type: ignore[no-untyped-def]
+    from spinscope.export.compliance_render import to_html
+
+    page = to_html(report)
+    for row in report.table("summary").rows:
+        target = f"{row['evidence_table']}-{row['evidence_row']}"
+        assert f'href="#{target}"' in page and f'id="{target}"' in page, target
+
+
 def test_csv_and_xlsx_are_the_same_bytes_every_time(seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
     once = export_compliance(seeded, FIRST, LAST, tmp_path / "a", CONFIG, "csv,xlsx")
     again = export_compliance(seeded, str(FIRST), str(LAST), tmp_path / "b", CONFIG, "csv,xlsx")
@@ -266,7 +275,9 @@ def test_the_pdf_renders_the_summary_first_and_each_evidence_table_on_its_pages(
     assert dark > 0.005 * first.width * first.height, "the first page shows text"
     # the outside rows are shaded: the evidence pages hold the highlight colour (#fde0dc)
     evidence = Image.open(pages[1]).convert("RGB")
-    assert any(abs(r - 0xFD) < 6 and abs(g - 0xE0) < 6 and abs(b - 0xDC) < 6 for r, g, b in evidence.get_flattened_data())
+    assert any(
+        abs(r - 0xFD) < 6 and abs(g - 0xE0) < 6 and abs(b - 0xDC) < 6 for r, g, b in evidence.get_flattened_data()
+    )
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     summary_page = text.split("\f")[0]
     assert "RTP compliance report 2026-11-20 to 2026-11-21" in summary_page
