@@ -11,6 +11,7 @@ fit for the page.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -300,6 +301,26 @@ def archive_trend_rows(weeks: int) -> list[dict[str, Any]] | str:
         return archive_trend(archive_location(None), weeks)
     except EXPORT_ERRORS as exc:
         return str(exc)
+
+
+# ---------------------------------------------------------------- RTP compliance report (prepared on click)
+
+
+def compliance_builder(first: date, last: date, fmt: str, environment: str) -> Callable[[], bytes]:
+    """A callable that gathers and renders the RTP compliance report when the download is clicked.
+
+    `st.download_button` runs it on its own thread at the click, so the page never gathers the report
+    on load; the store client and the configuration are taken now, on the page's thread.
+    """
+    from spinscope.export.compliance import gather_compliance
+    from spinscope.export.compliance_render import download
+
+    source, config = client(), current_config()
+
+    def build() -> bytes:
+        return download(gather_compliance(source, first, last, config, environment), fmt)[1]
+
+    return build
 
 
 # ---------------------------------------------------------------- RTP and RCA (declared endpoints)

@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
 
 from spinscope.app import charts, data, sidebar, tables, view
 
+from spinscope.export.compliance_render import FORMATS, download_name
+
 f = sidebar.current()
 source = data.source_key()
 st.title("RTP integrity")
+
+with st.expander("Compliance report: actual vs theoretical RTP, daily over a rolling window", icon=":material/gavel:"):
+    settings = view.fetch(data.current_config).compliance
+    yesterday = data.now_minute().date() - timedelta(days=1)
+    c1, c2 = st.columns(2)
+    first = c1.date_input("From (UTC day)", value=yesterday - timedelta(days=6), key="compliance_from")
+    last = c2.date_input("To (UTC day)", value=yesterday, key="compliance_to")
+    st.caption(
+        f"The same files as `spinscope export rtp-compliance`: per game version and currency, stake band and "
+        f"channel, each day over the {settings.window_days} days ending with it, at {settings.confidence} "
+        f"confidence; {f.environment or 'every environment'}. The report is prepared when you click a format."
+    )
+    if first > last:
+        st.warning(f"From ({first}) is after To ({last}): pick the earlier day first.")
+    else:
+        for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+            name, mime = download_name(first, last, fmt)
+            column.download_button(
+                fmt.upper(),
+                view.fetch(data.compliance_builder, first, last, fmt, f.environment),
+                name,
+                mime,
+                key=f"compliance_{fmt}",
+                on_click="ignore",
+            )
 
 rows = view.fetch(data.rtp_status, source, f.start, f.end, data.config_key())
 rows = [r for r in rows if not f.game_id or r["game_id"] == f.game_id]

@@ -1,4 +1,5 @@
-"""`export weekly` and `archive trend`: the weekly KPI report and the DuckDB archive that outlives raw data."""
+"""`export weekly`, `export rtp-compliance` and `archive trend`: the weekly KPI report, the RTP compliance
+report, and the DuckDB archive that outlives raw data."""
 
 from __future__ import annotations
 
@@ -20,6 +21,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     weekly.add_argument("--format", default="xlsx,csv,parquet,html", help="Any of xlsx,csv,parquet,html.")
     weekly.add_argument("--archive", help=HELP["archive"] + " Env: SPINSCOPE_ARCHIVE.")
     weekly.set_defaults(handler=cmd_export)
+
+    compliance = export_sub.add_parser(
+        "rtp-compliance",
+        help="Actual vs theoretical RTP per game version, daily over a rolling window (csv, xlsx, pdf, html).",
+    )
+    add_store_args(compliance)
+    add_config_arg(compliance)
+    compliance.add_argument("--from", dest="first", help="First day, YYYY-MM-DD (default: 6 days before --to).")
+    compliance.add_argument(
+        "--to", dest="last", help="Last day, YYYY-MM-DD (default: yesterday, the last complete UTC day)."
+    )
+    compliance.add_argument("--out", default="./exports", help="Output folder (default ./exports).")
+    compliance.add_argument("--format", default="csv,xlsx,pdf", help="Any of csv,xlsx,pdf,html (default csv,xlsx,pdf).")
+    compliance.add_argument(
+        "--environment", default="", help="Only spins of this deployment environment (default: all)."
+    )
+    compliance.set_defaults(handler=cmd_compliance)
 
     archive = sub.add_parser("archive", help="The long-term KPI archive (DuckDB).")
     archive_sub = archive.add_subparsers(dest="archive_command", required=True, metavar="SUBCOMMAND")
@@ -43,6 +61,27 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             result = export_weekly(
                 store.client(), args.week, args.out, config, formats, resolve("archive", args.archive), progress=bar
+            )
+        finally:
+            bar.finish()
+    finally:
+        store.close()
+    print(jsonout.dumps(result.to_json(), indent=2))
+    return 0
+
+
+def cmd_compliance(args: argparse.Namespace) -> int:
+    from spinscope.export.compliance_render import export_compliance, parse_formats
+    from spinscope.progress import ProgressBar
+
+    formats = parse_formats(args.format)  # a bad --format is refused before the store is opened
+    config = config_of(args)
+    store = open_args(args)
+    try:
+        bar = ProgressBar("rtp-compliance")
+        try:
+            result = export_compliance(
+                store.client(), args.first, args.last, args.out, config, formats, args.environment, progress=bar
             )
         finally:
             bar.finish()
