@@ -7,7 +7,6 @@ from datetime import timedelta
 import streamlit as st
 
 from spinscope.app import charts, data, sidebar, tables, view
-
 from spinscope.export.compliance_render import FORMATS, download_name
 
 f = sidebar.current()

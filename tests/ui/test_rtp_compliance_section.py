@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from spinscope.app import data
-
 from spinscope import ui
+from spinscope.app import data
 from spinscope.configuration import load_config
 from spinscope.db import Store
 from spinscope.export.compliance import gather_compliance
