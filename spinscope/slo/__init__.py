@@ -14,15 +14,17 @@ from spinscope.slo.evaluate import (
     truncate_to_step,
 )
 from spinscope.slo.math import (
-    MWMB_POLICY,
+    ALERT_TABLES,
     NO_DATA,
     AlertState,
+    AlertTable,
     AlertWindow,
     BurndownPoint,
     ErrorBudget,
     NoData,
     PairState,
     alert_state,
+    alert_table,
     budget_burndown,
     burn_rate,
     burn_rate_windows,
@@ -46,14 +48,15 @@ from spinscope.slo.spec import (
 )
 
 __all__ = [
+    "ALERT_TABLES",
     "DEFAULT_MIN_EVENTS",
     "DIMENSIONS",
     "LATENCY_THRESHOLDS_MS",
-    "MWMB_POLICY",
     "NO_DATA",
     "SPAN_DIMENSIONS",
     "SPINS_DIMENSIONS",
     "AlertState",
+    "AlertTable",
     "AlertWindow",
     "BurndownPoint",
     "CountsProvider",
@@ -67,6 +70,7 @@ __all__ = [
     "SloStatus",
     "TimeWindow",
     "alert_state",
+    "alert_table",
     "budget_burndown",
     "burn_rate",
     "burn_rate_windows",

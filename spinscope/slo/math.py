@@ -6,13 +6,17 @@ that are undefined are the explicit `NO_DATA` sentinel (burn rates: `None`), and
 state says `no_data`. Nothing here reads files or the store; `evaluate.py` wires these to an
 injected counts provider.
 
-Burn-rate alert windows are data (`MWMB_POLICY`), following the SRE Workbook (Table 5-8 plus its
-24h/2h ticket example) and Sloth's google-30d/28d tables: the budget share consumed when a pair
-fires is fixed, so the factor scales with the period: factor = consumed × period / long window.
+Burn-rate alert windows are data: one published table per SLO period (`ALERT_TABLES`): Sloth's
+7d windows, Sloth's google-28d and the SRE Workbook's Table 5-8 (plus its 24h/2h ticket) for
+28/30 days, Datadog's 90-day recommendation for long periods. A table states the budget share a
+pair consumes when it fires, so factor = share × period / long window; a period between two
+tables takes shares interpolated between theirs (`alert_table`). A pair whose factor is <= 1 is never kept: it would
+fire while the SLO is being met.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,13 +50,102 @@ NO_DATA: Final = NoData()
 Severity = Literal["page", "ticket"]
 AlertStateName = Literal["page", "ticket", "ok", "no_data", "low_traffic"]
 
-MWMB_POLICY: Final[tuple[tuple[Severity, int, int, Fraction], ...]] = (
-    # severity, long window (s), short window (s), share of the period's budget consumed when it fires
-    ("page", 3600, 300, Fraction(2, 100)),
-    ("page", 6 * 3600, 30 * 60, Fraction(5, 100)),
-    ("ticket", 86400, 2 * 3600, Fraction(10, 100)),
-    ("ticket", 3 * 86400, 6 * 3600, Fraction(10, 100)),
+Pair = tuple[Severity, int, int, Fraction]
+"""severity, long window (s), short window (s), share of the period's budget consumed when it fires."""
+
+_H, _D = 3600, 86400
+
+
+@dataclass(frozen=True)
+class AlertTable:
+    """A published table of multi-window pairs for one SLO period, kept as data (Sloth's AlertWindows).
+
+    `pairs` state the budget share each pair consumes when it fires, as its source states it;
+    the factor follows from the share and the period (factor = share × period / long window).
+    """
+
+    name: str
+    period_s: int
+    source: str
+    pairs: tuple[Pair, ...]
+
+
+_WORKBOOK_PAIRS: Final[tuple[Pair, ...]] = (
+    ("page", _H, 300, Fraction(2, 100)),
+    ("page", 6 * _H, 30 * 60, Fraction(5, 100)),
+    ("ticket", _D, 2 * _H, Fraction(10, 100)),
+    ("ticket", 3 * _D, 6 * _H, Fraction(10, 100)),
 )
+
+ALERT_TABLES: Final[tuple[AlertTable, ...]] = (
+    AlertTable(
+        "sloth-7d",
+        7 * _D,
+        "Sloth examples/windows/7d.yaml: 8 % / 12.5 % / 20 % / 42 % of a 7-day budget",
+        (
+            ("page", _H, 300, Fraction(8, 100)),
+            ("page", 6 * _H, 30 * 60, Fraction(125, 1000)),
+            ("ticket", _D, 2 * _H, Fraction(20, 100)),
+            ("ticket", 3 * _D, 6 * _H, Fraction(42, 100)),
+        ),
+    ),
+    AlertTable(
+        "sloth-google-28d",
+        28 * _D,
+        "Sloth internal/alert/windows/google-28d.yaml: the SRE Workbook's shares over 28 days",
+        _WORKBOOK_PAIRS,
+    ),
+    AlertTable(
+        "workbook-30d",
+        30 * _D,
+        "SRE Workbook ch. 5 Table 5-8 and its 24h/2h ticket (= Sloth google-30d.yaml): 2 % / 5 % / 10 % / 10 %",
+        _WORKBOOK_PAIRS,
+    ),
+    AlertTable(
+        "datadog-90d",
+        90 * _D,
+        "Datadog's burn-rate alert recommendation for 90-day SLOs: 1 % / 3 % / 5 %",
+        (
+            ("page", _H, 300, Fraction(1, 100)),
+            ("page", 6 * _H, 30 * 60, Fraction(3, 100)),
+            ("ticket", _D, 2 * _H, Fraction(5, 100)),
+        ),
+    ),
+)
+
+
+def alert_table(period_seconds: int, tables: tuple[AlertTable, ...] = ALERT_TABLES) -> AlertTable:
+    """The table for an SLO period: a published one at its period, else one between its neighbours.
+
+    Below the shortest table's period its shares hold, above the longest's too. Between two
+    tables each pair both list gets the geometric interpolation of their shares in log-period
+    (rounded to a millionth), so factors change smoothly with the period instead of jumping
+    fourfold where one table hands over to the next (8 % at 7d and 2 % at 28d give 13.44 for
+    the 1h pair at every period between).
+    """
+    if period_seconds <= 0:
+        raise ValueError(f"period_seconds must be positive, got {period_seconds}")
+    ordered = sorted(tables, key=lambda t: t.period_s)
+    for table in ordered:
+        if table.period_s == period_seconds:
+            return table
+    if period_seconds < ordered[0].period_s:
+        return ordered[0]
+    if period_seconds > ordered[-1].period_s:
+        return ordered[-1]
+    lo = max((t for t in ordered if t.period_s < period_seconds), key=lambda t: t.period_s)
+    hi = min((t for t in ordered if t.period_s > period_seconds), key=lambda t: t.period_s)
+    at = math.log(period_seconds / lo.period_s) / math.log(hi.period_s / lo.period_s)
+    upper = {(sev, long_s, short_s): share for sev, long_s, short_s, share in hi.pairs}
+    pairs = []
+    for sev, long_s, short_s, share in lo.pairs:
+        other = upper.get((sev, long_s, short_s))
+        if other is not None:
+            mixed = math.exp((1 - at) * math.log(share) + at * math.log(other))
+            pairs.append((sev, long_s, short_s, Fraction(round(mixed * 1_000_000), 1_000_000)))
+    return AlertTable(
+        f"{lo.name}..{hi.name}", period_seconds, f"between {lo.name} and {hi.name} (shares interpolated)", tuple(pairs)
+    )
 
 
 @dataclass(frozen=True)
@@ -78,21 +171,23 @@ def format_duration(seconds: int) -> str:
     return f"{seconds}s"
 
 
-def burn_rate_windows(
-    period_seconds: int, policy: Iterable[tuple[Severity, int, int, Fraction]] = MWMB_POLICY
-) -> list[AlertWindow]:
-    """The policy's pairs for an SLO period, factors scaled so each pair fires at the same budget share.
+def burn_rate_windows(period_seconds: int, table: AlertTable | None = None) -> list[AlertWindow]:
+    """The alert pairs for an SLO period: its table's pairs, factors scaled to the period.
 
-    30d gives 14.4 / 6 / 3 / 1; 28d gives 13.44 / 5.6 / 2.8 / 14/15. A pair whose long window
-    exceeds the period is dropped: it would measure more than the budget it guards.
+    30d gives 14.4 / 6 / 3 (Workbook); 28d 13.44 / 5.6 / 2.8; 7d 13.44 / 3.5 / 1.4 (Sloth).
+    Dropped: a pair whose factor is <= 1 (it would fire on a burn the budget can sustain, i.e.
+    while the SLO is being met: Workbook 3d/6h at 30d is exactly 1, Sloth's 7d 3d/6h is 0.98),
+    and a pair whose long window exceeds the period (it would measure more than the budget).
     """
     if period_seconds <= 0:
         raise ValueError(f"period_seconds must be positive, got {period_seconds}")
-    return [
+    table = table or alert_table(period_seconds)
+    windows = [
         AlertWindow(severity, long_s, short_s, consumed * period_seconds / long_s, consumed)
-        for severity, long_s, short_s, consumed in policy
+        for severity, long_s, short_s, consumed in table.pairs
         if long_s <= period_seconds
     ]
+    return [w for w in windows if w.factor > 1]
 
 
 def _check_counts(good: int, total: int) -> None:
@@ -141,12 +236,18 @@ class ErrorBudget:
         return "no_data" if self.total == 0 else "exhausted" if self.exhausted else "ok"
 
 
-def error_budget(target: Fraction, good: int, total: int) -> ErrorBudget:
-    """The error budget of `total` events of which `good` were good, against `target`."""
+def error_budget(target: Fraction, good: int, total: int, expected_total: Fraction | int | None = None) -> ErrorBudget:
+    """The error budget of `total` events of which `good` were good, against `target`.
+
+    The budget is sized by `expected_total` when given (a calendar period in progress: the
+    events the whole period is expected to hold, see `expected_period_events`), never by fewer
+    events than were seen; else by `total`.
+    """
     _check_counts(good, total)
     target = Fraction(target)
     bad = total - good
-    allowed = (1 - target) * total
+    base = total if expected_total is None else max(Fraction(total), Fraction(expected_total))
+    allowed = (1 - target) * base
     remaining = allowed - bad
     has_data = total > 0
     return ErrorBudget(
@@ -161,6 +262,41 @@ def error_budget(target: Fraction, good: int, total: int) -> ErrorBudget:
         sli=sli(good, total),
         exhausted=has_data and remaining <= 0,
     )
+
+
+Basis = Literal["events_so_far", "previous_period", "run_rate"]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The events a calendar period is expected to hold, and which pace gave the estimate."""
+
+    events: Fraction
+    basis: Basis
+
+
+def expected_period_events(
+    seen: int, elapsed: Fraction, previous: int, previous_seconds: int, period_seconds: int
+) -> Expectation:
+    """Events a calendar period in progress will hold: those seen plus the rest at the expected pace.
+
+    events = seen + (1 − elapsed) × pace, where pace (events per whole period) is the larger of
+    the previous period's count scaled to this period's length (months differ) and this
+    period's run rate (seen / elapsed). The previous period carries the weight early on, so an
+    early burst of bad events is judged against a month, not against the first hour; the run
+    rate stands in when the store does not hold the previous period (or holds only part of it:
+    the larger pace never shrinks the budget). At the period's end elapsed = 1 and the estimate
+    is exactly what was seen: the final verdict is the plain occurrences budget.
+    """
+    if not 0 <= elapsed <= 1 or previous_seconds <= 0 or period_seconds <= 0:
+        raise ValueError(f"elapsed={elapsed} must be in [0, 1]; period lengths must be positive")
+    if elapsed == 1 or (seen == 0 and previous == 0):
+        return Expectation(Fraction(seen), "events_so_far")
+    from_previous = Fraction(previous * period_seconds, previous_seconds)
+    run_rate = Fraction(seen) / elapsed if elapsed > 0 else Fraction(0)
+    basis: Basis = "previous_period" if from_previous >= run_rate else "run_rate"
+    pace = max(from_previous, run_rate)
+    return Expectation(seen + (1 - Fraction(elapsed)) * pace, basis)
 
 
 @dataclass(frozen=True)
@@ -252,7 +388,7 @@ def budget_burndown(
     target: Fraction,
     window_start: datetime,
     window_end: datetime,
-    period_total_estimate: int | None = None,
+    period_total_estimate: Fraction | int | None = None,
 ) -> list[BurndownPoint]:
     """Remaining budget after each bucket of `series` ((bucket_end, good, total), any order) for charting.
 
