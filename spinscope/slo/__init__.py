@@ -4,6 +4,7 @@ Pure: the only file I/O is `load_slos`; counts come from an injected provider th
 implements over the minute rollups. One `SloSpec` drives alerting and dashboards alike.
 """
 
+from spinscope.slo.alert_tables import ALERT_TABLES, AlertTable, alert_table
 from spinscope.slo.evaluate import (
     CountsProvider,
     GroupKey,
@@ -14,17 +15,14 @@ from spinscope.slo.evaluate import (
     truncate_to_step,
 )
 from spinscope.slo.math import (
-    ALERT_TABLES,
     NO_DATA,
     AlertState,
-    AlertTable,
     AlertWindow,
     BurndownPoint,
     ErrorBudget,
     NoData,
     PairState,
     alert_state,
-    alert_table,
     budget_burndown,
     burn_rate,
     burn_rate_windows,

@@ -20,13 +20,13 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any, Final
 
+from spinscope.slo.alert_tables import alert_table
 from spinscope.slo.math import (
     AlertState,
     BurndownPoint,
     ErrorBudget,
     Expectation,
     alert_state,
-    alert_table,
     budget_burndown,
     burn_rate_windows,
     error_budget,
