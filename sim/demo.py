@@ -76,6 +76,7 @@ class LoadResult:
     start_ns: int
     end_ns: int
     manifest: dict[str, Any] = field(default_factory=dict)
+    complete: bool = True  # False when `stop` cut the load short (the store keeps what landed)
 
     @property
     def spins_per_s(self) -> float:
@@ -149,6 +150,7 @@ class _Writers:
         self.tasks: queue.Queue[tuple[str, dict[str, list], int] | None] = queue.Queue(maxsize=max(n, 1))
         self.inserted_spins = 0
         self.error: BaseException | None = None
+        self.cancelled = threading.Event()  # set: queued tables are dropped, in-flight inserts finish
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._run, name=f"demo-writer-{i}", daemon=True) for i in range(n)]
         for t in self._threads:
@@ -157,7 +159,7 @@ class _Writers:
     def _run(self) -> None:
         while (task := self.tasks.get()) is not None:
             table, columns, spins = task
-            if self.error is not None:
+            if self.error is not None or self.cancelled.is_set():
                 continue
             try:
                 self.write(table, columns)
@@ -188,8 +190,15 @@ def load_plan(
     writers: int = DEFAULT_WRITERS,
     detail_hours: float = 1.0,
     detail_sample: float = DEFAULT_DETAIL_SAMPLE,
+    stop: threading.Event | None = None,
 ) -> LoadResult:
-    """Generate and insert the plan's history (see module docstring for what is written)."""
+    """Generate and insert the plan's history (see module docstring for what is written).
+
+    When `stop` is set the load ends at the next window: queued windows are dropped, the
+    inserts in flight (one per writer) finish, and the result says `complete=False`.
+    `serve --demo` passes its shutdown event, so Ctrl-C or SIGTERM during the load stops
+    cleanly instead of closing the store under the writers.
+    """
     started = time.perf_counter()
     pool = _Writers(store, writers)
     detail_from = plan.end_ns - int(detail_hours * 3600) * NS
@@ -197,8 +206,13 @@ def load_plan(
     expected = plan.expected_spins
     spins_total = spans_total = logs_total = 0
     text: SpinText | None = None
+    complete = True
     try:
         for generator, spins, ids in generate_history(plan):
+            if stop is not None and stop.is_set():
+                complete = False
+                pool.cancelled.set()
+                break
             if text is None:
                 text = SpinText(generator)
             if len(spins) == 0:
@@ -213,6 +227,10 @@ def load_plan(
             )
             for name, values in children.items():
                 columns[name].extend(values)
+            if stop is not None and stop.is_set():  # building a window takes seconds: don't queue it
+                complete = False
+                pool.cancelled.set()
+                break
             spins_total += len(spins)
             spans_total += len(columns["Timestamp"])
             pool.put("otel_traces", columns, len(spins))
@@ -223,7 +241,7 @@ def load_plan(
                 progress(pool.inserted_spins, max(expected, pool.inserted_spins))
     finally:
         pool.close()
-    if progress is not None:
+    if progress is not None and complete:
         progress(spins_total, spins_total)
     return LoadResult(
         spins_total,
@@ -233,6 +251,7 @@ def load_plan(
         plan.start_ns,
         plan.end_ns,
         plan.scenario.manifest(),
+        complete,
     )
 
 
@@ -275,7 +294,13 @@ def serve_demo_job(
                     reported[0] = tenth
                     log(f"spinscope: demo history {10 * tenth}% ({done:,} spins)")
 
-            result = load_plan(store, plan, progress)
+            result = load_plan(store, plan, progress, stop=stop)
+            if not result.complete:
+                log(
+                    f"spinscope: demo history stopped after {result.spins:,} spins; the store keeps what "
+                    "landed (start from an empty --data-dir for the whole week)"
+                )
+                return
             log(f"spinscope: demo history loaded: {result.spins:,} spins in {result.seconds:.0f} s")
             live_from = plan.end_ns
         if stop.is_set():

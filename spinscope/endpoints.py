@@ -24,9 +24,9 @@ from spinscope.params import (
     one_of,
     ordered,
     parse_day,
-    parse_decimal,
     parse_float,
     parse_int,
+    parse_shift,
     parse_time,
     text,
     today_utc,
@@ -38,6 +38,13 @@ __all__ = ["ENDPOINTS", "Endpoint", "Param", "ParamError", "call"]
 
 
 # ---------------------------------------------------------------- the functions behind them
+
+
+def _baseline_apart(args: dict[str, Any]) -> None:
+    """The RCA baseline window, when given, is whole and shares no time with the selection."""
+    from spinscope.rca.rank import check_baseline
+
+    check_baseline(args["start"], args["end"], args.get("baseline_start"), args.get("baseline_end"))
 
 
 def _kpi(client: Client, config: Config, a: dict[str, Any]) -> Any:
@@ -167,7 +174,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "/api/v1/rtp/plan",
             (
                 Param("game", required=True, help="Game id, e.g. fortune-tiger."),
-                Param("shift", parse_decimal, required=True, help="RTP shift to detect, e.g. 0.01 for one point."),
+                Param("shift", parse_shift, required=True, help="RTP shift to detect, e.g. 0.01 for one point."),
                 Param("power", parse_float(0, 1), lambda a: 0.8),
                 Param("alpha", parse_float(0, 1), lambda a: 0.05),
             ),
@@ -203,7 +210,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 ),
             ),
             _rca,
-            checks=(ordered("start", "end"), ordered("baseline_start", "baseline_end")),
+            checks=(ordered("start", "end"), ordered("baseline_start", "baseline_end"), _baseline_apart),
         ),
         Endpoint(
             "traces",

@@ -21,6 +21,11 @@ from spinscope.errors import UserError
 
 MAX_WINDOW = timedelta(days=400)  # the typed spins' default TTL: nothing older exists
 MAX_LIMIT = 1000
+MAX_WHERE = 20  # drill-down pairs: each one is a filter over every row of the window
+# Instants the store's DateTime columns hold (1970 .. 2106): outside them a query cannot be
+# bound, and window arithmetic near year 1 or 9999 overflows; both are a user's typo.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2106, 1, 1, tzinfo=UTC)
 
 
 class ParamError(UserError):
@@ -38,16 +43,22 @@ def parse_time(value: Any, name: str) -> datetime:
         at = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
         raise ParamError(f"{name} {value!r} is not a time; write e.g. 2026-11-24T12:00:00Z") from None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    if not EARLIEST <= at < LATEST:
+        raise ParamError(f"{name} {value!r} is out of bounds: use a time from 1970 to 2105, e.g. 2026-11-24T12:00:00Z")
+    return at
 
 
 def parse_day(value: Any, name: str) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        day = date.fromisoformat(str(value).strip())
     except ValueError:
         raise ParamError(f"{name} {value!r} is not a date; write YYYY-MM-DD") from None
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ParamError(f"{name} {value!r} is out of bounds: use a date from 1970 to 2105")
+    return day
 
 
 def parse_int(low: int, high: int) -> Callable[[Any, str], int]:
@@ -76,13 +87,16 @@ def parse_float(low: float, high: float) -> Callable[[Any, str], float]:
     return parse
 
 
-def parse_decimal(value: Any, name: str) -> Decimal:
+def parse_shift(value: Any, name: str) -> Decimal:
+    """An RTP shift as a fraction of the stake: above 0, at most 1 (100 RTP points)."""
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         raise ParamError(f"{name} {value!r} is not a number; write e.g. 0.01 for one RTP point") from None
     if not number.is_finite():
         raise ParamError(f"{name} {value!r} is not a finite number")
+    if not 0 < number <= 1:
+        raise ParamError(f"{name} {value} is out of bounds: use a value above 0 and at most 1 (0.01 is one RTP point)")
     return number
 
 
@@ -145,6 +159,8 @@ class Endpoint:
             value = raw.get(p.name)
             if p.many:
                 items = [] if value is None else list(value) if isinstance(value, list | tuple) else [value]
+                if len(items) > MAX_WHERE:
+                    raise ParamError(f"{p.name} is given {len(items)} times; give at most {MAX_WHERE}")
                 args[p.name] = [p.parse(v, p.name) for v in items]
             elif value is None or value == "":
                 if p.required:

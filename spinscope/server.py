@@ -133,6 +133,10 @@ class Service:
         self.batcher.close()
 
 
+# Background jobs (the demo's history load, live traffic) stop at `stop`, but an insert in flight
+# cannot be cut short: on a busy machine one demo window (200k spins) takes several seconds.
+BACKGROUND_GRACE_S = 60.0
+
 # Receiving allocates a dict per span (its attributes) at up to ~100k a second. At CPython's
 # default (a young-generation collection every 700 new containers) collections took a third
 # of the decoding time, mostly re-scanning rows waiting in the write queue. Those rows hold no
@@ -184,8 +188,9 @@ def serve(
         print("spinscope: ready (Ctrl-C to stop)", flush=True)
         stop.wait()
         print("spinscope: shutting down: finishing in-flight requests and draining the write queue", flush=True)
-        for worker in workers:
-            worker.join(timeout=10)
+        deadline = time.monotonic() + BACKGROUND_GRACE_S
+        for worker in workers:  # jobs honour `stop`; the store closes only after they return
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
         if app is not None:
             app.stop()
         service.stop()

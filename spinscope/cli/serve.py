@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 
 from spinscope.cli.options import HELP, add_config_arg, add_store_args, open_args, render_options, store_dsn
 from spinscope.db import StoreError
@@ -114,10 +115,18 @@ def cmd_app(args: argparse.Namespace) -> int:
     return serve_app(dsn, resolve("host", args.host), resolve("ui_port", args.ui_port), resolve("config", args.config))
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from spinscope.configuration import LiveConfig
     from spinscope.schema.migrate import migrate
     from spinscope.server import ServeOptions, serve
+
+    # Until serve() installs its own handlers (stop cleanly), SIGTERM is Ctrl-C: the store
+    # opened below is closed on the way out, and the exit is quiet (130).
+    signal.signal(signal.SIGTERM, _interrupt)
 
     config = LiveConfig.load(resolve("config", args.config))
     opts = ServeOptions(

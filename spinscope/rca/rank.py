@@ -54,6 +54,36 @@ class RcaRequestError(UserError):
     """An RCA request the user can fix: an unknown signal, an empty or inverted window."""
 
 
+class BaselineOverlapError(RcaRequestError):
+    """A baseline window sharing time with the selection: the same spins would sit in both groups."""
+
+
+def check_baseline(
+    start: datetime, end: datetime, baseline_start: datetime | None, baseline_end: datetime | None
+) -> None:
+    """Refuse a half-given baseline window, or one that overlaps the selection [start, end).
+
+    The ranking compares two proportions (a value's share of the selection against its share
+    of the baseline) as independent samples; a spin in both groups breaks that and pulls every
+    lift towards 1. Windows are half-open, so a baseline ending exactly at `start` is disjoint.
+    """
+    if (baseline_start is None) != (baseline_end is None):
+        given, missing = (
+            ("baseline_start", "baseline_end") if baseline_end is None else ("baseline_end", "baseline_start")
+        )
+        raise RcaRequestError(f"{given} is given without {missing}: give both, or neither to compare with good spins")
+    if baseline_start is None or baseline_end is None:
+        return
+    b_start, b_end, s_start, s_end = (utc_naive(t) for t in (baseline_start, baseline_end, start, end))
+    if b_start < s_end and s_start < b_end:
+        raise BaselineOverlapError(
+            f"the baseline window {b_start:%Y-%m-%d %H:%M:%S}..{b_end:%Y-%m-%d %H:%M:%S} overlaps the selection "
+            f"{s_start:%Y-%m-%d %H:%M:%S}..{s_end:%Y-%m-%d %H:%M:%S} (UTC): the same spins cannot be in both groups; "
+            f"end the baseline at or before the selection's start (baseline_end={s_start:%Y-%m-%dT%H:%M:%SZ}) "
+            "or start it at or after the selection's end"
+        )
+
+
 def _sample_mod(client: Client, start: datetime, end: datetime) -> int:
     rows = run(client, "rca/rca_window_spins", start=start, end=end)
     spins = int(rows[0]["spins_count"]) if rows else 0
@@ -76,6 +106,7 @@ def rank(
         raise RcaRequestError(f"signal {signal!r}: use one of {', '.join(SIGNALS)}")
     if end <= start:
         raise RcaRequestError(f"the window ends ({end}) before it starts ({start})")
+    check_baseline(start, end, baseline_start, baseline_end)
     start, end = utc_naive(start), utc_naive(end)
     if signal == "rtp":
         return _rank_rtp(client, start, end, where, catalog or {})

@@ -44,11 +44,14 @@ from spinscope.times import utc_naive
 
 SEVERITY = {"no_reference": -1, "no_data": -1, "low_volume": -1, "ok": 0, "watch": 1, "drift": 2}
 CONFIDENCE = 0.95
-# Detector budget per stream: a false `drift` in 1 of 200 clean weeks, a false `watch` in 1 of 4,
-# tuned to find a 2-point shift (spinscope.rtp's quality tests measure what this gives).
+# Detector budget for the whole family watched (every game version x currency stream with a
+# reference and enough volume): one false `drift` (a page) in 4 weeks and one false `watch` a
+# week, whatever the number of games. Each stream gets an equal share (`family_share`), so
+# adding games raises every stream's threshold instead of the pages; tuned to find a 2-point
+# shift. bench/rtp_family.py measures what this gives on 200 clean streams.
 DRIFT_SHIFT = Decimal("0.02")
-FALSE_DRIFTS_PER_WEEK = 0.005
-FALSE_WATCHES_PER_WEEK = 0.25
+FAMILY_FALSE_DRIFTS_PER_WEEK = 0.25
+FAMILY_FALSE_WATCHES_PER_WEEK = 1.0
 # Heavy tails: a slot's return is so skewed (a 10,000x jackpot) that the normal band is only
 # trustworthy once it is narrow; below this half-width the game version is `low_volume`:
 # figures shown, not tested, not counted in the multiple-testing family.
@@ -99,19 +102,51 @@ def combine(streams: list[RtpSums], mu0: Decimal | None, sigma: Decimal | None) 
     return out
 
 
+def family_share(family_per_week: float, streams: int) -> float:
+    """One stream's share of the family's weekly false-alarm budget: equal parts (a union bound)."""
+    if streams < 1 or family_per_week <= 0:
+        raise ValueError(f"streams={streams}, family_per_week={family_per_week}: need >= 1 and > 0")
+    return family_per_week / streams
+
+
 def detector_settings(
-    series: list[tuple[datetime, RtpSums]], sigma: Decimal, start: datetime, end: datetime
+    series: list[tuple[datetime, RtpSums]], sigma: Decimal, start: datetime, end: datetime, streams: int = 1
 ) -> DetectorSettings:
-    """CUSUM thresholds sized to this stream's traffic, for the weekly false-alarm budget.
+    """CUSUM thresholds sized to this stream's traffic and its share of the family's weekly budget.
 
     The llr CUSUM's clock is information, so a busy or low-σ stream needs a higher h for the
-    same budget; the stream's effective spins per week are measured over the window.
+    same budget; the stream's effective spins per week are measured over the window. `streams`
+    is the size of the family watched (see FAMILY_FALSE_DRIFTS_PER_WEEK).
     """
     n_eff = sum(s.n_eff for _, s in series)
     weeks = max((end - start).total_seconds() / (7 * 86400), 1 / 7)
     if n_eff <= 0:
         return DetectorSettings()
-    return thresholds_for_budget(sigma, DRIFT_SHIFT, n_eff / weeks, FALSE_DRIFTS_PER_WEEK, FALSE_WATCHES_PER_WEEK)
+    return thresholds_for_budget(
+        sigma,
+        DRIFT_SHIFT,
+        n_eff / weeks,
+        family_share(FAMILY_FALSE_DRIFTS_PER_WEEK, streams),
+        family_share(FAMILY_FALSE_WATCHES_PER_WEEK, streams),
+    )
+
+
+def _min_n_eff(sigma: Decimal | None) -> float:
+    return (z_two_sided(CONFIDENCE) * float(sigma) / MAX_HALF_WIDTH) ** 2 if sigma is not None else 0.0
+
+
+def watched_streams(
+    window: dict[tuple[str, str], list[RtpSums]], currencies: dict[tuple[str, str], int], refs: dict[Any, Reference]
+) -> int:
+    """The family's size: currency streams of game versions with a reference and enough volume to be tested."""
+    total = 0
+    for key, sums in window.items():
+        ref = refs.get(key)
+        if ref is None or ref.rtp is None or ref.std_dev is None:
+            continue
+        if combine(sums, ref.rtp, ref.std_dev)["n_eff"] >= _min_n_eff(ref.std_dev):
+            total += currencies.get(key, 0)
+    return max(total, 1)
 
 
 def rtp_status(
@@ -128,6 +163,10 @@ def rtp_status(
     batches: dict[tuple[str, str, str], list[tuple[datetime, RtpSums]]] = defaultdict(list)
     for row in run(client, "rtp/rtp_sums", start=start, end=end, batch_s=batch_s, by_channel=0, game_id=""):
         batches[(row["game_id"], row["game_version"], row["currency"])].append((row["batch_start"], sums_of(row)))
+    currencies: dict[tuple[str, str], int] = defaultdict(int)
+    for game, version, _currency in batches:
+        currencies[(game, version)] += 1
+    family = watched_streams(window, currencies, refs)
 
     rows, tests = [], []
     for key in sorted(window):
@@ -136,7 +175,7 @@ def rtp_status(
         sigma = ref.std_dev if ref else None
         combined = combine(window[key], mu0, sigma)
         detector_state, onset = "no_reference", None
-        min_n_eff = (z_two_sided(CONFIDENCE) * float(sigma) / MAX_HALF_WIDTH) ** 2 if sigma is not None else 0.0
+        min_n_eff = _min_n_eff(sigma)
         low_volume = sigma is not None and combined["n_eff"] < min_n_eff
         if low_volume:
             detector_state = "low_volume"
@@ -145,7 +184,7 @@ def rtp_status(
             for (game, version, _currency), series in batches.items():
                 if (game, version) != key:
                     continue
-                result = detect(series, mu0, sigma, detector_settings(series, sigma, start, end))
+                result = detect(series, mu0, sigma, detector_settings(series, sigma, start, end, family))
                 if SEVERITY.get(result.state, 0) > SEVERITY[detector_state]:
                     detector_state = result.state
                 if result.state == "drift" and result.onset_after is not None:
@@ -162,6 +201,7 @@ def rtp_status(
                 **combined,
                 "detector_state": detector_state,
                 "drift_began": onset,
+                "family_streams": family,
             }
         )
         untested = "no_reference" if (mu0 is None or sigma is None) else "no_data" if low_volume else None
@@ -177,6 +217,17 @@ def rtp_status(
         row["state"] = state
         row["control"] = control
     return rows
+
+
+def _family_size(client: Client, start: datetime, end: datetime, catalog: Catalog) -> int:
+    """The family `rtp_status` watches over the same window, so the funnel's CUSUM uses the same thresholds."""
+    refs = game_references(client, start, end, catalog)
+    window: dict[tuple[str, str], list[RtpSums]] = defaultdict(list)
+    currencies: dict[tuple[str, str], int] = defaultdict(int)
+    for row in run(client, "rtp/rtp_sums", start=start, end=end, batch_s=0, by_channel=0, game_id=""):
+        window[(row["game_id"], row["game_version"])].append(sums_of(row))
+        currencies[(row["game_id"], row["game_version"])] += 1
+    return watched_streams(window, currencies, refs)
 
 
 def rtp_funnel(
@@ -218,7 +269,7 @@ def rtp_funnel(
         )
     if mu0 is not None and sigma is not None and series:
         main = max(series, key=lambda c: cumulative[c].n_eff)
-        settings = detector_settings(series[main], sigma, start, end)
+        settings = detector_settings(series[main], sigma, start, end, _family_size(client, start, end, catalog))
         points = {p.batch_end: p for p in detect(series[main], mu0, sigma, settings).points}
         for row in out:
             point = points.get(row["batch_start"])

@@ -4,6 +4,7 @@ Pure: the only file I/O is `load_slos`; counts come from an injected provider th
 implements over the minute rollups. One `SloSpec` drives alerting and dashboards alike.
 """
 
+from spinscope.slo.alert_tables import ALERT_TABLES, AlertTable, alert_table
 from spinscope.slo.evaluate import (
     CountsProvider,
     GroupKey,
@@ -14,7 +15,6 @@ from spinscope.slo.evaluate import (
     truncate_to_step,
 )
 from spinscope.slo.math import (
-    MWMB_POLICY,
     NO_DATA,
     AlertState,
     AlertWindow,
@@ -46,14 +46,15 @@ from spinscope.slo.spec import (
 )
 
 __all__ = [
+    "ALERT_TABLES",
     "DEFAULT_MIN_EVENTS",
     "DIMENSIONS",
     "LATENCY_THRESHOLDS_MS",
-    "MWMB_POLICY",
     "NO_DATA",
     "SPAN_DIMENSIONS",
     "SPINS_DIMENSIONS",
     "AlertState",
+    "AlertTable",
     "AlertWindow",
     "BurndownPoint",
     "CountsProvider",
@@ -67,6 +68,7 @@ __all__ = [
     "SloStatus",
     "TimeWindow",
     "alert_state",
+    "alert_table",
     "budget_burndown",
     "burn_rate",
     "burn_rate_windows",

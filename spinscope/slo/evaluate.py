@@ -20,14 +20,17 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any, Final
 
+from spinscope.slo.alert_tables import alert_table
 from spinscope.slo.math import (
     AlertState,
     BurndownPoint,
     ErrorBudget,
+    Expectation,
     alert_state,
     budget_burndown,
     burn_rate_windows,
     error_budget,
+    expected_period_events,
     format_duration,
     format_ratio,
     window_bounds,
@@ -53,6 +56,7 @@ class SloStatus:
     elapsed_ratio: Fraction  # share of the period behind `at`; 1 for rolling windows (always full)
     budget: ErrorBudget
     alert: AlertState
+    expected: Expectation | None = None  # calendar windows: the events the whole period is expected to hold
 
     @property
     def fails_check(self) -> bool:
@@ -80,6 +84,8 @@ class SloStatus:
             "events": {"good": b.good, "bad": b.consumed_events, "total": b.total},
             "budget": {
                 "state": b.state,
+                "sized_by": self.expected.basis if self.expected else "events_so_far",
+                "expected_events": format_ratio(self.expected.events if self.expected else b.total),
                 "allowed_events": format_ratio(b.allowed_events),
                 "consumed_events": b.consumed_events,
                 "remaining_events": format_ratio(b.remaining_events),
@@ -92,6 +98,7 @@ class SloStatus:
                 "fired_by": list(self.alert.fired_by),
                 "suppressed": list(self.alert.suppressed),
                 "min_events": s.min_events,
+                "table": alert_table(s.window.seconds).name,
                 "pairs": [
                     {
                         "name": p.window.name,
@@ -128,27 +135,63 @@ def truncate_to_step(at: datetime) -> datetime:
     return at - timedelta(seconds=at.second % ROLLUP_STEP_S, microseconds=at.microsecond)
 
 
+def _elapsed(start: datetime, end: datetime, at: datetime) -> Fraction:
+    return Fraction(int((min(end, at) - start).total_seconds()), int((end - start).total_seconds()))
+
+
+def _previous_period(spec: SloSpec, start: datetime) -> tuple[datetime, datetime]:
+    """The calendar period before the one starting at `start` (months differ in length)."""
+    return window_bounds(spec, start - timedelta(seconds=ROLLUP_STEP_S))[0], start
+
+
+def _expectations(
+    spec: SloSpec,
+    seen: Mapping[GroupKey, int],
+    previous: Mapping[GroupKey, int],
+    start: datetime,
+    end: datetime,
+    at: datetime,
+) -> dict[GroupKey, Expectation]:
+    prev_start, prev_end = _previous_period(spec, start)
+    prev_s, period_s = int((prev_end - prev_start).total_seconds()), int((end - start).total_seconds())
+    elapsed = _elapsed(start, end, at)
+    return {
+        key: expected_period_events(seen.get(key, 0), elapsed, previous.get(key, 0), prev_s, period_s)
+        for key in set(seen) | set(previous)
+    }
+
+
 def evaluate(spec: SloSpec, counts: CountsProvider, at: datetime) -> list[SloStatus]:
     """Status of `spec` at `at` (truncated to the minute), one entry per group, sorted by group.
 
     Groups are those the provider reports in any window. A grouped SLO with no events at all
     still yields one ungrouped `no_data` entry, so an SLO never silently vanishes from a page.
+    A calendar period's budget is sized by the events it is expected to hold
+    (`math.expected_period_events`: the previous period's pace or the run rate), so one early
+    burst does not exhaust a month; the provider is asked once more, for the previous period.
     """
     at = truncate_to_step(at)
     start, end = window_bounds(spec, at)
     counted_until = min(end, at)
     period = counts(spec, start, counted_until)
+    expectations: dict[GroupKey, Expectation] = {}
+    if not spec.window.is_rolling:
+        previous = counts(spec, *_previous_period(spec, start))
+        expectations = _expectations(
+            spec, {k: t for k, (_, t) in period.items()}, {k: t for k, (_, t) in previous.items()}, start, end, at
+        )
     windows = burn_rate_windows(spec.window.seconds)
     lengths = sorted({w.long_s for w in windows} | {w.short_s for w in windows})
     by_length = {length: counts(spec, at - timedelta(seconds=length), at) for length in lengths}
     groups = sorted(set(period).union(*by_length.values())) or [()]
-    elapsed = Fraction(int((counted_until - start).total_seconds()), int((end - start).total_seconds()))
+    elapsed = _elapsed(start, end, at)
     out = []
     for key in groups:
         if len(key) not in (0, len(spec.group_by)):
             raise ValueError(f"{spec.name}: counts provider returned group {key!r} for groupBy {spec.group_by!r}")
         good, total = period.get(key, (0, 0))
         window_counts = {length: c.get(key, (0, 0)) for length, c in by_length.items()}
+        expected = expectations.get(key)
         out.append(
             SloStatus(
                 spec=spec,
@@ -157,28 +200,41 @@ def evaluate(spec: SloSpec, counts: CountsProvider, at: datetime) -> list[SloSta
                 window_start=start,
                 window_end=end,
                 elapsed_ratio=elapsed,
-                budget=error_budget(spec.target, good, total),
+                budget=error_budget(spec.target, good, total, expected.events if expected else None),
                 alert=alert_state(window_counts, spec.target, windows, spec.min_events),
+                expected=expected,
             )
         )
     return out
 
 
 def evaluate_burndown(
-    spec: SloSpec, series: SeriesProvider, at: datetime, step_s: int = 3600, period_total_estimate: int | None = None
+    spec: SloSpec,
+    series: SeriesProvider,
+    at: datetime,
+    step_s: int = 3600,
+    period_total_estimate: Fraction | int | None = None,
 ) -> dict[GroupKey, list[BurndownPoint]]:
     """Budget burndown per group over the period containing `at`, from the same spec and bounds as `evaluate`.
 
     Buckets are asked for over [period start, min(period end, at)); the last point's remaining
-    ratio therefore equals `evaluate`'s (without an estimate). `step_s` must be whole minutes.
+    ratio therefore equals `evaluate`'s: a calendar period's budget is sized by the same
+    expected events (the previous period is read through `series` in one bucket), unless
+    `period_total_estimate` overrides it. `step_s` must be whole minutes.
     """
     if step_s <= 0 or step_s % ROLLUP_STEP_S:
         raise ValueError(f"step_s must be a positive multiple of {ROLLUP_STEP_S}, got {step_s}")
     at = truncate_to_step(at)
     start, end = window_bounds(spec, at)
+    curves = series(spec, start, min(end, at), step_s)
+    estimates: dict[GroupKey, Fraction | int | None] = {key: period_total_estimate for key in curves}
+    if period_total_estimate is None and not spec.window.is_rolling:
+        prev_start, prev_end = _previous_period(spec, start)
+        prev_s = int((prev_end - prev_start).total_seconds())
+        previous = {k: sum(t for _, _, t in pts) for k, pts in series(spec, prev_start, prev_end, prev_s).items()}
+        seen = {k: sum(t for _, _, t in pts) for k, pts in curves.items()}
+        estimates.update({k: e.events for k, e in _expectations(spec, seen, previous, start, end, at).items()})
     return {
-        key: budget_burndown(
-            points, spec.target, start, end if not spec.window.is_rolling else at, period_total_estimate
-        )
-        for key, points in sorted(series(spec, start, min(end, at), step_s).items())
+        key: budget_burndown(points, spec.target, start, end if not spec.window.is_rolling else at, estimates.get(key))
+        for key, points in sorted(curves.items())
     }

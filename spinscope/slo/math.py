@@ -6,9 +6,9 @@ that are undefined are the explicit `NO_DATA` sentinel (burn rates: `None`), and
 state says `no_data`. Nothing here reads files or the store; `evaluate.py` wires these to an
 injected counts provider.
 
-Burn-rate alert windows are data (`MWMB_POLICY`), following the SRE Workbook (Table 5-8 plus its
-24h/2h ticket example) and Sloth's google-30d/28d tables: the budget share consumed when a pair
-fires is fixed, so the factor scales with the period: factor = consumed × period / long window.
+Burn-rate alert windows are data: one published table per SLO period in `alert_tables.py`;
+`burn_rate_windows` scales a table's budget shares to the period and never keeps a pair whose
+factor is <= 1 (it would fire while the SLO is being met).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
+from spinscope.slo.alert_tables import AlertTable, Severity, alert_table
 from spinscope.slo.spec import SloSpec, TimeWindow
 
 
@@ -43,16 +44,7 @@ class NoData:
 
 NO_DATA: Final = NoData()
 
-Severity = Literal["page", "ticket"]
 AlertStateName = Literal["page", "ticket", "ok", "no_data", "low_traffic"]
-
-MWMB_POLICY: Final[tuple[tuple[Severity, int, int, Fraction], ...]] = (
-    # severity, long window (s), short window (s), share of the period's budget consumed when it fires
-    ("page", 3600, 300, Fraction(2, 100)),
-    ("page", 6 * 3600, 30 * 60, Fraction(5, 100)),
-    ("ticket", 86400, 2 * 3600, Fraction(10, 100)),
-    ("ticket", 3 * 86400, 6 * 3600, Fraction(10, 100)),
-)
 
 
 @dataclass(frozen=True)
@@ -78,21 +70,23 @@ def format_duration(seconds: int) -> str:
     return f"{seconds}s"
 
 
-def burn_rate_windows(
-    period_seconds: int, policy: Iterable[tuple[Severity, int, int, Fraction]] = MWMB_POLICY
-) -> list[AlertWindow]:
-    """The policy's pairs for an SLO period, factors scaled so each pair fires at the same budget share.
+def burn_rate_windows(period_seconds: int, table: AlertTable | None = None) -> list[AlertWindow]:
+    """The alert pairs for an SLO period: its table's pairs, factors scaled to the period.
 
-    30d gives 14.4 / 6 / 3 / 1; 28d gives 13.44 / 5.6 / 2.8 / 14/15. A pair whose long window
-    exceeds the period is dropped: it would measure more than the budget it guards.
+    30d gives 14.4 / 6 / 3 (Workbook); 28d 13.44 / 5.6 / 2.8; 7d 13.44 / 3.5 / 1.4 (Sloth).
+    Dropped: a pair whose factor is <= 1 (it would fire on a burn the budget can sustain, i.e.
+    while the SLO is being met: Workbook 3d/6h at 30d is exactly 1, Sloth's 7d 3d/6h is 0.98),
+    and a pair whose long window exceeds the period (it would measure more than the budget).
     """
     if period_seconds <= 0:
         raise ValueError(f"period_seconds must be positive, got {period_seconds}")
-    return [
+    table = table or alert_table(period_seconds)
+    windows = [
         AlertWindow(severity, long_s, short_s, consumed * period_seconds / long_s, consumed)
-        for severity, long_s, short_s, consumed in policy
+        for severity, long_s, short_s, consumed in table.pairs
         if long_s <= period_seconds
     ]
+    return [w for w in windows if w.factor > 1]
 
 
 def _check_counts(good: int, total: int) -> None:
@@ -141,12 +135,18 @@ class ErrorBudget:
         return "no_data" if self.total == 0 else "exhausted" if self.exhausted else "ok"
 
 
-def error_budget(target: Fraction, good: int, total: int) -> ErrorBudget:
-    """The error budget of `total` events of which `good` were good, against `target`."""
+def error_budget(target: Fraction, good: int, total: int, expected_total: Fraction | int | None = None) -> ErrorBudget:
+    """The error budget of `total` events of which `good` were good, against `target`.
+
+    The budget is sized by `expected_total` when given (a calendar period in progress: the
+    events the whole period is expected to hold, see `expected_period_events`), never by fewer
+    events than were seen; else by `total`.
+    """
     _check_counts(good, total)
     target = Fraction(target)
     bad = total - good
-    allowed = (1 - target) * total
+    base = total if expected_total is None else max(Fraction(total), Fraction(expected_total))
+    allowed = (1 - target) * base
     remaining = allowed - bad
     has_data = total > 0
     return ErrorBudget(
@@ -161,6 +161,41 @@ def error_budget(target: Fraction, good: int, total: int) -> ErrorBudget:
         sli=sli(good, total),
         exhausted=has_data and remaining <= 0,
     )
+
+
+Basis = Literal["events_so_far", "previous_period", "run_rate"]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The events a calendar period is expected to hold, and which pace gave the estimate."""
+
+    events: Fraction
+    basis: Basis
+
+
+def expected_period_events(
+    seen: int, elapsed: Fraction, previous: int, previous_seconds: int, period_seconds: int
+) -> Expectation:
+    """Events a calendar period in progress will hold: those seen plus the rest at the expected pace.
+
+    events = seen + (1 − elapsed) × pace, where pace (events per whole period) is the larger of
+    the previous period's count scaled to this period's length (months differ) and this
+    period's run rate (seen / elapsed). The previous period carries the weight early on, so an
+    early burst of bad events is judged against a month, not against the first hour; the run
+    rate stands in when the store does not hold the previous period (or holds only part of it:
+    the larger pace never shrinks the budget). At the period's end elapsed = 1 and the estimate
+    is exactly what was seen: the final verdict is the plain occurrences budget.
+    """
+    if not 0 <= elapsed <= 1 or previous_seconds <= 0 or period_seconds <= 0:
+        raise ValueError(f"elapsed={elapsed} must be in [0, 1]; period lengths must be positive")
+    if elapsed == 1 or (seen == 0 and previous == 0):
+        return Expectation(Fraction(seen), "events_so_far")
+    from_previous = Fraction(previous * period_seconds, previous_seconds)
+    run_rate = Fraction(seen) / elapsed if elapsed > 0 else Fraction(0)
+    basis: Basis = "previous_period" if from_previous >= run_rate else "run_rate"
+    pace = max(from_previous, run_rate)
+    return Expectation(seen + (1 - Fraction(elapsed)) * pace, basis)
 
 
 @dataclass(frozen=True)
@@ -252,7 +287,7 @@ def budget_burndown(
     target: Fraction,
     window_start: datetime,
     window_end: datetime,
-    period_total_estimate: int | None = None,
+    period_total_estimate: Fraction | int | None = None,
 ) -> list[BurndownPoint]:
     """Remaining budget after each bucket of `series` ((bucket_end, good, total), any order) for charting.
 

@@ -57,6 +57,7 @@ def test_observed_rtp_band_and_z_recomputed_independently(store_client, tmp_path
         else ("ok", "bh")
     )
     assert (g["theoretical_rtp"], g["reference"]) == (Decimal("0.96"), "catalog")
+    assert g["family_streams"] == 1  # the CUSUM family: g's one currency; "unknown" has no reference
     assert (g["state"], g["window_control"]) == expected
     assert (rows["unknown"]["state"], rows["unknown"]["theoretical_rtp"], rows["unknown"]["z"]) == (
         "no_reference",

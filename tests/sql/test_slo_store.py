@@ -97,3 +97,57 @@ def test_shipped_specs_all_evaluate(store_client) -> None:  # type: ignore[no-un
     insert_spins(store_client, spins_at(10, 50, 1, "x"))
     statuses = slo_statuses(store_client, load_config().slos, AT)
     assert {s.spec.name for s in statuses} >= {"spin-availability", "spin-latency"}
+
+
+def monthly():  # type: ignore[no-untyped-def]
+    window = {"duration": "1M", "isRolling": False, "calendar": {"startTime": "2025-01-01 00:00:00", "timeZone": "UTC"}}
+    return parse_slo(
+        {
+            "apiVersion": "openslo/v1",
+            "kind": "SLO",
+            "metadata": {"name": "avail-monthly"},
+            "spec": {
+                "service": "slot-server",
+                "budgetingMethod": "Occurrences",
+                "timeWindow": [window],
+                "indicator": {
+                    "metadata": {"name": "ok"},
+                    "spec": {
+                        "ratioMetric": {
+                            "good": {
+                                "metricSource": {
+                                    "type": "spinscope",
+                                    "spec": {"source": "spins", "filter": {"status": "ok"}},
+                                }
+                            },
+                            "total": {"metricSource": {"type": "spinscope", "spec": {"source": "spins"}}},
+                        }
+                    },
+                },
+                "objectives": [{"target": 0.99}],
+            },
+        },
+        "test",
+    )
+
+
+def test_calendar_month_early_burst_is_judged_against_last_months_spins(store_client) -> None:  # type: ignore[no-untyped-def]
+    from spinscope.slo import evaluate_burndown
+
+    at = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # one day into November (30 days); October has 31
+    october = [Spin(f"oct-{i}", datetime(2026, 10, 10, 12, i % 60), duration_ms=10) for i in range(6200)]
+    burst = [
+        Spin(f"nov-{i}", datetime(2026, 11, 1, 23, 50), error_type="wallet_timeout" if i < 20 else "")
+        for i in range(100)
+    ]
+    insert_spins(store_client, october + burst)
+    spec = monthly()
+    (status,) = slo_statuses(store_client, [spec], at)
+    # Seen: 100 spins, 20 bad. Sized by them, 1 allowed: exhausted 20 times over. October's pace for a 30-day
+    # month: 6,200 x 30/31 = 6,000; 29 days left: 100 + 29/30 x 6,000 = 5,900 expected, 59 allowed.
+    assert (status.budget.total, status.budget.consumed_events) == (100, 20)
+    assert status.expected is not None and status.expected.basis == "previous_period"
+    assert status.expected.events == 5_900 and status.budget.allowed_events == 59
+    assert status.budget.state == "ok"
+    curve = evaluate_burndown(spec, StoreCounts(store_client).series, at, step_s=3600)[()]
+    assert curve[-1].remaining_ratio == status.budget.remaining_ratio == Fraction(39, 59)

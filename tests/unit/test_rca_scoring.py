@@ -120,3 +120,23 @@ def test_rtp_ranking_follows_the_alert_direction_and_prefers_the_child() -> None
 def test_rtp_attribution_needs_a_reference() -> None:
     with pytest.raises(ValueError, match="no reference"):
         rank_rtp_segments({}, segment(1, 1, 1), None, "2")
+
+
+def test_a_baseline_overlapping_the_selection_is_refused_before_any_query() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from spinscope.errors import UserError
+    from spinscope.rca.rank import BaselineOverlapError, RcaRequestError, rank
+
+    end = datetime(2026, 3, 15, 12, tzinfo=UTC)
+    start = end - timedelta(hours=1)
+    # the client is never reached: the refusal comes first
+    with pytest.raises(BaselineOverlapError, match=r"overlaps the selection .*baseline_end=2026-03-15T11:00:00Z"):
+        rank(None, "errors", start, end, end - timedelta(hours=3), start + timedelta(minutes=1))  # type: ignore[arg-type]
+    with pytest.raises(BaselineOverlapError):  # inside it, and around it
+        rank(None, "latency", start, end, start + timedelta(minutes=5), end - timedelta(minutes=5))  # type: ignore[arg-type]
+    with pytest.raises(BaselineOverlapError):
+        rank(None, "rtp", start, end, start - timedelta(hours=1), end + timedelta(hours=1))  # type: ignore[arg-type]
+    with pytest.raises(RcaRequestError, match="baseline_start is given without baseline_end"):
+        rank(None, "errors", start, end, start - timedelta(hours=1), None)  # type: ignore[arg-type]
+    assert issubclass(BaselineOverlapError, UserError)

@@ -107,17 +107,12 @@ def test_wallet_groups_each_have_their_own_state() -> None:
         "walletly": ("page", ["page:1h/5m", "page:6h/30m"], []),
     }
     walletly = {p["name"]: p["long_burn_rate"] for p in groups["walletly"]["alert"]["pairs"]}
-    # 540 bad of 30/min: 1h 360/1800 → 40; 6h 540/10800 → 10; 1d 540/43200 → 2.5; 3d 540/129600 → 0.8333…
-    assert walletly == {
-        "page:1h/5m": "40",
-        "page:6h/30m": "10",
-        "ticket:1d/2h": "2.5",
-        "ticket:3d/6h": "0.833333333333",
-    }
+    # 540 bad of 30/min: 1h 360/1800 → 40; 6h 540/10800 → 10; 1d 540/43200 → 2.5 (30d: no 3d pair, its factor is 1)
+    assert walletly == {"page:1h/5m": "40", "page:6h/30m": "10", "ticket:1d/2h": "2.5"}
     assert groups["greenpay"]["group"] == {"wallet.provider": "greenpay"}
 
 
-def test_calendar_month_budget_counts_the_month_so_far() -> None:
+def test_calendar_month_budget_is_sized_by_the_months_expected_spins() -> None:
     _, statuses = run_case("monthly-exhausted")
     dragon = by_group(statuses)["dragon-hoard"]
     minutes = 349 * 60  # 2026-02-28 23:00 UTC (1 March in Malta) to 2026-03-15 12:00 UTC
@@ -129,10 +124,55 @@ def test_calendar_month_budget_counts_the_month_so_far() -> None:
         "is_rolling": False,
         "elapsed_ratio": "0.469717362046",
     }
-    assert dragon["events"] == {"good": 100 * minutes - 12_000, "bad": 12_000, "total": 100 * minutes}
-    assert dragon["budget"]["allowed_events"] == "10470"
+    assert dragon["events"] == {"good": 100 * minutes - 24_000, "bad": 24_000, "total": 100 * minutes}
+    # February (672 h) held 100 x 672 x 60 = 4,032,000 spins: 6,000 an hour, so the 394 h left add 2,364,000.
+    assert (dragon["budget"]["sized_by"], dragon["budget"]["expected_events"]) == ("previous_period", "4458000")
+    assert dragon["budget"]["allowed_events"] == "22290"
     assert (dragon["budget"]["state"], dragon["alert"]["state"], dragon["fails_check"]) == ("exhausted", "ok", True)
     assert by_group(statuses)["lucky-sevens"]["fails_check"] is False
+
+
+EARLY = datetime(2026, 3, 1, 5, tzinfo=UTC)  # 6 h into March in Malta (the month began 2026-02-28 23:00 UTC)
+
+
+def monthly_spec() -> SloSpec:
+    return parse_slo(yaml.safe_load((GOLDEN / "monthly-exhausted.yaml").read_text()), "x")
+
+
+def test_an_early_burst_does_not_exhaust_a_month() -> None:
+    # 100 spins a minute all along; the last 30 minutes at 50 % bad: 1,500 bad of 36,000 spins so far.
+    burst = Traffic(EARLY, {("dragon-hoard",): (100, ((30, 0, 50),))})
+    (status,) = [s.to_json() for s in evaluate(monthly_spec(), burst.counts, EARLY)]
+    assert status["events"] == {"good": 34_500, "bad": 1_500, "total": 36_000}
+    # Sized by the spins so far (180 allowed) the month would be spent 8 times over; sized by the month:
+    # 36,000 + 737/743 x 4,458,000 (February's 4,032,000 over 672 h, for a 743 h month) = 4,458,000.
+    assert (status["budget"]["sized_by"], status["budget"]["expected_events"]) == ("previous_period", "4458000")
+    assert (status["budget"]["allowed_events"], status["budget"]["consumed_events"]) == ("22290", 1_500)
+    assert status["budget"]["state"] == "ok"  # sized by the spins so far it would be "exhausted"
+    assert status["alert"]["state"] == "page"  # the fast burn still pages: the alert pairs judge the burst
+
+
+def test_without_a_previous_month_the_run_rate_sizes_the_budget() -> None:
+    burst = Traffic(EARLY, {("dragon-hoard",): (100, ((30, 0, 50),))})
+    month_start = datetime(2026, 2, 28, 23, tzinfo=UTC)
+
+    def new_install(s: SloSpec, start: datetime, end: datetime) -> dict[tuple[str, ...], tuple[int, int]]:
+        return burst.counts(s, max(start, month_start), end) if end > month_start else {}
+
+    (status,) = [s.to_json() for s in evaluate(monthly_spec(), new_install, EARLY)]
+    # 36,000 in 6 h of a 743 h month: 6,000 an hour → 4,458,000
+    assert (status["budget"]["sized_by"], status["budget"]["expected_events"]) == ("run_rate", "4458000")
+    assert status["budget"]["state"] == "ok"
+
+
+def test_at_the_end_of_the_month_the_budget_is_the_months_events() -> None:
+    # The last minute of March in Malta: the estimate has converged on what was seen (no extrapolation left).
+    last = datetime(2026, 3, 31, 21, 59, tzinfo=UTC)
+    burst = Traffic(last, {("dragon-hoard",): (100, ())})
+    (status,) = evaluate(monthly_spec(), burst.counts, last)
+    seen = 100 * (743 * 60 - 1)
+    assert status.budget.total == seen
+    assert status.expected is not None and status.expected.events == seen + Fraction(1, 743 * 60) * 100 * 743 * 60
 
 
 def test_no_traffic_yields_one_explicit_no_data_entry() -> None:
@@ -154,7 +194,7 @@ def test_provider_is_asked_once_per_window_with_whole_minutes() -> None:
     evaluate(spec, provider, traffic.at + timedelta(seconds=59, microseconds=1))
     at = datetime(2026, 3, 15, 12, tzinfo=UTC)
     assert calls == [(at - timedelta(days=30), at)] + [
-        (at - timedelta(seconds=s), at) for s in (300, 1800, 3600, 7200, 21600, 86400, 259200)
+        (at - timedelta(seconds=s), at) for s in (300, 1800, 3600, 7200, 21600, 86400)
     ]
 
 
@@ -186,8 +226,8 @@ def test_burndown_ends_where_the_status_is_for_every_group() -> None:
         assert points[-1].remaining_ratio == statuses[key].budget.remaining_ratio
         assert points[-1].ideal_ratio == 1 - statuses[key].elapsed_ratio
     dragon = curves[("dragon-hoard",)]
-    # Before the outage two days ago nothing was spent; after it 12,000 of 10,470 allowed events are gone.
-    assert dragon[300].remaining_ratio == 1 and dragon[302].remaining_events == 10_470 - 12_000
+    # Before the outage two days ago nothing was spent; after it 24,000 of 22,290 allowed events are gone.
+    assert dragon[300].remaining_ratio == 1 and dragon[304].remaining_events == 22_290 - 24_000
 
 
 # --- golden files -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from spinscope.slo import (
     AlertWindow,
     TimeWindow,
     alert_state,
+    alert_table,
     budget_burndown,
     burn_rate,
     burn_rate_windows,
@@ -23,40 +24,84 @@ from spinscope.slo import (
     sli,
     window_bounds,
 )
+from spinscope.slo.spec import CALENDAR_NOMINAL_SECONDS
 
 H, D = 3600, 86400
 T999 = Fraction(999, 1000)
 
 
-def test_30d_windows_are_the_workbook_and_sloth_table() -> None:
-    assert burn_rate_windows(30 * D) == [
-        AlertWindow("page", H, 300, Fraction(72, 5), Fraction(2, 100)),  # 14.4
-        AlertWindow("page", 6 * H, 1800, Fraction(6), Fraction(5, 100)),
-        AlertWindow("ticket", D, 2 * H, Fraction(3), Fraction(10, 100)),
-        AlertWindow("ticket", 3 * D, 6 * H, Fraction(1), Fraction(10, 100)),
+def published(windows: list[AlertWindow]) -> list[tuple[str, str, str]]:
+    """(name, factor, budget share) as the tables print them."""
+    return [(w.name, format_ratio(w.factor, 4), format_ratio(w.budget_consumed, 4)) for w in windows]
+
+
+def test_30d_is_the_workbook_table_without_its_factor_1_pair() -> None:
+    # SRE Workbook Table 5-8 (14.4 / 1h / 5m / 2 %, 6 / 6h / 30m / 5 %) and its 24h/2h ticket (3, 10 %);
+    # Table 5-8's 3d/6h ticket has factor 1: it fires on a burn the budget sustains, so it is dropped.
+    assert published(burn_rate_windows(30 * D)) == [
+        ("page:1h/5m", "14.4", "0.02"),
+        ("page:6h/30m", "6", "0.05"),
+        ("ticket:1d/2h", "3", "0.1"),
     ]
 
 
-def test_28d_factors_keep_the_budget_share_and_scale_with_the_period() -> None:
-    factors = [w.factor for w in burn_rate_windows(28 * D)]
-    assert factors == [Fraction("13.44"), Fraction("5.6"), Fraction("2.8"), Fraction(14, 15)]
-    assert [format_ratio(f, 4) for f in factors] == ["13.44", "5.6", "2.8", "0.9333"]
-
-
-def test_7d_factors_and_short_periods_drop_pairs_longer_than_the_period() -> None:
-    assert [w.factor for w in burn_rate_windows(7 * D)] == [
-        Fraction("3.36"),
-        Fraction("1.4"),
-        Fraction("0.7"),
-        Fraction(7, 30),
+def test_28d_is_sloth_google_28d_without_its_factor_below_1_pair() -> None:
+    # Sloth google-28d.yaml keeps the Workbook's shares: 2 % x 672 h / 1 h = 13.44, 5 % x 672 / 6 = 5.6,
+    # 10 % x 672 / 24 = 2.8, and 10 % x 672 / 72 = 0.933 (dropped).
+    assert published(burn_rate_windows(28 * D)) == [
+        ("page:1h/5m", "13.44", "0.02"),
+        ("page:6h/30m", "5.6", "0.05"),
+        ("ticket:1d/2h", "2.8", "0.1"),
     ]
-    assert [w.name for w in burn_rate_windows(D)] == ["page:1h/5m", "page:6h/30m", "ticket:1d/2h"]
+
+
+def test_7d_is_sloths_7d_shares_without_its_factor_below_1_pair() -> None:
+    # Sloth examples/windows/7d.yaml: 8 % x 168 h / 1 h = 13.44, 12.5 % x 168 / 6 = 3.5, 20 % x 168 / 24 = 1.4,
+    # 42 % x 168 / 72 = 0.98 (dropped). The old fixed 30d shares gave 3.36 / 1.4 / 0.7 / 0.23 here.
+    assert published(burn_rate_windows(7 * D)) == [
+        ("page:1h/5m", "13.44", "0.08"),
+        ("page:6h/30m", "3.5", "0.125"),
+        ("ticket:1d/2h", "1.4", "0.2"),
+    ]
+
+
+def test_90d_is_datadogs_90_day_recommendation() -> None:
+    assert published(burn_rate_windows(90 * D)) == [
+        ("page:1h/5m", "21.6", "0.01"),
+        ("page:6h/30m", "10.8", "0.03"),
+        ("ticket:1d/2h", "4.5", "0.05"),
+    ]
+
+
+def test_calendar_periods_use_their_nominal_length() -> None:
+    assert published(burn_rate_windows(CALENDAR_NOMINAL_SECONDS["week"])) == published(burn_rate_windows(7 * D))
+    assert published(burn_rate_windows(CALENDAR_NOMINAL_SECONDS["month"])) == published(burn_rate_windows(30 * D))
+
+
+def test_periods_between_tables_interpolate_shares_and_short_periods_keep_sloths_7d() -> None:
+    assert alert_table(14 * D).name == "sloth-7d..sloth-google-28d"
+    # geometric mean of 8 % and 2 % at the geometric mean of 7d and 28d: 4 % x 336 h / 1 h = 13.44
+    assert published(burn_rate_windows(14 * D))[0] == ("page:1h/5m", "13.44", "0.04")
+    # 1 day: only the 1h pair burns faster than the budget sustains (8 % x 24 = 1.92)
+    assert published(burn_rate_windows(D)) == [("page:1h/5m", "1.92", "0.08")]
 
 
 @given(st.integers(min_value=D, max_value=366 * D))
-def test_every_pair_fires_at_its_budget_share_whatever_the_period(period: int) -> None:
-    for w in burn_rate_windows(period):
-        assert w.factor * w.long_s / period == w.budget_consumed
+def test_every_allowed_period_pages_and_never_keeps_a_factor_at_or_below_1(period: int) -> None:
+    windows = burn_rate_windows(period)
+    assert any(w.severity == "page" for w in windows)
+    for w in windows:
+        assert w.factor > 1
+        assert w.long_s <= period and w.short_s * 12 == w.long_s
+        assert w.factor * w.long_s / period == w.budget_consumed  # fires at its stated share
+
+
+@given(st.integers(min_value=D, max_value=366 * D), st.integers(min_value=D, max_value=366 * D))
+def test_factors_never_fall_as_the_period_grows(a: int, b: int) -> None:
+    short, long = sorted((a, b))
+    longer = {w.name: w.factor for w in burn_rate_windows(long)}
+    for w in burn_rate_windows(short):
+        assert longer[w.name] >= w.factor * Fraction(999, 1000)  # shares are rounded to a millionth
 
 
 def test_sli_and_no_data() -> None:
@@ -161,27 +206,26 @@ def test_long_window_burning_but_short_window_recovered_does_not_page() -> None:
 
 
 def test_ticket_from_the_slow_pairs_and_page_outranks_ticket() -> None:
-    # 0.4 % bad over 1d and 3d (burn 4 > 3 and 4/3 > 1), 0.5 % over 2h and 6h (5 > 3, 5 > 1), but 6h's 5 < 6
-    # and 1h's 25/6 < 14.4, so only the ticket pairs fire.
+    # 0.4 % bad over 1d (burn 4 > 3), 0.5 % over 2h (5 > 3), but 6h's 5 < 6 and 1h's 25/6 < 14.4, so only
+    # the ticket pair fires.
     slow = counts(1000, {D: 1152, 2 * H: 120, 3 * D: 1152, 6 * H: 360, H: 50, 1800: 25, 300: 4})
     state = alert_state(slow, T999, W30, 100)
-    assert [p.long_burn for p in state.pairs] == [Fraction(25, 6), Fraction(5), Fraction(4), Fraction(4, 3)]
-    assert (state.state, state.fired_by) == ("ticket", ("ticket:1d/2h", "ticket:3d/6h"))
+    assert [p.long_burn for p in state.pairs] == [Fraction(25, 6), Fraction(5), Fraction(4)]
+    assert (state.state, state.fired_by) == ("ticket", ("ticket:1d/2h",))
     both = {**slow, H: (12_000 - 200, 12_000), 300: (1000 - 20, 1000)}
     state = alert_state(both, T999, W30, 100)
-    assert (state.state, state.fired_by) == ("page", ("page:1h/5m", "ticket:1d/2h", "ticket:3d/6h"))
+    assert (state.state, state.fired_by) == ("page", ("page:1h/5m", "ticket:1d/2h"))
 
 
 def test_low_traffic_guard_suppresses_and_says_so() -> None:
     # 3 events per 5 minutes: 36 in the 1h window (< 100), 216 in 6h. One bad spin in the last 5 minutes burns
-    # 1h at 1/36 / 0.001 ≈ 27.8 > 14.4 (suppressed), 6h at 1/216 / 0.001 ≈ 4.6 < 6, 1d ≈ 1.16 < 3, 3d ≈ 0.39 < 1.
+    # 1h at 1/36 / 0.001 ≈ 27.8 > 14.4 (suppressed), 6h at 1/216 / 0.001 ≈ 4.6 < 6, 1d ≈ 1.16 < 3.
     few = counts(3, {L: 1 for L in LENGTHS})
     state = alert_state(few, T999, W30, 100)
     assert [p.long_burn for p in state.pairs] == [
         Fraction(1000, 36),
         Fraction(1000, 216),
         Fraction(1000, 864),
-        Fraction(1000, 2592),
     ]
     assert (state.state, state.fired_by, state.suppressed) == ("low_traffic", (), ("page:1h/5m",))
     assert alert_state(few, T999, W30, 0).state == "page"  # guard off
@@ -190,7 +234,7 @@ def test_low_traffic_guard_suppresses_and_says_so() -> None:
 def test_low_traffic_without_burning_is_still_reported() -> None:
     state = alert_state(counts(3), T999, W30, 100)
     assert (state.state, state.suppressed) == ("low_traffic", ())
-    assert [p.eligible for p in state.pairs] == [False, True, True, True]
+    assert [p.eligible for p in state.pairs] == [False, True, True]
 
 
 def test_no_events_in_any_window_is_no_data() -> None:
@@ -201,7 +245,7 @@ def test_no_events_in_any_window_is_no_data() -> None:
 
 def test_pairs_that_cannot_fire_at_a_low_target_are_flagged() -> None:
     state = alert_state(counts(1000), Fraction(9, 10), W30, 100)
-    assert [p.can_fire for p in state.pairs] == [False, True, True, True]  # 14.4 > 1/(1 − 0.9) = 10
+    assert [p.can_fire for p in state.pairs] == [False, True, True]  # 14.4 > 1/(1 − 0.9) = 10
 
 
 def test_missing_window_counts_name_the_window() -> None:
