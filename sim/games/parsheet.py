@@ -16,9 +16,9 @@ The format (`format: spinscope-parsheet/1`; every index counts from 0):
                                 credit (the line bet) per payline
     paytable: {SYMBOL: {run: credits}}
                                 line pays in credits for a left-to-right run of `run` symbols
-    wild: {symbol, substitutes: all}
-                                the wild stands in for every paytable symbol (never for the
-                                scatter or bonus symbol) and pays its own paytable row
+    wild: {symbol, substitutes: all | [SYMBOL, ...]}
+                                the wild stands in for every paytable symbol, or those listed
+                                (never for the scatter or bonus symbol), and pays its own row
     scatter: {symbol, pays: {count: x total bet}}
     free_spins: {award: {count: spins}, retrigger: {count: spins}, multiplier: n}
                                 awarded by scatter count anywhere in the window
@@ -147,15 +147,20 @@ def parse_parsheet(document: Any, source: str = "<par sheet>") -> ParSheet:
 
     symbols = {s for strip in (*base, *(free or ())) for s in strip}
     wild = scatter = bonus = None
+    wild_substitutes: tuple[str, ...] | None = None
     if doc.get("wild") is not None:
         w = _mapping(doc["wild"], where("wild"), "{symbol: WILD, substitutes: all}")
         _known(w, {"symbol", "substitutes"}, where("wild"))
         wild = _symbol(w.get("symbol"), where("wild.symbol"))
-        if w.get("substitutes", "all") != "all":
-            raise ParSheetError(
-                f"{where('wild.substitutes')}: {w['substitutes']!r} is not supported; the engine's wild "
-                "substitutes for every paytable symbol (never scatter or bonus): write 'substitutes: all'"
-            )
+        substitutes = w.get("substitutes", "all")
+        if substitutes != "all":
+            paying = {s for s, _ in line_pays}
+            if not isinstance(substitutes, list) or not all(isinstance(x, str) and x in paying for x in substitutes):
+                raise ParSheetError(
+                    f"{where('wild.substitutes')}: {substitutes!r} must be 'all' or a list of paytable symbols "
+                    f"({', '.join(s for s, _ in line_pays)}); the wild never stands in for scatter or bonus"
+                )
+            wild_substitutes = tuple(substitutes)
     scatter_pays: tuple[int, ...] = ()
     if doc.get("scatter") is not None:
         s = _mapping(doc["scatter"], where("scatter"), "{symbol: SCATTER, pays: {count: x bet}}")
@@ -197,6 +202,7 @@ def parse_parsheet(document: Any, source: str = "<par sheet>") -> ParSheet:
             line_pays=line_pays,
             rows=rows,
             wild=wild,
+            wild_substitutes=wild_substitutes,
             scatter=scatter,
             scatter_pays=scatter_pays,
             free_spins_award=award,
@@ -223,7 +229,8 @@ def dump_parsheet(rules: ReelRules, declared: Declared | None = None, header: st
     doc["paylines"] = [_FlowSeq(line) for line in rules.lines]
     doc["paytable"] = {symbol: _FlowMap(_counts(pays)) for symbol, pays in rules.line_pays}
     if rules.wild:
-        doc["wild"] = {"symbol": rules.wild, "substitutes": "all"}
+        substitutes = "all" if rules.wild_substitutes is None else _FlowSeq(rules.wild_substitutes)
+        doc["wild"] = {"symbol": rules.wild, "substitutes": substitutes}
     if rules.scatter:
         doc["scatter"] = {"symbol": rules.scatter, "pays": _FlowMap(_counts(rules.scatter_pays))}
     if rules.free_spins_award:

@@ -44,7 +44,11 @@ class ReelEvaluator:
         self.wild = self.index.get(rules.wild, -1) if rules.wild else -1
         width = len(strips) + 1
         self.pays = [
-            (self.index[symbol], np.array([pays[k] if k < len(pays) else 0 for k in range(width)], dtype=np.int64))
+            (
+                self.index[symbol],
+                self.wild if game.substitutes(symbol) else -1,
+                np.array([pays[k] if k < len(pays) else 0 for k in range(width)], dtype=np.int64),
+            )
             for symbol, pays in rules.line_pays
         ]
         self.free = free
@@ -69,8 +73,8 @@ class ReelEvaluator:
         for line in self.lines:
             symbols = np.stack([window[j][row] for j, row in enumerate(line)], axis=1)
             best = np.zeros(n, dtype=np.int64)
-            for sid, pay_by_run in self.pays:
-                match = (symbols == sid) | (symbols == self.wild)
+            for sid, stand_in, pay_by_run in self.pays:
+                match = (symbols == sid) | (symbols == stand_in)
                 run = np.logical_and.accumulate(match, axis=1).sum(axis=1)
                 np.maximum(best, pay_by_run[run], out=best)
             credits += best

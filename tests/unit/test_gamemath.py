@@ -233,3 +233,22 @@ def test_catalog_build_takes_par_sheets_and_refuses_wrong_declared_figures(
     assert main(["catalog", "build", wrong, "--out", str(tmp_path / "other.yaml")]) == 2
     assert "wrong.yaml: rtp declared 0.6 ± 0.05, exact 0.66666667; fix the declared figures" in capsys.readouterr().err
     assert not (tmp_path / "other.yaml").exists()
+
+
+def test_a_wild_listing_its_substitutes_is_verified_by_both_routes() -> None:
+    # Reels A, B, W; one row, one line; the wild stands in for A only. Of the 27 stops, WWW pays 20,
+    # the 7 other runs of {A, W} pay 10, and BBB alone pays 5 (hand count: see test_games.py).
+    text = """\
+format: spinscope-parsheet/1
+id: wild-a
+version: "1"
+name: Wild for A
+window: {reels: 3, rows: 1}
+reels: {base: ["A B W", "A B W", "A B W"]}
+paylines: [[0, 0, 0]]
+paytable: {A: {3: 10}, B: {3: 5}, W: {3: 20}}
+wild: {symbol: W, substitutes: [A]}
+"""
+    result = verify_parsheet(parse_parsheet_text(text), rounds=20_000, seed=4)
+    assert result.exact is not None and result.exact.rtp == Fraction(7 * 10 + 20 + 5, 27)
+    assert [c.status for c in result.checks if c.kind == "cross-check"] == ["pass", "advisory pass", "pass"]

@@ -152,7 +152,10 @@ def test_dump_of_a_hand_written_sheet_reads_back_equal() -> None:
         ),
         (("paylines: [[0, 0, 0]]", "paylines: [[0, 1, 0]]"), "paylines[0]: rows count from 0 (top) to 0"),
         (("A: {3: 6}", "A: {3: -6}"), "paytable.A.3: expected a whole number >= 0, got -6"),
-        (("substitutes: all", "substitutes: [A]"), "wild.substitutes: ['A'] is not supported"),
+        (
+            ("substitutes: all", "substitutes: [Z]"),
+            "wild.substitutes: ['Z'] must be 'all' or a list of paytable symbols (A, W)",
+        ),
         (("scatter: {symbol: S,", "scatter: {symbol: X,"), "scatter.symbol: 'X' is on no reel strip"),
         (("multiplier: 3", "multiplier: 3, extra: 1"), "free_spins: unknown field(s) extra; known fields: award"),
         (("feature: jackpot", "feature: cash"), "bonus.wheel[1].feature: 'cash' must be 'bonus' or 'jackpot'"),
