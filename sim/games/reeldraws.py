@@ -18,6 +18,7 @@ from spinscope.sim.games.reels import FEATURES, ReelGame
 
 CHUNK_ROUNDS = 50_000  # rounds drawn at once: bounds memory; part of what a seed reproduces
 _MAX_GENERATIONS = 10_000
+MAX_FREE_SPINS_PER_ROUND = 1_000  # pending free spins beyond this per round mean the feature never ends
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,11 @@ def draw_rounds(game: ReelGame, seed: int, n_rounds: int) -> RoundDraws:
             pending = int(parent_award.sum())
             if pending == 0:
                 break
+            if pending > MAX_FREE_SPINS_PER_ROUND * n:
+                raise ValueError(
+                    f"{game.id}: over {MAX_FREE_SPINS_PER_ROUND:,} free spins per round are pending: "
+                    "retriggers award a spin or more per free spin on average, so the feature never ends"
+                )
             children = np.repeat(parents, parent_award)
             c, a, _ = free.spins(rng, pending)
             np.add.at(total, children, c)

@@ -147,7 +147,10 @@ def verify_parsheet(
     exact, skipped = exact_figures(game, enumerate_limit)
     if exact is None and rounds < 2:
         raise MathError(f"{sheet.source}: {skipped}, so the Monte Carlo is the only route: give --rounds of 2 or more")
-    mc = monte_carlo_figures(game, rounds, seed, confidence) if rounds >= 2 else None
+    try:
+        mc = monte_carlo_figures(game, rounds, seed, confidence) if rounds >= 2 else None
+    except ValueError as error:
+        raise MathError(f"{sheet.source}: {error}") from error
     checks = [_declared_check(sheet, name, exact, mc) for name in FIGURES]
     if exact is not None and mc is not None:
         checks += [_cross_check(name, exact, mc) for name in FIGURES]

@@ -19,7 +19,7 @@ from spinscope.sim.games.registry import shipped_parsheet_paths, shipped_parshee
 from spinscope.catalog import load_catalog
 from spinscope.cli import main
 from spinscope.gamemath.compare import Thresholds, compare
-from spinscope.gamemath.verify import TopWin, verify_parsheet
+from spinscope.gamemath.verify import MathError, TopWin, verify_parsheet
 
 # A 3x3 window, two symbols. Every reel is "A A B", so each reel's column is a rotation of
 # (A, A, B): the B sits on row 0, 1 or 2 with probability 1/3 each, independently per reel.
@@ -252,3 +252,16 @@ wild: {symbol: W, substitutes: [A]}
     result = verify_parsheet(parse_parsheet_text(text), rounds=20_000, seed=4)
     assert result.exact is not None and result.exact.rtp == Fraction(7 * 10 + 20 + 5, 27)
     assert [c.status for c in result.checks if c.kind == "cross-check"] == ["pass", "advisory pass", "pass"]
+
+
+def test_a_feature_that_never_ends_is_refused_by_both_routes() -> None:
+    endless = parse_parsheet_text(
+        TINY.replace('"A A B", "A A B", "A A B"', '"S S S", "S S S", "S S S"').replace(
+            "paytable:", "scatter: {symbol: S}\nfree_spins: {award: {9: 2}, retrigger: {9: 2}}\npaytable:"
+        ),
+        "endless.yaml",
+    )
+    with pytest.raises(MathError, match="the feature never ends"):
+        verify_parsheet(endless, rounds=100)
+    with pytest.raises(MathError, match=r"endless\.yaml: tiny: over 1,000 free spins per round are pending"):
+        verify_parsheet(endless, rounds=100, enumerate_limit=1)
