@@ -79,15 +79,20 @@ def _comparison_markdown(comparison: Comparison) -> list[str]:
 
 
 def to_text(result: Verification, comparison: Comparison | None) -> str:
-    """The Markdown without its table syntax: readable in a terminal and in a CI log."""
-    lines = []
-    for line in to_markdown(result, comparison).splitlines():
-        if line.startswith("| ---"):
+    """The Markdown for a terminal or a CI log: headings bare, tables as aligned columns."""
+    out: list[str] = []
+    table: list[list[str]] = []
+    for line in [*to_markdown(result, comparison).splitlines(), ""]:
+        if line.startswith("|"):
+            if not line.startswith("| ---"):
+                table.append([cell.strip() for cell in line.strip("|").split(" | ")])
             continue
-        lines.append(
-            line.strip("|").replace(" | ", "  |  ").strip() if line.startswith("|") else line.lstrip("#").strip()
-        )
-    return "\n".join(lines) + "\n"
+        if table:
+            widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+            out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table]
+            table = []
+        out.append(line.lstrip("#").strip().replace("**", "").replace("`", ""))
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _verdict(result: Verification, comparison: Comparison | None) -> str:
