@@ -13,13 +13,16 @@ from spinscope.gamemath.compare import Comparison
 from spinscope.gamemath.verify import Verification, format_figure
 
 _LABEL = {"rtp": "RTP", "std_dev": "std dev", "hit_frequency": "hit frequency", "version": "version"}
+_PLACES_ORDER = ("rtp", "std_dev", "hit_frequency")
 _MARK = {"pass": "✅ pass", "fail": "❌ fail", "exceeds": "❌ exceeds", "advisory fail": "⚠️ advisory fail"}
 
 
 def document(result: Verification, comparison: Comparison | None) -> dict[str, Any]:
     """The JSON document: the verification, the comparison, and whether the gate passed."""
+    exact = result.exact
     return {
         "passed": result.passed and (comparison is None or comparison.passed),
+        "exact_figures": None if exact is None else {n: format_figure(exact.figure(n), n) for n in _PLACES_ORDER},
         "verification": result,
         "comparison": comparison,
     }
