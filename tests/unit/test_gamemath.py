@@ -145,6 +145,28 @@ def test_a_wrong_declared_rtp_fails_the_gate(tmp_path: Path, capsys: pytest.Capt
     assert "| declared RTP | 0.666 ± 0.0005 | exact 0.66666667 | ❌ fail |" in report
 
 
+@pytest.mark.parametrize("index", range(4))
+def test_every_shipped_par_sheet_passes_the_gate(index: int, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["math", "verify", str(shipped_parsheet_paths()[index]), "--rounds", "0"]) == 0
+    assert "Every declared figure holds." in capsys.readouterr().out
+
+
+def test_the_text_report_aligns_its_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["math", "verify", write(tmp_path, "tiny.yaml", TINY), "--rounds", "0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == [
+        "✅ Game math: Tiny tiny 1.0",
+        "",
+        f"Par sheet {tmp_path}/tiny.yaml. Every declared figure holds.",
+    ]
+    assert lines[4:8] == [
+        "figure         exact       Monte Carlo (interval)  declared",
+        "RTP            0.66666667  —                       0.666667 ± 0.0000005",
+        "std dev        1.186342    —                       1.1863 ± 0.00005",
+        "hit frequency  0.77777778  —                       0.777778 ± 0.0000005",
+    ]
+
+
 def test_a_shipped_sheet_one_unit_off_in_the_last_place_fails(tmp_path: Path) -> None:
     original = shipped_parsheet_paths()[0].read_text(encoding="utf-8")
     assert "rtp: '0.959556'" in original
