@@ -49,23 +49,8 @@ from spinscope.errors import UserError
 FORMAT = "spinscope-parsheet/1"
 FIGURES = ("rtp", "std_dev", "hit_frequency")
 
-_TOP = {
-    "format",
-    "id",
-    "version",
-    "name",
-    "window",
-    "reels",
-    "paylines",
-    "paytable",
-    "wild",
-    "scatter",
-    "free_spins",
-    "bonus",
-    "declared",
-    "faults",
-}
 _REQUIRED = ("format", "id", "version", "name", "window", "reels", "paylines", "paytable")
+_TOP = {*_REQUIRED, "wild", "scatter", "free_spins", "bonus", "declared", "faults"}
 
 
 class ParSheetError(UserError, ValueError):
