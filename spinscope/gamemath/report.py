@@ -111,6 +111,8 @@ def _verdict(result: Verification, comparison: Comparison | None) -> str:
 def _method(result: Verification) -> str:
     if result.exact:
         exact = f"Exact: enumeration of {result.exact.stops:,} reel-stop combinations"
+        if result.exact.wheel_weights > 1:
+            exact += f" x {result.exact.wheel_weights:,} bonus-wheel weights"
         if result.exact.free_spins_per_round:
             exact += f", free spins per round {format_figure(result.exact.free_spins_per_round, 'rtp')}"
     else:

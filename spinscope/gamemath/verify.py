@@ -63,6 +63,7 @@ class Exact:
     free_spins_per_round: Fraction
     top_wins: tuple[TopWin, ...]  # of a paid spin (its own win, free spins not included)
     stops: int  # reel-stop combinations enumerated (paid and free reel sets)
+    wheel_weights: int = 1  # each paid reel-stop combination is weighed against every bonus-wheel weight
 
     @property
     def std_dev(self) -> Decimal:
@@ -177,7 +178,13 @@ def exact_figures(game: ReelGame, enumerate_limit: int) -> tuple[Exact | None, s
     top_wins = tuple(TopWin(Fraction(c, game.bet_credits), Fraction(by_win[c], table.total)) for c in top)
     assert theory.variance is not None and theory.free_spins_per_round is not None
     return Exact(
-        theory.rtp, theory.variance, theory.hit_frequency, theory.free_spins_per_round, top_wins, sum(sizes)
+        theory.rtp,
+        theory.variance,
+        theory.hit_frequency,
+        theory.free_spins_per_round,
+        top_wins,
+        sum(sizes),
+        sum(s.weight for s in game.rules.wheel) or 1,
     ), None
 
 
