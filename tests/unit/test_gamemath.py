@@ -287,3 +287,16 @@ def test_a_feature_that_never_ends_is_refused_by_both_routes() -> None:
         verify_parsheet(endless, rounds=100)
     with pytest.raises(MathError, match=r"endless\.yaml: tiny: over 1,000 free spins per round are pending"):
         verify_parsheet(endless, rounds=100, enumerate_limit=1)
+
+
+def test_against_without_enumeration_compares_the_monte_carlo_estimates() -> None:
+    old = verify_parsheet(sheet(), rounds=20_000, seed=10, enumerate_limit=1)
+    new = verify_parsheet(sheet(CHANGED, rtp="0.444444"), rounds=20_000, seed=10, enumerate_limit=1)
+    comparison = compare(old, new)
+    rtp = comparison.changes[0]
+    assert (comparison.route, rtp.exact_shift, rtp.status) == ("Monte Carlo", None, "exceeds")
+    shift = Decimal(rtp.shift)
+    # The hand-computed shift, within four standard errors of the difference of two independent means.
+    error = (float(TINY_VARIANCE) / 20_000 + (2 / 81) / 20_000) ** 0.5
+    assert abs(float(shift) - float(CHANGED_RTP - TINY_RTP)) < 4 * error
+    assert [w.win for w in comparison.top_wins][:1] == [Fraction(4)]  # the old game's 12-credit round
