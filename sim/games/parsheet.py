@@ -16,9 +16,10 @@ The format (`format: spinscope-parsheet/1`; every index counts from 0):
                                 credit (the line bet) per payline
     paytable: {SYMBOL: {run: credits}}
                                 line pays in credits for a left-to-right run of `run` symbols
-    wild: {symbol, substitutes: all | [SYMBOL, ...]}
+    wild: {symbol, substitutes: all | [SYMBOL, ...], multiplier: n}
                                 the wild stands in for every paytable symbol, or those listed
-                                (never for the scatter or bonus symbol), and pays its own row
+                                (never for the scatter or bonus symbol), and pays its own row;
+                                a line win it helps complete is multiplied by `multiplier`
     scatter: {symbol, pays: {count: x total bet}}
     free_spins: {award: {count: spins}, retrigger: {count: spins}, multiplier: n}
                                 awarded by scatter count anywhere in the window
@@ -133,9 +134,11 @@ def parse_parsheet(document: Any, source: str = "<par sheet>") -> ParSheet:
     symbols = {s for strip in (*base, *(free or ())) for s in strip}
     wild = scatter = bonus = None
     wild_substitutes: tuple[str, ...] | None = None
+    wild_multiplier = 1
     if doc.get("wild") is not None:
         w = _mapping(doc["wild"], where("wild"), "{symbol: WILD, substitutes: all}")
-        _known(w, {"symbol", "substitutes"}, where("wild"))
+        _known(w, {"symbol", "substitutes", "multiplier"}, where("wild"))
+        wild_multiplier = _int(w.get("multiplier", 1), where("wild.multiplier"), low=1)
         wild = _symbol(w.get("symbol"), where("wild.symbol"))
         substitutes = w.get("substitutes", "all")
         if substitutes != "all":
@@ -188,6 +191,7 @@ def parse_parsheet(document: Any, source: str = "<par sheet>") -> ParSheet:
             rows=rows,
             wild=wild,
             wild_substitutes=wild_substitutes,
+            wild_multiplier=wild_multiplier,
             scatter=scatter,
             scatter_pays=scatter_pays,
             free_spins_award=award,
@@ -216,6 +220,8 @@ def dump_parsheet(rules: ReelRules, declared: Declared | None = None, header: st
     if rules.wild:
         substitutes = "all" if rules.wild_substitutes is None else _FlowSeq(rules.wild_substitutes)
         doc["wild"] = {"symbol": rules.wild, "substitutes": substitutes}
+        if rules.wild_multiplier != 1:
+            doc["wild"]["multiplier"] = rules.wild_multiplier
     if rules.scatter:
         doc["scatter"] = {"symbol": rules.scatter, "pays": _FlowMap(_counts(rules.scatter_pays))}
     if rules.free_spins_award:

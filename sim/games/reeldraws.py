@@ -76,8 +76,11 @@ class ReelEvaluator:
             best = np.zeros(n, dtype=np.int64)
             for sid, stand_in, pay_by_run in self.pays:
                 match = (symbols == sid) | (symbols == stand_in)
-                run = np.logical_and.accumulate(match, axis=1).sum(axis=1)
-                np.maximum(best, pay_by_run[run], out=best)
+                in_run = np.logical_and.accumulate(match, axis=1)
+                pay = pay_by_run[in_run.sum(axis=1)]
+                if r.wild_multiplier != 1 and stand_in != sid and stand_in >= 0:
+                    pay = np.where((in_run & (symbols == stand_in)).any(axis=1), pay * r.wild_multiplier, pay)
+                np.maximum(best, pay, out=best)
             credits += best
         scatters = self._count(window, r.scatter, n)
         by_count = r.free_spins_retrigger if self.free else r.free_spins_award

@@ -300,3 +300,21 @@ def test_against_without_enumeration_compares_the_monte_carlo_estimates() -> Non
     error = (float(TINY_VARIANCE) / 20_000 + (2 / 81) / 20_000) ** 0.5
     assert abs(float(shift) - float(CHANGED_RTP - TINY_RTP)) < 4 * error
     assert [w.win for w in comparison.top_wins][:1] == [Fraction(4)]  # the old game's 12-credit round
+
+
+def test_a_wild_multiplier_is_verified_by_both_routes() -> None:
+    # As in test_games.py: WWW 20, six mixed A/W runs 10 x 2, AAA 10, six mixed B/W runs 5 x 2, BBB 5.
+    text = """\
+format: spinscope-parsheet/1
+id: wild-x2
+version: "1"
+name: Wild doubles
+window: {reels: 3, rows: 1}
+reels: {base: ["A B W", "A B W", "A B W"]}
+paylines: [[0, 0, 0]]
+paytable: {A: {3: 10}, B: {3: 5}, W: {3: 20}}
+wild: {symbol: W, multiplier: 2}
+"""
+    result = verify_parsheet(parse_parsheet_text(text), rounds=20_000, seed=4)
+    assert result.exact is not None and result.exact.rtp == Fraction(20 + 6 * 20 + 10 + 6 * 10 + 5, 27)
+    assert [c.status for c in result.checks if c.kind == "cross-check"] == ["pass", "advisory pass", "pass"]

@@ -119,6 +119,20 @@ def test_a_wild_substitutes_only_for_the_symbols_it_lists() -> None:
     )
 
 
+def test_a_wild_multiplier_doubles_the_line_wins_a_wild_completes() -> None:
+    # Reels A, B, W; one row, one line; AAA 10, BBB 5, WWW 20, wins with a wild doubled.
+    # WWW pays 20 (its own row, not doubled; A's 10 x 2 ties it). Mixed runs of A and W (6 of 27) pay
+    # 10 x 2, AAA pays 10; mixed runs of B and W (6) pay 5 x 2, BBB pays 5.
+    pays = (("A", (0, 0, 0, 10)), ("B", (0, 0, 0, 5)), ("W", (0, 0, 0, 20)))
+    game = tiny_game(reels=(("A", "B", "W"),) * 3, line_pays=pays, wild="W", wild_multiplier=2)
+    assert game.theory().rtp == Fraction(20 + 6 * 20 + 10 + 6 * 10 + 5, 27)
+    assert (game.line_win(("W", "A", "A")), game.line_win(("A", "A", "A")), game.line_win(("B", "W", "A"))) == (
+        20,
+        10,
+        0,
+    )
+
+
 def test_wilds_substitute_and_the_best_run_on_a_line_pays() -> None:
     game = GAMES["lucky-sevens"]
     assert game.line_win(("WILD", "WILD", "BAR")) == 20
@@ -183,9 +197,10 @@ symbols = st.sampled_from(["A", "B", "W", "S", "X"])
     rows=st.integers(1, 2),
     pays=st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(0, 20)),
     substitutes=st.sampled_from([None, ("A",), ("B",), ()]),
+    multiplier=st.sampled_from([1, 1, 2, 3]),
 )
 def test_enumeration_equals_the_scalar_path_on_random_tiny_games(
-    reels: list[list[str]], rows: int, pays: tuple[int, int, int], substitutes: tuple[str, ...] | None
+    reels: list[list[str]], rows: int, pays: tuple[int, int, int], substitutes: tuple[str, ...] | None, multiplier: int
 ) -> None:
     lines = ((0, 0, 0), (rows - 1, 0, rows - 1))
     game = ReelGame(
@@ -199,6 +214,7 @@ def test_enumeration_equals_the_scalar_path_on_random_tiny_games(
             rows=rows,
             wild="W",
             wild_substitutes=substitutes,
+            wild_multiplier=multiplier,
             scatter="S",
             scatter_pays=(0, 0, 1, 2),
         )
@@ -262,6 +278,7 @@ def test_get_game_names_what_is_known_when_asked_for_something_unknown() -> None
         ({"bonus": "V"}, "needs a wheel"),
         ({"free_spins_award": (0, 0, 0, 5000)}, "at most 1023 free spins"),
         ({"wild": "B", "wild_substitutes": ("C",)}, "wild_substitutes needs a wild and names paytable symbols only"),
+        ({"wild_multiplier": 2}, "wild_multiplier must be a whole number >= 1, and needs a wild"),
     ],
 )
 def test_invalid_rules_are_rejected_with_the_reason(changes: dict[str, object], message: str) -> None:

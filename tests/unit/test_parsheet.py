@@ -48,7 +48,7 @@ paylines: [[0, 0, 0]]
 paytable:
   A: {3: 6}
   W: {3: 12}
-wild: {symbol: W, substitutes: all}
+wild: {symbol: W, substitutes: all, multiplier: 2}
 scatter: {symbol: S, pays: {3: 2}}
 free_spins: {award: {3: 2}, retrigger: {3: 2}, multiplier: 3}
 bonus:
@@ -100,6 +100,7 @@ def test_a_hand_written_sheet_loads_every_field_into_the_rules() -> None:
         line_pays=(("A", (0, 0, 0, 6)), ("W", (0, 0, 0, 12))),
         rows=1,
         wild="W",
+        wild_multiplier=2,
         scatter="S",
         scatter_pays=(0, 0, 0, 2),
         free_spins_award=(0, 0, 0, 2),
