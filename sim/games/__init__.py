@@ -1,4 +1,4 @@
-"""Slot-game math models: the game contract, the reel engine, the games, and their exact figures.
+"""Slot-game math models: the game contract, the reel engine, the games (par sheets), their exact figures.
 
 Import from here: `GAMES`, `get_game`, `misconfigured`, `sample_rounds`, `monte_carlo`.
 Nothing in this package knows about telemetry, currencies or the store.

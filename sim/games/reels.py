@@ -56,6 +56,8 @@ class ReelRules:
     line_pays: tuple[tuple[str, tuple[int, ...]], ...]
     rows: int = 3
     wild: str | None = None
+    wild_substitutes: tuple[str, ...] | None = None  # paytable symbols the wild stands in for; None: all
+    wild_multiplier: int = 1  # a line win whose run a wild completes (for another symbol) is multiplied
     scatter: str | None = None
     scatter_pays: tuple[int, ...] = ()  # by scatter count, multiples of the total bet
     free_spins_award: tuple[int, ...] = ()  # by scatter count, on a paid spin
@@ -80,6 +82,12 @@ class ReelRules:
             raise ValueError(f"{self.id}: free_reels must have {n} strips like the paid reels")
         if any(a >= _AWARD_SPAN for a in (*self.free_spins_award, *self.free_spins_retrigger)):
             raise ValueError(f"{self.id}: a spin may award at most {_AWARD_SPAN - 1} free spins")
+        if self.wild_substitutes is not None:
+            paying = {symbol for symbol, _ in self.line_pays}
+            if self.wild is None or not set(self.wild_substitutes) <= paying:
+                raise ValueError(f"{self.id}: wild_substitutes needs a wild and names paytable symbols only")
+        if self.wild_multiplier < 1 or (self.wild_multiplier != 1 and self.wild is None):
+            raise ValueError(f"{self.id}: wild_multiplier must be a whole number >= 1, and needs a wild")
         if self.bonus is not None and not self.wheel:
             raise ValueError(f"{self.id}: a bonus symbol needs a wheel of prizes")
 
@@ -129,6 +137,11 @@ class ReelGame:
     def __hash__(self) -> int:
         return hash(self.rules)
 
+    def substitutes(self, symbol: str) -> bool:
+        """Whether the wild stands in for `symbol` on a line (it always counts towards its own run)."""
+        r = self.rules
+        return r.wild is not None and (r.wild_substitutes is None or symbol == r.wild or symbol in r.wild_substitutes)
+
     def strips(self, free: bool) -> tuple[tuple[str, ...], ...]:
         """The reel strips a paid (or free) spin is drawn from."""
         return self.rules.free_reels if free and self.rules.free_reels is not None else self.rules.reels
@@ -164,13 +177,16 @@ class ReelGame:
         wild = self.rules.wild
         best = 0
         for symbol, pays in self._pays.items():
+            stand_in = wild if self.substitutes(symbol) else symbol
             run = 0
+            wild_in_run = False
             for s in symbols:
-                if s in (symbol, wild):
+                if s in (symbol, stand_in):
                     run += 1
+                    wild_in_run = wild_in_run or (s == wild and symbol != wild)
                 else:
                     break
-            best = max(best, _at(pays, run))
+            best = max(best, _at(pays, run) * (self.rules.wild_multiplier if wild_in_run else 1))
         return best
 
     def spin_at(self, stops: tuple[int, ...], free: bool = False, wheel_index: int = 0) -> SpinOutcome:
@@ -234,10 +250,15 @@ def _line_pay_lookup(game: ReelGame, alphabet: list[str], n_reels: int) -> np.nd
     best = np.zeros(len(tuples), dtype=np.int64)
     for symbol, pays in game._pays.items():
         sid = alphabet.index(symbol)
-        match = (tuples == sid) | (tuples == wild)
-        run = np.cumprod(match, axis=1).sum(axis=1)
+        match = (tuples == sid) | (tuples == (wild if game.substitutes(symbol) else sid))
+        in_run = np.cumprod(match, axis=1)
+        run = in_run.sum(axis=1)
         pay_by_run = np.array([_at(pays, n) for n in range(n_reels + 1)], dtype=np.int64)
-        np.maximum(best, pay_by_run[run], out=best)
+        pay = pay_by_run[run]
+        if game.rules.wild_multiplier != 1 and sid != wild and game.substitutes(symbol):
+            wild_in_run = ((in_run == 1) & (tuples == wild)).any(axis=1)
+            pay = pay * np.where(wild_in_run, game.rules.wild_multiplier, 1)
+        np.maximum(best, pay, out=best)
     return best
 
 

@@ -1,6 +1,7 @@
 """The registry of simulated games, and their deliberately mis-set variants for fault scenarios.
 
-`GAMES` maps game id to the intended configuration (the one the catalog lists).
+`GAMES` maps game id to the intended configuration (the one the catalog lists), loaded from the
+shipped par sheets (`parsheets/*.yaml`, package data): the games are data, not Python.
 `misconfigured` returns a variant with one reel strip altered, as a real mis-set reel would
 be: the variant's exact RTP is the ground truth a fault scenario's drift detection is
 judged against, while the catalog keeps the intended figures.
@@ -8,17 +9,36 @@ judged against, while the catalog keeps the intended figures.
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from spinscope.sim.games import dragon_hoard, fortune_tiger, lucky_sevens, mega_vault
+from spinscope.sim.games.parsheet import ParSheet, parse_parsheet_text
 from spinscope.sim.games.reels import ReelGame
 
 MISSET_SUFFIX = "-missetreel"
 
-GAMES: MappingProxyType[str, ReelGame] = MappingProxyType(
-    {module.RULES.id: ReelGame(module.RULES) for module in (lucky_sevens, fortune_tiger, dragon_hoard, mega_vault)}
-)
+SHIPPED = ("lucky_sevens", "fortune_tiger", "dragon_hoard", "mega_vault")
+"""The shipped par sheets, in registry order (the traffic population and demo seeds depend on it)."""
+
+
+def shipped_parsheet_paths() -> tuple[Path, ...]:
+    """Paths of the shipped par sheets (inside the installed package)."""
+    folder = resources.files("spinscope.sim.games") / "parsheets"
+    return tuple(Path(str(folder / f"{name}.yaml")) for name in SHIPPED)
+
+
+def shipped_parsheets() -> tuple[ParSheet, ...]:
+    """The shipped par sheets, parsed."""
+    folder = resources.files("spinscope.sim.games") / "parsheets"
+    return tuple(
+        parse_parsheet_text((folder / f"{name}.yaml").read_text(encoding="utf-8"), f"parsheets/{name}.yaml")
+        for name in SHIPPED
+    )
+
+
+GAMES: MappingProxyType[str, ReelGame] = MappingProxyType({s.rules.id: ReelGame(s.rules) for s in shipped_parsheets()})
 """Intended configuration of each game, by id (read-only)."""
 
 

@@ -36,7 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     catalog = sub.add_parser("catalog", help="The game catalog (theoretical RTP and volatility).")
     cat_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="SUBCOMMAND")
-    build = cat_sub.add_parser("build", help="Write games.yaml from the simulator's game models.")
+    build = cat_sub.add_parser("build", help="Write games.yaml from par sheets (their exact, verified math).")
+    build.add_argument(
+        "parsheets",
+        nargs="*",
+        metavar="GAME.yaml",
+        help="Par sheets to list (default: the simulator's shipped games). Declared figures must hold.",
+    )
     build.add_argument("--out", default="config/games.yaml", help="Where to write the catalog.")
     build.set_defaults(handler=cmd_catalog_build)
 
@@ -103,8 +109,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_catalog_build(args: argparse.Namespace) -> int:
     from spinscope.catalog import write_catalog
-    from spinscope.sim.games.registry import GAMES
+    from spinscope.gamemath.verify import catalog_games
+    from spinscope.sim.games.parsheet import load_parsheet
+    from spinscope.sim.games.registry import shipped_parsheets
 
-    write_catalog(args.out, GAMES.values())
-    print(f"spinscope: wrote {args.out}")
+    sheets = [load_parsheet(p) for p in args.parsheets] if args.parsheets else list(shipped_parsheets())
+    write_catalog(args.out, catalog_games(sheets))
+    print(f"spinscope: wrote {args.out} ({len(sheets)} game versions)")
     return 0

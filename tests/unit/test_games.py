@@ -105,6 +105,35 @@ def test_round_variance_matches_a_brute_force_round_distribution() -> None:
     assert float(second - mean**2) == pytest.approx(float(theory.variance), rel=1e-9)
 
 
+def test_a_wild_substitutes_only_for_the_symbols_it_lists() -> None:
+    # Reels A, B, W; one row, one line. AAA pays 10, BBB 5, WWW 20. Runs of {A, W}: 8 of 27 stops,
+    # WWW among them pays 20 and the 7 others pay 10; runs of {B, W} other than WWW: 7 more pay 5.
+    pays = (("A", (0, 0, 0, 10)), ("B", (0, 0, 0, 5)), ("W", (0, 0, 0, 20)))
+    every = tiny_game(reels=(("A", "B", "W"),) * 3, line_pays=pays, wild="W")
+    only_a = tiny_game(reels=(("A", "B", "W"),) * 3, line_pays=pays, wild="W", wild_substitutes=("A",))
+    assert every.theory().rtp == Fraction(7 * 10 + 20 + 7 * 5, 27)
+    assert only_a.theory().rtp == Fraction(7 * 10 + 20 + 1 * 5, 27)  # BBB alone pays for B
+    assert (only_a.line_win(("W", "W", "B")), only_a.line_win(("W", "A", "W")), every.line_win(("W", "W", "B"))) == (
+        0,
+        10,
+        5,
+    )
+
+
+def test_a_wild_multiplier_doubles_the_line_wins_a_wild_completes() -> None:
+    # Reels A, B, W; one row, one line; AAA 10, BBB 5, WWW 20, wins with a wild doubled.
+    # WWW pays 20 (its own row, not doubled; A's 10 x 2 ties it). Mixed runs of A and W (6 of 27) pay
+    # 10 x 2, AAA pays 10; mixed runs of B and W (6) pay 5 x 2, BBB pays 5.
+    pays = (("A", (0, 0, 0, 10)), ("B", (0, 0, 0, 5)), ("W", (0, 0, 0, 20)))
+    game = tiny_game(reels=(("A", "B", "W"),) * 3, line_pays=pays, wild="W", wild_multiplier=2)
+    assert game.theory().rtp == Fraction(20 + 6 * 20 + 10 + 6 * 10 + 5, 27)
+    assert (game.line_win(("W", "A", "A")), game.line_win(("A", "A", "A")), game.line_win(("B", "W", "A"))) == (
+        20,
+        10,
+        0,
+    )
+
+
 def test_wilds_substitute_and_the_best_run_on_a_line_pays() -> None:
     game = GAMES["lucky-sevens"]
     assert game.line_win(("WILD", "WILD", "BAR")) == 20
@@ -168,9 +197,11 @@ symbols = st.sampled_from(["A", "B", "W", "S", "X"])
     reels=st.lists(st.lists(symbols, min_size=2, max_size=5), min_size=3, max_size=3),
     rows=st.integers(1, 2),
     pays=st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(0, 20)),
+    substitutes=st.sampled_from([None, ("A",), ("B",), ()]),
+    multiplier=st.sampled_from([1, 1, 2, 3]),
 )
 def test_enumeration_equals_the_scalar_path_on_random_tiny_games(
-    reels: list[list[str]], rows: int, pays: tuple[int, int, int]
+    reels: list[list[str]], rows: int, pays: tuple[int, int, int], substitutes: tuple[str, ...] | None, multiplier: int
 ) -> None:
     lines = ((0, 0, 0), (rows - 1, 0, rows - 1))
     game = ReelGame(
@@ -183,6 +214,8 @@ def test_enumeration_equals_the_scalar_path_on_random_tiny_games(
             line_pays=(("A", (0, pays[0], pays[1], pays[2])), ("B", (0, 0, 1, 3)), ("W", (0, 0, 0, 7))),
             rows=rows,
             wild="W",
+            wild_substitutes=substitutes,
+            wild_multiplier=multiplier,
             scatter="S",
             scatter_pays=(0, 0, 1, 2),
         )
@@ -245,6 +278,8 @@ def test_get_game_names_what_is_known_when_asked_for_something_unknown() -> None
         ({"reels": (("A",), ("A",), ())}, "shorter than the window"),
         ({"bonus": "V"}, "needs a wheel"),
         ({"free_spins_award": (0, 0, 0, 5000)}, "at most 1023 free spins"),
+        ({"wild": "B", "wild_substitutes": ("C",)}, "wild_substitutes needs a wild and names paytable symbols only"),
+        ({"wild_multiplier": 2}, "wild_multiplier must be a whole number >= 1, and needs a wild"),
     ],
 )
 def test_invalid_rules_are_rejected_with_the_reason(changes: dict[str, object], message: str) -> None:
