@@ -43,9 +43,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spinscope.sim.games.reels import ReelRules, WheelSlice
 
 from spinscope.errors import UserError
+from spinscope.sim.games.reels import ReelRules, WheelSlice
 
 FORMAT = "spinscope-parsheet/1"
 FIGURES = ("rtp", "std_dev", "hit_frequency")

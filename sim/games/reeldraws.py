@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from spinscope.sim.games.reels import FEATURES, ReelGame
 
 CHUNK_ROUNDS = 50_000  # rounds drawn at once: bounds memory; part of what a seed reproduces

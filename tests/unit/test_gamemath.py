@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from spinscope.sim.games import GAMES
-from spinscope.sim.games.parsheet import parse_parsheet_text
-from spinscope.sim.games.reeldraws import ReelEvaluator
-from spinscope.sim.games.registry import shipped_parsheet_paths, shipped_parsheets
 
 from spinscope.catalog import load_catalog
 from spinscope.cli import main
 from spinscope.gamemath.compare import Thresholds, compare
 from spinscope.gamemath.verify import MathError, TopWin, verify_parsheet
+from spinscope.sim.games import GAMES
+from spinscope.sim.games.parsheet import parse_parsheet_text
+from spinscope.sim.games.reeldraws import ReelEvaluator
+from spinscope.sim.games.registry import shipped_parsheet_paths, shipped_parsheets
 
 # A 3x3 window, two symbols. Every reel is "A A B", so each reel's column is a rotation of
 # (A, A, B): the B sits on row 0, 1 or 2 with probability 1/3 each, independently per reel.

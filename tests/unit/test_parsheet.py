@@ -7,6 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
+from spinscope.catalog import load_catalog
 from spinscope.sim.games import GAMES, ReelGame, ReelRules, WheelSlice
 from spinscope.sim.games.parsheet import (
     Declared,
@@ -16,8 +18,6 @@ from spinscope.sim.games.parsheet import (
     parse_parsheet_text,
 )
 from spinscope.sim.games.registry import SHIPPED, shipped_parsheet_paths, shipped_parsheets
-
-from spinscope.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 
