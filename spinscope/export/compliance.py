@@ -192,7 +192,7 @@ def judge_split(
             if sums is not None:
                 running, paid = running + sums, paid + n
             cumulative.append((running, paid))
-        ref = refs.get(key[:2])
+        ref = refs.get((key[0], key[1]))
         mu0, sigma = (ref.rtp, ref.std_dev) if ref else (None, None)
         for index in range(window - 1, len(days)):
             sums, n = cumulative[index]
@@ -226,7 +226,7 @@ def summarize(tables: list[Table], last: date) -> list[dict[str, Any]]:
     out = []
     for table in tables:
         segment = next((c.name for c in table.columns if c.name in ("stake_band", "channel")), None)
-        runs: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        runs: dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         for index, row in enumerate(table.rows):
             key = (row["game_id"], row["game_version"], row["currency"], row[segment] if segment else ALL)
             runs[key].append((index, row))

@@ -215,7 +215,7 @@ def judge(
     summary = rtp_summary(sums, mu0, sigma, confidence, min_n_eff=needed)
     with localcontext() as ctx:
         ctx.prec = 80
-        if row["actual_rtp"] is not None:
+        if row["actual_rtp"] is not None and sums.rtp is not None:
             row["variance_points"] = ((sums.rtp - mu0) * 100).quantize(_RATIO_PLACES, rounding=ROUND_HALF_EVEN)
         row["variance_amount"] = sums.excess_win(mu0)
     row.update(

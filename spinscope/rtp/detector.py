@@ -39,6 +39,7 @@ from spinscope.rtp.stats import Parameter, RtpSums, _reference, to_parameter
 Form = Literal["llr", "z"]
 DetectorState = Literal["ok", "watch", "drift", "no_reference", "no_data"]
 Side = Literal["over", "under"]
+SIDES: tuple[Side, ...] = ("over", "under")
 
 SIEGMUND_CORRECTION = 1.166  # b = h + 1.166: Siegmund's overshoot correction for unit-variance steps
 
@@ -261,9 +262,9 @@ def detect(
                 increments = {"over": step * z - step * step / 2, "under": -step * z - step * step / 2}
             else:
                 increments = {"over": z - settings.k, "under": -z - settings.k}
-            for side in ("over", "under"):
+            for side in SIDES:
                 s[side] = max(0.0, s[side] + increments[side])
-        for side in ("over", "under"):
+        for side in SIDES:
             episode = open_episode[side]
             if s[side] == 0.0:
                 if episode is not None:
@@ -298,7 +299,7 @@ def detect(
     onset_index = onset_after = None
     if current != "ok":
         # The side with the larger statistic owns the state; its open episode dates the onset.
-        side: Side = "over" if s["over"] >= s["under"] else "under"
-        owner = next(e for e in still_open if e.side == side)
-        direction, onset_index, onset_after = side, owner.onset_index, owner.onset_after
+        owner_side: Side = "over" if s["over"] >= s["under"] else "under"
+        owner = next(e for e in still_open if e.side == owner_side)
+        direction, onset_index, onset_after = owner_side, owner.onset_index, owner.onset_after
     return DetectorResult(current, direction, onset_index, onset_after, settings, tuple(points), tuple(episodes))

@@ -21,7 +21,7 @@ import math
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from clickhouse_connect.driver.client import Client
 
@@ -93,7 +93,7 @@ def combine(streams: list[RtpSums], mu0: Decimal | None, sigma: Decimal | None) 
     }
     if not parts:
         return out
-    out["observed_rtp"] = sum(n * float(s.rtp) for n, s in parts) / n_eff  # type: ignore[arg-type]
+    out["observed_rtp"] = sum(n * float(s.rtp) for n, s in parts if s.rtp is not None) / n_eff
     if mu0 is None or sigma is None:
         return out
     z = sum(math.sqrt(n) * (s.z_score(mu0, sigma) or 0.0) for n, s in parts) / math.sqrt(n_eff)
@@ -204,12 +204,15 @@ def rtp_status(
                 "family_streams": family,
             }
         )
-        untested = "no_reference" if (mu0 is None or sigma is None) else "no_data" if low_volume else None
+        untested: Literal["no_reference", "no_data"] | None = (
+            "no_reference" if (mu0 is None or sigma is None) else "no_data" if low_volume else None
+        )
         tests.append(StreamTest(key, combined["p_value"] if untested is None else None, combined["z"], untested))
     for row, decision in zip(rows, classify(tests, alpha=DRIFT_ALPHA, q=WATCH_Q), strict=True):
         row["window_state"] = "low_volume" if row["detector_state"] == "low_volume" else decision.state
         row["window_control"] = decision.control
-        state, control = row["window_state"], decision.control
+        state = row["window_state"]
+        control: str | None = decision.control
         if state == "low_volume":
             control = None
         if row["detector_state"] in ("watch", "drift") and SEVERITY[row["detector_state"]] > SEVERITY.get(state, -1):

@@ -85,7 +85,7 @@ class SloStatus:
             "budget": {
                 "state": b.state,
                 "sized_by": self.expected.basis if self.expected else "events_so_far",
-                "expected_events": format_ratio(self.expected.events if self.expected else b.total),
+                "expected_events": format_ratio(Fraction(self.expected.events if self.expected else b.total)),
                 "allowed_events": format_ratio(b.allowed_events),
                 "consumed_events": b.consumed_events,
                 "remaining_events": format_ratio(b.remaining_events),
