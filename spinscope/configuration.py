@@ -1,6 +1,7 @@
-"""The configuration a process runs with, read and validated once: SLO specs and the game catalog.
+"""The configuration a process runs with, read and validated once: SLO specs, game catalog, currencies.
 
-A config folder holds `slos/*.yaml` (OpenSLO specs) and `games.yaml` (the game catalog); the
+A config folder holds `slos/*.yaml` (OpenSLO specs), `games.yaml` (the game catalog) and
+`currencies.yaml` (each currency's scale; a folder without one uses the shipped table); the
 shipped one is package data (`spinscope.config`), read through importlib.resources so an
 installed wheel works like a checkout. Front ends load a `Config` at start and hand it (or a
 `LiveConfig` that reloads on SIGHUP or a changed file) to the functions that need it: no call
@@ -20,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from spinscope.catalog import CatalogEntry, load_catalog
+from spinscope.currencies import CURRENCIES_FILE, load_currencies
 from spinscope.slo.metric_source import SloSpecError
 from spinscope.slo.spec import SloSpec, load_slos
 
@@ -41,6 +43,8 @@ class Config:
     directory: Path
     slos: tuple[SloSpec, ...]
     catalog: dict[tuple[str, str], CatalogEntry] = field(default_factory=dict)
+    currencies: dict[str, int] = field(default_factory=dict)
+    """{currency code: fractional digits its amounts may have}; codes not listed get DEFAULT_SCALE."""
 
     @property
     def catalog_path(self) -> Path:
@@ -66,12 +70,20 @@ def load_config(directory: str | Path | None = None) -> Config:
         )
     catalog_path = root / CATALOG_FILE
     catalog = load_catalog(catalog_path) if catalog_path.is_file() else {}
-    return Config(directory=root, slos=tuple(load_slos(root / SLO_FOLDER)), catalog=catalog)
+    currencies_path = root / CURRENCIES_FILE
+    if not currencies_path.is_file():
+        currencies_path = shipped_dir() / CURRENCIES_FILE
+    return Config(
+        directory=root,
+        slos=tuple(load_slos(root / SLO_FOLDER)),
+        catalog=catalog,
+        currencies=load_currencies(currencies_path),
+    )
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of the files a Config is read from: cheap change detection."""
-    paths = [root / CATALOG_FILE, *sorted((root / SLO_FOLDER).glob("*.y*ml"))]
+    paths = [root / CATALOG_FILE, root / CURRENCIES_FILE, *sorted((root / SLO_FOLDER).glob("*.y*ml"))]
     out = []
     for path in paths:
         try:
