@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from spinscope.queries.loader import run
+
 from spinscope.currencies import stored_scales, sync_scales
 from tests.money_cases import CASES, attributes, expected, stored
+from tests.sql.spans import Spin, insert_spins
 
 COLUMNS = ["Timestamp", "TraceId", "SpanId", "SpanName", "ServiceName", "SpanAttributes", "Duration", "StatusCode"]
 
@@ -39,3 +42,55 @@ def test_a_changed_currency_table_applies_from_the_next_insert(store_client) -> 
     assert sync_scales(store_client, store_client.database, {})  # now every currency has 18
     store_client.insert("otel_traces", rows_for({"b": CASES["krw-fraction"]}), column_names=COLUMNS)
     assert stored(store_client)["b"] == (Decimal("1000.5"), Decimal("0"), "")
+
+
+def test_kpis_over_a_mixed_batch_equal_the_hand_computed_decimal_answer(store_client) -> None:  # type: ignore[no-untyped-def]
+    """Exponent and plain notations mixed in one batch, a double written as text among them (refused)."""
+    day = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    t = day + timedelta(hours=12)
+    insert_spins(
+        store_client,
+        [
+            Spin("b1", t, bet="1E-3", win="0E-8", currency="BTC", player_id="p1"),
+            Spin("b2", t, bet="0.001", win="2.5E-3", currency="BTC", player_id="p1"),
+            Spin("b3", t, bet="1.0E-3", win="0.00000000", currency="BTC", player_id="p2"),
+            Spin("b4", t, bet="1e-3", win="1.2345678E-1", currency="BTC", player_id="p2"),
+            Spin("b5", t, bet="0.0010", win="0.30000000000000004", currency="BTC", player_id="p3"),
+            Spin("e1", t, bet="2.5E+1", win="1.25e2", currency="EUR", player_id="p4"),
+            Spin("e2", t, bet="25", win="0.30000000000000004", currency="EUR", player_id="p4"),
+            Spin("e3", t, bet="+.5", win="5.", currency="EUR", player_id="p4"),
+        ],
+    )
+    rows = {
+        r["currency"]: r
+        for r in run(
+            store_client,
+            "reports/rpt_kpi",
+            start=day,
+            end=day + timedelta(days=1),
+            grain="day",
+            by_game=0,
+            by_version=0,
+        )
+    }
+    btc_handle = Decimal("0.001") * 4  # b5's win is a double's text: the spin is counted, its money is not
+    btc_wins = Decimal("0") + Decimal("0.0025") + Decimal("0") + Decimal("0.12345678")
+    eur_handle = Decimal("25") + Decimal("0.5")
+    eur_wins = Decimal("125") + Decimal("5")
+    btc, eur = rows["BTC"], rows["EUR"]
+    assert (btc["spins"], btc["money_error_spins"], btc["handle_amount"], btc["win_amount"]) == (
+        5,
+        1,
+        btc_handle,
+        btc_wins,
+    )
+    assert btc["ggr_amount"] == btc_handle - btc_wins
+    assert btc["rtp_ratio"] == Decimal("31.489195")  # 0.12595678 / 0.004, by hand
+    assert btc["rtp_ratio"] == btc_wins / btc_handle
+    assert (eur["spins"], eur["money_error_spins"], eur["handle_amount"], eur["win_amount"]) == (
+        3,
+        1,
+        eur_handle,
+        eur_wins,
+    )
+    assert eur["rtp_ratio"] == (eur_wins / eur_handle).quantize(Decimal("1e-18"), rounding="ROUND_DOWN")
