@@ -108,6 +108,7 @@ def render(migration: Migration, opts: RenderOptions) -> list[str]:
         "raw_ttl_Timestamp": _ttl("Timestamp", opts.raw_ttl_days),
         "raw_ttl_Start": _ttl("Start", opts.raw_ttl_days),
         "raw_ttl_TimeUnix": _ttl("TimeUnix", opts.raw_ttl_days),
+        "raw_ttl_started_at": _ttl("started_at", opts.raw_ttl_days),
         "spins_ttl_started_at": _ttl("started_at", opts.spins_ttl_days),
         "spins_ttl_minute": _ttl("minute", opts.spins_ttl_days),
     }
