@@ -55,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     migrate = db_sub.add_parser("migrate", help=migrate_help, description=migrate_help)
     add_store_args(migrate)
+    add_config_arg(migrate)
     migrate.add_argument("--cluster", help=HELP["cluster"])
     migrate.add_argument(
         "--ingest-paused",
@@ -74,15 +75,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    from spinscope.cli.options import config_of
     from spinscope.schema.migrate import migrate, render_all
 
     opts = render_options(args)
     if args.print_only:
         print(";\n\n".join(render_all(opts)) + ";")
         return 0
+    currencies = config_of(args).currencies  # fail on an invalid config folder before touching the store
     store = open_args(args)
     try:
-        applied = migrate(store.client(), opts, ingest_paused=args.ingest_paused)
+        applied = migrate(store.client(), opts, ingest_paused=args.ingest_paused, currencies=currencies)
         print(f"spinscope: schema up to date ({len(applied)} migration(s) applied)")
     finally:
         store.close()
@@ -133,7 +136,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     store = open_args(args)
     try:
-        migrate(store.client(), render_options(args), log=lambda line: print(f"spinscope: {line}"))
+        migrate(
+            store.client(),
+            render_options(args),
+            log=lambda line: print(f"spinscope: {line}"),
+            currencies=config.get().currencies,
+        )
     except BaseException:
         store.close()
         raise
