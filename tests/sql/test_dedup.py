@@ -136,3 +136,42 @@ def test_without_the_gate_the_same_counts_see_every_duplicate(store_client, what
         # as sent: (1,11) 3x, (1,12) 3x (the errors), (2,21) 2x, (3,31) 2x = 10; the replacing table folds
         # the repeat inside one insert as it writes the part (9 rows), the rollups keep all 10
         assert span_counts(store_client) == (9, 10, 3)
+
+
+# --- the cluster's window: detected afterwards ---------------------------------------------------
+
+
+def test_the_rollup_check_finds_a_duplicate_that_passed_a_gate(store_client) -> None:  # type: ignore[no-untyped-def]
+    """On a cluster, a retry that reaches the other replica before it has the original passes that replica's
+    gate. Its effect is reproduced here by writing the second copy straight into spins and child_spans (what
+    the other replica's views would have written): FINAL still counts it once, the rollups twice, and the
+    check says by how much, per hour."""
+    from spinscope.queries.loader import run
+
+    insert(store_client, [spin("a", 1), spin("b", 2), child(1, 11), child(2, 21)])
+    clean = run(store_client, "ops/ops_rollup_check", start=AT - timedelta(hours=2), end=AT + timedelta(hours=2))
+    assert [(r["rollup"], r["stored"], r["counted"], r["excess"]) for r in clean] == [
+        ("span_minutely", 2, 2, 0),
+        ("spin_minutely", 2, 2, 0),
+    ]
+    store_client.command("INSERT INTO spins SELECT * FROM spins WHERE spin_id = 'a'")
+    store_client.command("INSERT INTO child_spans SELECT * FROM child_spans WHERE span_id = '000000000000000b'")
+    found = run(store_client, "ops/ops_rollup_check", start=AT - timedelta(hours=2), end=AT + timedelta(hours=2))
+    hour = AT.replace(minute=0, second=0)
+    assert [(r["rollup"], r["hour_start_at"], r["stored"], r["counted"], r["excess"]) for r in found] == [
+        ("span_minutely", hour, 2, 3, 1),
+        ("spin_minutely", hour, 2, 3, 1),
+    ]
+
+
+def test_db_check_rollups_exits_0_on_an_agreeing_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_cli
+
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert run_cli("db", "migrate", *data).returncode == 0
+    done = run_cli("db", "check-rollups", *data, "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z")
+    assert (done.returncode, done.stdout) == (
+        0,
+        "spinscope: 0 hour(s) where a rollup disagrees with its table, 2026-01-01 00:00 to 2026-01-02 00:00 UTC "
+        "(no data)\n",
+    )
