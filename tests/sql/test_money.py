@@ -94,3 +94,23 @@ def test_kpis_over_a_mixed_batch_equal_the_hand_computed_decimal_answer(store_cl
         eur_wins,
     )
     assert eur["rtp_ratio"] == (eur_wins / eur_handle).quantize(Decimal("1e-18"), rounding="ROUND_DOWN")
+
+
+def test_db_migrate_stores_the_config_folders_currency_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import shutil
+
+    from spinscope.configuration import shipped_dir
+    from tests.conftest import run_cli
+
+    folder = tmp_path / "config"
+    shutil.copytree(shipped_dir() / "slos", folder / "slos")
+    (folder / "currencies.yaml").write_text("currencies:\n  EUR: 4\n  GEMS: 0\n")
+    data = ["--data-dir", str(tmp_path / "data")]
+    migrated = run_cli("db", "migrate", *data, "--config", str(folder))
+    assert migrated.returncode == 0, migrated.stderr
+    read = run_cli("db", "query", *data, "SELECT currency, scale FROM currency_scales ORDER BY currency")
+    assert [json.loads(line) for line in read.stdout.splitlines()] == [
+        {"currency": "EUR", "scale": 4},
+        {"currency": "GEMS", "scale": 0},
+    ]
