@@ -1,6 +1,7 @@
-"""The configuration a process runs with, read and validated once: SLO specs, the game catalog, compliance settings.
+"""The configuration a process runs with, read and validated once: SLO specs, game catalog, currencies, compliance.
 
-A config folder holds `slos/*.yaml` (OpenSLO specs), `games.yaml` (the game catalog) and, optionally,
+A config folder holds `slos/*.yaml` (OpenSLO specs), `games.yaml` (the game catalog),
+`currencies.yaml` (each currency's scale; a folder without one uses the shipped table) and, optionally,
 `compliance.yaml` (the RTP compliance report's window, confidence, volume and stake bands); the
 shipped one is package data (`spinscope.config`), read through importlib.resources so an
 installed wheel works like a checkout. Front ends load a `Config` at start and hand it (or a
@@ -21,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 
 from spinscope.catalog import CatalogEntry, load_catalog
+from spinscope.currencies import CURRENCIES_FILE, load_currencies
 from spinscope.rtp.compliance import COMPLIANCE_FILE, ComplianceSettings, load_compliance_settings
 from spinscope.slo.metric_source import SloSpecError
 from spinscope.slo.spec import SloSpec, load_slos
@@ -43,6 +45,8 @@ class Config:
     directory: Path
     slos: tuple[SloSpec, ...]
     catalog: dict[tuple[str, str], CatalogEntry] = field(default_factory=dict)
+    currencies: dict[str, int] = field(default_factory=dict)
+    """{currency code: fractional digits its amounts may have}; codes not listed get DEFAULT_SCALE."""
     compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
 
     @property
@@ -71,12 +75,26 @@ def load_config(directory: str | Path | None = None) -> Config:
     catalog = load_catalog(catalog_path) if catalog_path.is_file() else {}
     compliance_path = root / COMPLIANCE_FILE
     compliance = load_compliance_settings(compliance_path) if compliance_path.is_file() else ComplianceSettings()
-    return Config(directory=root, slos=tuple(load_slos(root / SLO_FOLDER)), catalog=catalog, compliance=compliance)
+    currencies_path = root / CURRENCIES_FILE
+    if not currencies_path.is_file():
+        currencies_path = shipped_dir() / CURRENCIES_FILE
+    return Config(
+        directory=root,
+        slos=tuple(load_slos(root / SLO_FOLDER)),
+        catalog=catalog,
+        currencies=load_currencies(currencies_path),
+        compliance=compliance,
+    )
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of the files a Config is read from: cheap change detection."""
-    paths = [root / CATALOG_FILE, root / COMPLIANCE_FILE, *sorted((root / SLO_FOLDER).glob("*.y*ml"))]
+    paths = [
+        root / CATALOG_FILE,
+        root / CURRENCIES_FILE,
+        root / COMPLIANCE_FILE,
+        *sorted((root / SLO_FOLDER).glob("*.y*ml")),
+    ]
     out = []
     for path in paths:
         try:

@@ -78,7 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
         "config",
         "SPINSCOPE_CONFIG",
         None,
-        "Config folder: slos/*.yaml (OpenSLO specs) and games.yaml (game catalog); default: the shipped one.",
+        "Config folder: slos/*.yaml (OpenSLO specs), games.yaml (game catalog), currencies.yaml (currency scales); "
+        "default: the shipped one.",
     ),
     Setting(
         "api_token",

@@ -56,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     migrate = db_sub.add_parser("migrate", help=migrate_help, description=migrate_help)
     add_store_args(migrate)
+    add_config_arg(migrate)
     migrate.add_argument("--cluster", help=HELP["cluster"])
     migrate.add_argument(
         "--ingest-paused",
@@ -68,6 +69,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--print", dest="print_only", action="store_true", help="Print the DDL instead of running it (no store needed)."
     )
     migrate.set_defaults(handler=cmd_migrate)
+    check_help = (
+        "Compare each minute rollup with its typed table (spins FINAL, child_spans FINAL) per hour; exits 1 when "
+        "a rollup counts more than the table holds (duplicates that passed a gate, e.g. a retry across replicas)."
+    )
+    check = db_sub.add_parser("check-rollups", help=check_help, description=check_help)
+    add_store_args(check)
+    check.add_argument("--from", dest="start", help="Start, ISO 8601 UTC (default: yesterday 00:00).")
+    check.add_argument("--to", dest="end", help="End, exclusive (default: today 00:00, so the hours have settled).")
+    check.set_defaults(handler=cmd_check_rollups)
     query = db_sub.add_parser("query", help="Run one read-only SQL query on the store and print JSON rows.")
     add_store_args(query)
     query.add_argument("sql", help='The query, e.g. "SELECT count() FROM spins".')
@@ -75,19 +85,47 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    from spinscope.cli.options import config_of
     from spinscope.schema.migrate import migrate, render_all
 
     opts = render_options(args)
     if args.print_only:
         print(";\n\n".join(render_all(opts)) + ";")
         return 0
+    currencies = config_of(args).currencies  # fail on an invalid config folder before touching the store
     store = open_args(args)
     try:
-        applied = migrate(store.client(), opts, ingest_paused=args.ingest_paused)
+        applied = migrate(store.client(), opts, ingest_paused=args.ingest_paused, currencies=currencies)
         print(f"spinscope: schema up to date ({len(applied)} migration(s) applied)")
     finally:
         store.close()
     return 0
+
+
+def cmd_check_rollups(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from spinscope.params import parse_time
+    from spinscope.queries.loader import run
+
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = parse_time(args.end, "--to") if args.end else today
+    start = parse_time(args.start, "--from") if args.start else end - timedelta(days=1)
+    store = open_args(args)
+    try:
+        rows = run(store.client(), "ops/ops_rollup_check", start=start, end=end)
+    finally:
+        store.close()
+    off = [r for r in rows if r["excess"] != 0]
+    for row in off:
+        print(json.dumps(row, default=str))
+    counted = {r["rollup"]: sum(x["stored"] for x in rows if x["rollup"] == r["rollup"]) for r in rows}
+    summary = ", ".join(f"{name}: {n:,} stored" for name, n in sorted(counted.items())) or "no data"
+    print(
+        f"spinscope: {len(off)} hour(s) where a rollup disagrees with its table, {start:%Y-%m-%d %H:%M} to "
+        f"{end:%Y-%m-%d %H:%M} UTC ({summary})"
+    )
+    return 1 if off else 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -142,7 +180,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     store = open_args(args)
     try:
-        migrate(store.client(), render_options(args), log=lambda line: print(f"spinscope: {line}"))
+        migrate(
+            store.client(),
+            render_options(args),
+            log=lambda line: print(f"spinscope: {line}"),
+            currencies=config.get().currencies,
+        )
     except BaseException:
         store.close()
         raise

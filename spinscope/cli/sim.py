@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from spinscope import jsonout
-from spinscope.cli.options import add_store_args, open_args, render_options
+from spinscope.cli.options import add_store_args, config_of, open_args, render_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,7 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     store = open_args(args)
     try:
-        migrate(store.client(), render_options(args), log=lambda line: None)
+        migrate(store.client(), render_options(args), log=lambda line: None, currencies=config_of(args).currencies)
         bar = ProgressBar("demo history")
         result = load_history(
             store,

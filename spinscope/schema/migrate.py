@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
 from clickhouse_connect.driver.client import Client
 
+from spinscope.currencies import shipped_currencies, sync_scales
 from spinscope.db import StoreError, quote_identifier
 from spinscope.schema.fragments import fragments
 
@@ -36,6 +38,8 @@ _DROP_VIEW = re.compile(r"^\s*DROP\s+VIEW\b", re.IGNORECASE | re.MULTILINE)
 # its own, so a table dropped and re-created inside the Atomic database's delayed-drop window
 # (database_atomic_delay_before_drop_table_sec) does not meet its predecessor's path.
 _REPLICA_PATH = "'/clickhouse/tables/{uuid}/{shard}', '{replica}'"
+# A small table every node of every shard holds whole (a view on each shard reads it locally).
+_EVERYWHERE_PATH = "'/clickhouse/tables/{uuid}/all_shards', '{shard}-{replica}'"
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,11 @@ def render(migration: Migration, opts: RenderOptions) -> list[str]:
         "aggregating_engine": (
             f"ReplicatedAggregatingMergeTree({_REPLICA_PATH})" if clustered else "AggregatingMergeTree()"
         ),
+        "everywhere_engine": f"ReplicatedMergeTree({_EVERYWHERE_PATH})" if clustered else "MergeTree()",
         "raw_ttl_Timestamp": _ttl("Timestamp", opts.raw_ttl_days),
         "raw_ttl_Start": _ttl("Start", opts.raw_ttl_days),
         "raw_ttl_TimeUnix": _ttl("TimeUnix", opts.raw_ttl_days),
+        "raw_ttl_started_at": _ttl("started_at", opts.raw_ttl_days),
         "spins_ttl_started_at": _ttl("started_at", opts.spins_ttl_days),
         "spins_ttl_minute": _ttl("minute", opts.spins_ttl_days),
         **fragments(),
@@ -131,11 +137,7 @@ def _tracking_ddl(opts: RenderOptions) -> str:
     on_cluster = f"ON CLUSTER {quote_identifier(opts.cluster)}" if opts.cluster else ""
     # One history for the whole cluster: every node of every shard replicates the same table
     # (no {shard} in the path; the replica name holds it).
-    engine = (
-        "ReplicatedMergeTree('/clickhouse/tables/{uuid}/all_shards', '{shard}-{replica}')"
-        if opts.cluster
-        else "MergeTree()"
-    )
+    engine = f"ReplicatedMergeTree({_EVERYWHERE_PATH})" if opts.cluster else "MergeTree()"
     return (
         f"CREATE TABLE IF NOT EXISTS {quote_identifier(opts.database)}.{MIGRATIONS_TABLE} {on_cluster} "
         "(version UInt32, name String, checksum String, applied_at DateTime DEFAULT now()) "
@@ -161,8 +163,17 @@ class IngestNotPaused(StoreError):
     """A pending migration drops a view on a database that may be taking data."""
 
 
-def migrate(client: Client, opts: RenderOptions, log=print, ingest_paused: bool = True) -> list[Migration]:  # type: ignore[no-untyped-def]
-    """Apply every migration not yet recorded; returns those applied now.
+def migrate(  # type: ignore[no-untyped-def]
+    client: Client,
+    opts: RenderOptions,
+    log=print,
+    ingest_paused: bool = True,
+    currencies: Mapping[str, int] | None = None,
+) -> list[Migration]:
+    """Apply every migration not yet recorded, then store the currency table; returns the migrations applied now.
+
+    `currencies` ({code: scale}, from the Config) is what the spins view checks money against;
+    None stores the shipped table. It is written only when it differs from the stored one.
 
     `ingest_paused` is the caller's word that nothing inserts meanwhile: true for callers that start
     their receivers only after migrating (`serve`, `demo`), given by the operator to `db migrate`.
@@ -203,4 +214,8 @@ def migrate(client: Client, opts: RenderOptions, log=print, ingest_paused: bool 
         )
         applied.append(migration)
         log(f"applied {migration.version:04d}_{migration.name}")
+    if currencies is None:
+        currencies = shipped_currencies()
+    if sync_scales(client, opts.database, currencies):
+        log(f"stored the currency table ({len(currencies)} currencies)")
     return applied

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from spinscope.configuration import load_config
+from spinscope.currencies import sync_scales
 from spinscope.export import archive_trend, export_weekly, last_complete_week, week_name
 from spinscope.export.archive import archive_weeks
 from tests.sql.spans import Spin, insert_spins
@@ -25,6 +26,9 @@ BIG_WIN = "12345678901234.56"  # 16 significant digits: more than an Excel doubl
 
 
 def seed(client) -> None:  # type: ignore[no-untyped-def]
+    # Exactness to 18 digits in every format is what these exports test, so every currency may have 18 here
+    # (the shipped table would refuse EUR amounts finer than a cent: tests/sql/test_money.py).
+    sync_scales(client, client.database, {})
     t, p = TUESDAY_10, datetime.combine(PREVIOUS, datetime.min.time()).replace(hour=12)
     insert_spins(
         client,

@@ -25,8 +25,9 @@ def kpi(client, **kw):  # type: ignore[no-untyped-def]
 
 def test_daily_kpis_per_game_version_and_currency_to_the_last_digit(store_client) -> None:  # type: ignore[no-untyped-def]
     t = DAY + timedelta(hours=10)
+    # ETH has 18 fractional digits; XTS (ISO 4217's code for tests) is not in the currency table, so 18 too
     spins = [
-        Spin("a", t, bet="1.25", win="0", player_id="p1", session_id="s1", duration_ms=80),
+        Spin("a", t, bet="1.25", win="0", player_id="p1", session_id="s1", duration_ms=80, currency="ETH"),
         Spin(
             "b",
             t + timedelta(minutes=1),
@@ -36,8 +37,18 @@ def test_daily_kpis_per_game_version_and_currency_to_the_last_digit(store_client
             session_id="s1",
             duration_ms=120,
             feature="free_spins",
+            currency="ETH",
         ),
-        Spin("c", t + timedelta(minutes=2), bet="0", win="3.75", mode="free", player_id="p1", session_id="s1"),
+        Spin(
+            "c",
+            t + timedelta(minutes=2),
+            bet="0",
+            win="3.75",
+            mode="free",
+            player_id="p1",
+            session_id="s1",
+            currency="ETH",
+        ),
         Spin(
             "d",
             t + timedelta(minutes=3),
@@ -47,14 +58,15 @@ def test_daily_kpis_per_game_version_and_currency_to_the_last_digit(store_client
             session_id="s2",
             error_type="wallet_timeout",
             duration_ms=900,
+            currency="ETH",
         ),
-        Spin("e", t, bet="99999999999999", win="12345678901234.5", currency="KRW", player_id="p3", session_id="s3"),
-        Spin("f", t, bet="x", win="0", player_id="p4", session_id="s4"),  # malformed money
-        Spin("a", t, bet="1.25", win="0"),  # duplicate of a: counts once
+        Spin("e", t, bet="99999999999999", win="12345678901234.5", currency="XTS", player_id="p3", session_id="s3"),
+        Spin("f", t, bet="x", win="0", player_id="p4", session_id="s4", currency="ETH"),  # malformed money
+        Spin("a", t, bet="1.25", win="0", currency="ETH"),  # duplicate of a: counts once
     ]
     insert_spins(store_client, spins)
     rows = {(r["currency"]): r for r in kpi(store_client)}
-    eur = rows["EUR"]
+    eur = rows["ETH"]
     handle = Decimal("1.25") + Decimal("2.50") + Decimal("0")  # d failed: no money moved; f is malformed
     wins = Decimal("10.000000000000000001") + Decimal("3.75")
     assert (eur["period_start"], eur["game_id"], eur["game_version"]) == (DAY.date(), "fortune-tiger", "1.4.2")
@@ -72,7 +84,7 @@ def test_daily_kpis_per_game_version_and_currency_to_the_last_digit(store_client
     assert eur["money_error_spins"] == 1
     # durations 80, 120, 100, 900, 100 ms; quantiles come from bfloat16 histograms (~0.4 % relative error)
     assert abs(eur["latency_p50_ms"] - 100) <= 0.5
-    krw = rows["KRW"]
+    krw = rows["XTS"]
     expected_rtp = (Decimal("12345678901234.5") / Decimal("99999999999999")).quantize(
         Decimal("1e-18"), rounding="ROUND_DOWN"
     )

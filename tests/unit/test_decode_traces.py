@@ -167,6 +167,26 @@ def test_money_sent_as_a_double_is_flagged_but_stored() -> None:
     assert decoded.money_flagged == 2
 
 
+def test_money_in_exponent_notation_passes_the_decoder_as_written_and_a_double_in_it_is_still_a_double() -> None:
+    """The receiver stores decimal text exactly as sent (the spins view reads it); only the value's type is its call."""
+    decoded = decode_traces(
+        request(
+            spin_span(
+                attributes=[kv("slot.spin.id", "a"), kv("slot.bet.amount", "1.5E+3"), kv("slot.win.amount", "0E-8")]
+            ),
+            spin_span(attributes=[kv("slot.spin.id", "b"), kv("slot.bet.amount", "15e-1"), kv("slot.win.amount", 25)]),
+            spin_span(attributes=[kv("slot.spin.id", "c"), kv("slot.bet.amount", 1e-7), kv("slot.win.amount", "0")]),
+        )
+    )
+    attrs = decoded.tables["otel_traces"]["SpanAttributes"]
+    assert attrs[0] == {"slot.spin.id": "a", "slot.bet.amount": "1.5E+3", "slot.win.amount": "0E-8"}
+    assert attrs[1] == {"slot.spin.id": "b", "slot.bet.amount": "15e-1", "slot.win.amount": "25"}
+    assert attrs[2]["spinscope.money_error"] == (
+        "slot.bet.amount was sent as a double (1e-7); money must be a decimal string"
+    )
+    assert decoded.money_flagged == 1
+
+
 def test_attribute_types_and_duplicates_match_pdata() -> None:
     span = spin_span(
         attributes=[

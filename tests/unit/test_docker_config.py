@@ -475,14 +475,24 @@ def final_distributed_keys(statements: list[str]) -> dict[str, str]:
 
 
 def live_views(statements: list[str]) -> list[tuple[str, str, str, str]]:
-    """(view, target table, source table, query) of every view no later statement drops; tables by plain name."""
+    """(view, target table, source table, query) of every view no later statement drops, after every later
+    `ALTER TABLE view MODIFY QUERY` (which may change the source); tables by plain name. The query's own FROM
+    starts a line (subqueries' are indented), or is the first one when the query reads a subquery."""
     views, dropped = {}, set()
+    main_from = re.compile(r"^FROM \S+?\.`?(\w+?)(?:_local)?`?\s", re.MULTILINE)
+    any_from = re.compile(r"\bFROM \S+?\.`?(\w+?)(?:_local)?`?\s")  # a view over `FROM (SELECT ... FROM x)`
+
+    def source(statement: str) -> str:
+        return (main_from.search(statement) or any_from.search(statement)).group(1)
+
     for statement in statements:
         created = re.match(r"CREATE MATERIALIZED VIEW IF NOT EXISTS \S+?\.`?(\w+)`?", statement)
         if created:
             target = re.search(r"\bTO \S+?\.`?(\w+?)(?:_local)?`?\s", statement).group(1)
-            source = re.search(r"\bFROM \S+?\.`?(\w+?)(?:_local)?`?\s", statement).group(1)
-            views[created.group(1)] = (target, source, statement)
+            views[created.group(1)] = (target, source(statement), statement)
+        modified = re.match(r"ALTER TABLE \S+?\.`?(\w+)`?\s.*?MODIFY QUERY", statement, re.DOTALL)
+        if modified and modified.group(1) in views:
+            views[modified.group(1)] = (views[modified.group(1)][0], source(statement), statement)
         dropped |= set(re.findall(r"DROP VIEW IF EXISTS \S+?\.`?(\w+)`?", statement))
     return [(name, *v) for name, v in views.items() if name not in dropped]
 
@@ -505,11 +515,12 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
     statements = cluster_ddl()
     keys = final_distributed_keys(statements)
     views = live_views(statements)
-    assert {target for _, target, _, _ in views} == {
-        "spins",
-        "spin_minutely",
-        "span_minutely",
-        "otel_traces_trace_id_ts",
+    assert {(target, source) for _, target, source, _ in views} == {
+        ("spins", "otel_traces"),
+        ("spin_minutely", "spins"),
+        ("child_spans", "otel_traces"),
+        ("span_minutely", "child_spans"),
+        ("otel_traces_trace_id_ts", "otel_traces"),
     }
     for view, target, source, query in views:
         if keys[target] != "rand()":
