@@ -7,6 +7,7 @@ Parquet carries them as decimal128(38, 18) (decimal256(76, 18) past that), exact
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 from typing import Any
@@ -17,6 +18,11 @@ import pyarrow.parquet as pq
 from spinscope.jsonout import plain
 
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def deferred(build: Callable[[list[dict[str, Any]]], bytes], rows: list[dict[str, Any]]) -> Callable[[], bytes]:
+    """`build(rows)` on demand: a download button runs it when clicked, never while the page loads."""
+    return lambda: build(rows)
 
 
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
