@@ -12,9 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal, localcontext
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from spinscope.jsonout import plain
 
 EXCEL_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,7 +58,9 @@ def _excel_cell(value: Any) -> Any:
     return value
 
 
-def _arrow_type(values: list[Any]) -> pa.DataType | None:
+def _arrow_type(values: list[Any]) -> Any:
+    import pyarrow as pa
+
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, Decimal) for v in present):
         digits = max(len(v.quantize(Decimal(1)).as_tuple().digits) for v in present)
@@ -72,6 +71,9 @@ def _arrow_type(values: list[Any]) -> pa.DataType | None:
 
 
 def to_parquet(rows: list[dict[str, Any]]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     columns = list(rows[0]) if rows else []
     arrays = {}
     for column in columns:

@@ -62,7 +62,7 @@ def current_burn(slo: dict[str, Any]) -> str:
     if not pairs or pairs[0]["long_burn_rate"] is None:
         return labels.DASH
     first = pairs[0]
-    return f"{labels.multiple(first['long_burn_rate'], 2)} over {first['long']}"
+    return f"{labels.multiple(first['long_burn_rate'], 2)} ({first['long']})"
 
 
 def _frame(rows: list[dict[str, Any]], helps: dict[str, str] | None = None) -> pd.DataFrame:

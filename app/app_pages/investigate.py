@@ -171,8 +171,8 @@ if state.trace:
         for span in sorted(detail["spans"], key=lambda s: float(s["offset_ms"])):
             icon = ":red[error]" if span["status_code"] == "Error" else "ok"
             with st.expander(
-                f"{icon} {span['span_name']} · {float(span['duration_ms']):.1f} ms "
-                f"at +{float(span['offset_ms']):.1f} ms"
+                f"{icon} {span['span_name']} · {labels.duration(span['duration_ms'])} "
+                f"at +{labels.duration(span['offset_ms'])}"
             ):
                 st.json(
                     plain(

@@ -7,8 +7,6 @@ from datetime import timedelta
 import streamlit as st
 from spinscope.app import charts, data, exports, labels, sidebar, tables, view
 
-from spinscope.export import week_name
-
 TREND_METRICS = (
     "ggr_amount",
     "handle_amount",
@@ -89,6 +87,8 @@ for grain, rows in (("daily", daily), ("weekly", weekly)):
             key=f"{ext}_{grain}",
             on_click="ignore",
         )
+
+from spinscope.export import week_name  # noqa: E402 -- heavy (DuckDB, Excel): after the tables are shown
 
 st.subheader("Weekly report")
 st.caption(

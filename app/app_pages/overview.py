@@ -27,10 +27,12 @@ if totals["spins"]:
     series = view.fetch(data.signal_series, source, f.start, f.end, f.step_s, f.environment, f.game_id)
     window = (f.start, f.end, f.step_s)
     t1, t2 = st.columns(2)
-    t1.altair_chart(charts.trend_chart(series, "spins", "Spins per bucket", window), width="stretch")
-    t2.altair_chart(charts.trend_chart(series, "error_spins", "Errored spins per bucket", window), width="stretch")
-    if charts.has_partial(series, window):
-        st.caption(charts.PARTIAL_NOTE)
+    t1.altair_chart(charts.trend_chart(series, "spins", "Spins", window), width="stretch")
+    t2.altair_chart(charts.trend_chart(series, "error_spins", "Errored spins", window), width="stretch")
+    st.caption(
+        f"Spins and errored spins per {f.step_s // 60} minutes (UTC). "
+        + (charts.PARTIAL_NOTE if charts.has_partial(series, window) else "")
+    )
 
 st.subheader("SLOs")
 with st.spinner("Evaluating the SLOs…"):
