@@ -6,7 +6,7 @@ Exact values (Decimal) become floats here, for drawing only; tables show the exa
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,12 +26,24 @@ TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
 
 
 def frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Rows as a DataFrame with Decimals as floats (charts only)."""
+    """Rows as a DataFrame with Decimals as floats (charts only) and times as UTC instants, each with a
+    `<column>_text` twin written by app/labels.py for tooltips (Vega would format in the viewer's zone)."""
     df = pd.DataFrame(list(rows))
-    for column in df.columns:
+    for column in list(df.columns):
         if df[column].map(lambda v: isinstance(v, Decimal)).any():
             df[column] = df[column].map(lambda v: None if v is None else float(v))
+        elif df[column].map(lambda v: isinstance(v, datetime)).any():
+            df[f"{column}_text"] = df[column].map(labels.utc)
+            df[column] = pd.to_datetime(df[column], utc=True)
+        elif df[column].map(lambda v: isinstance(v, date)).any():
+            df[f"{column}_text"] = df[column].map(labels.day)
+            df[column] = pd.to_datetime(df[column], utc=True)
     return df
+
+
+def utc_x(field: str, title: str | None = "time (UTC)", fmt: str = "%b %d %H:%M") -> alt.X:
+    """A time axis read in UTC whatever the viewer's zone."""
+    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format=fmt, labelOverlap=True))
 
 
 def partial_buckets(
@@ -68,12 +80,12 @@ def _series(
 ) -> tuple[alt.Chart, alt.Chart]:
     """The complete buckets as a line (or area) and the partial ones as faint points."""
     tooltip = [
-        alt.Tooltip("bucket_start:T", title="bucket (UTC)", format="%Y-%m-%d %H:%M"),
+        alt.Tooltip("bucket_start_text:N", title="Bucket"),
         alt.Tooltip(f"{field}:Q", title=title, format=axis_format),
         alt.Tooltip("bucket:N", title="bucket"),
     ]
     base = alt.Chart(df).encode(
-        x=alt.X("bucket_start:T", title=x_title, axis=alt.Axis(format="%H:%M", labelOverlap=True)),
+        x=utc_x("bucket_start", x_title, "%H:%M"),
         y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=axis_format)),
         tooltip=tooltip,
     )
@@ -115,12 +127,12 @@ def sli_chart(rows: list[dict[str, Any]], target: float) -> alt.Chart:
         alt.Chart(df)
         .mark_line(point=False)
         .encode(
-            x=alt.X("bucket_end:T", title="time (UTC)"),
+            x=utc_x("bucket_end"),
             y=alt.Y("sli:Q", title="SLI", scale=alt.Scale(zero=False), axis=alt.Axis(format=".2%")),
             color=alt.Color("group:N", title="Group"),
             tooltip=[
                 alt.Tooltip("group:N", title="Group"),
-                alt.Tooltip("bucket_end:T", title="bucket end (UTC)", format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("bucket_end_text:N", title="Bucket end"),
                 alt.Tooltip("sli:Q", title="SLI", format=".3%"),
                 alt.Tooltip("good:Q", title="Good events", format=",d"),
                 alt.Tooltip("total:Q", title="Events", format=",d"),
@@ -139,21 +151,24 @@ def burndown_chart(rows: list[dict[str, Any]]) -> alt.Chart:
     """Error budget remaining against the ideal (linear) burn."""
     df = frame(rows)
     long = df.melt(
-        id_vars=["group", "at"], value_vars=["remaining_ratio", "ideal_ratio"], var_name="line", value_name="budget"
+        id_vars=["group", "at", "at_text"],
+        value_vars=["remaining_ratio", "ideal_ratio"],
+        var_name="line",
+        value_name="budget",
     )
     long["line"] = long["line"].map({"remaining_ratio": "budget remaining", "ideal_ratio": "ideal"})
     return (
         alt.Chart(long)
         .mark_line()
         .encode(
-            x=alt.X("at:T", title="time (UTC)"),
+            x=utc_x("at"),
             y=alt.Y("budget:Q", title="Error budget left", axis=alt.Axis(format="%")),
             color=alt.Color("group:N", title="Group"),
             strokeDash=alt.StrokeDash("line:N", title=None),
             tooltip=[
                 alt.Tooltip("group:N", title="Group"),
                 alt.Tooltip("line:N", title="Line"),
-                alt.Tooltip("at:T", title="at (UTC)", format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("at_text:N", title="At"),
                 alt.Tooltip("budget:Q", title="Budget left", format=".1%"),
             ],
         )
@@ -275,18 +290,19 @@ def cusum_chart(rows: list[dict[str, Any]]) -> alt.Chart:
         )
         if name in df.columns
     }
-    long = df.melt(id_vars=[at], value_vars=list(stats), var_name="statistic", value_name="value")
+    ids = [at, f"{at}_text"] if f"{at}_text" in df.columns else [at]
+    long = df.melt(id_vars=ids, value_vars=list(stats), var_name="statistic", value_name="value")
     long["statistic"] = long["statistic"].map(stats)
     return (
         alt.Chart(long)
         .mark_line()
         .encode(
-            x=alt.X(f"{at}:T", title="time (UTC)"),
+            x=utc_x(at),
             y=alt.Y("value:Q", title="CUSUM"),
             color=alt.Color("statistic:N", title=None),
             tooltip=[
                 alt.Tooltip("statistic:N", title="Statistic"),
-                alt.Tooltip(f"{at}:T", title="batch (UTC)", format="%Y-%m-%d %H:%M"),
+                alt.Tooltip(f"{at}_text:N", title="Batch"),
                 alt.Tooltip("value:Q", title="CUSUM", format=".2f"),
             ],
         )
@@ -338,12 +354,12 @@ def kpi_trend_chart(
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{period}:T", title=None, axis=alt.Axis(format="%b %d", labelOverlap=True)),
+            x=utc_x(period, None, "%b %d"),
             y=alt.Y(f"{metric}:Q", title=title, axis=alt.Axis(format=fmt)),
             color=alt.Color("series:N", title="Game version currency", legend=alt.Legend(labelLimit=260)),
             tooltip=[
                 alt.Tooltip("series:N", title="Game version currency"),
-                alt.Tooltip(f"{period}:T", title="Week of" if grain == "week" else "Day", format="%Y-%m-%d"),
+                alt.Tooltip(f"{period}_text:N", title="Week of" if grain == "week" else "Day"),
                 alt.Tooltip(f"{metric}:Q", title=title, format=fmt),
             ],
         )

@@ -41,52 +41,50 @@ def keep(rows: list[dict]) -> list[dict]:
     return [r for r in rows if not f.game_id or r["game_id"] == f.game_id]
 
 
-daily = keep(view.fetch(data.kpi_rows, source, first, last, "day", by))
-weekly = keep(view.fetch(data.kpi_rows, source, first - timedelta(days=first.weekday()), last, "week", by))
-if not daily:
+# One grain at a time: each KPI query scans the range, so only the view asked for is computed.
+shown = st.segmented_control(
+    "View", ("Daily", "Weekly", "Week over week"), default="Daily", key="kpi_view", required=True
+)
+grain = "day" if shown == "Daily" else "week"
+from_day = first if grain == "day" else first - timedelta(days=first.weekday())
+with st.spinner(f"Computing the {'daily' if grain == 'day' else 'weekly'} KPIs…"):
+    rows = keep(view.fetch(data.kpi_rows, source, from_day, last, grain, by))
+if not rows:
     st.info(f"No spins between {first} and {last} for these filters.")
     st.stop()
 
-currencies = sorted({r["currency"] for r in daily})
+currencies = sorted({r["currency"] for r in rows})
 currency = st.selectbox(
     "Trend currency (amounts are per currency)",
     currencies,
     index=currencies.index("EUR") if "EUR" in currencies else 0,
     key="kpi_currency",
 )
-tab_day, tab_week, tab_wow = st.tabs(["Daily", "Weekly", "Week over week"])
-with tab_day:
-    st.altair_chart(charts.kpi_trend_chart([r for r in daily if r["currency"] == currency], metric), width="stretch")
-    view.show_table(tables.kpi_table(daily, "day"))
-with tab_week:
-    st.altair_chart(
-        charts.kpi_trend_chart([r for r in weekly if r["currency"] == currency], metric, grain="week"), width="stretch"
-    )
-    view.show_table(tables.kpi_table(weekly, "week"))
-with tab_wow:
+if shown == "Week over week":
     st.caption("Each ISO week against the same game, version and currency's previous week (exact differences).")
-    view.show_table(tables.wow_table(exports.week_over_week(weekly, WOW_METRICS)))
+    rows = exports.week_over_week(rows, WOW_METRICS)
+    view.show_table(tables.wow_table(rows))
+else:
+    st.altair_chart(
+        charts.kpi_trend_chart([r for r in rows if r["currency"] == currency], metric, grain=grain), width="stretch"
+    )
+    view.show_table(tables.kpi_table(rows, grain))
 
 st.subheader("Download")
 st.caption(
-    "Files are built when you click (machine column names, exact amounts): nothing is prepared while the page loads."
+    f"The {shown.lower()} table above; files are built when you click (machine column names, exact amounts), "
+    "nothing is prepared while the page loads."
 )
 FORMATS = (
     ("CSV", exports.to_csv, "csv", "text/csv"),
     ("Excel", exports.to_excel, "xlsx", exports.EXCEL_MIME),
     ("Parquet", exports.to_parquet, "parquet", "application/vnd.apache.parquet"),
 )
-for grain, rows in (("daily", daily), ("weekly", weekly)):
-    name = f"spinscope-kpis-{grain}-{first}-{last}"
-    for column, (title, build, ext, mime) in zip(st.columns(3), FORMATS, strict=True):
-        column.download_button(
-            f"{grain.capitalize()} {title}",
-            exports.deferred(build, rows),
-            f"{name}.{ext}",
-            mime,
-            key=f"{ext}_{grain}",
-            on_click="ignore",
-        )
+name = f"spinscope-kpis-{shown.lower().replace(' ', '-')}-{first}-{last}"
+for column, (title, build, ext, mime) in zip(st.columns(3), FORMATS, strict=True):
+    column.download_button(
+        f"{shown} {title}", exports.deferred(build, rows), f"{name}.{ext}", mime, key=f"{ext}_kpis", on_click="ignore"
+    )
 
 from spinscope.export import week_name  # noqa: E402 -- heavy (DuckDB, Excel): after the tables are shown
 

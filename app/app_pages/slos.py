@@ -13,7 +13,8 @@ source = data.source_key()
 at = data.now_minute()
 st.title("SLOs")
 
-statuses = view.fetch(data.slo_status_rows, source, at, f.environment, f.game_id)
+with st.spinner("Evaluating the SLOs…"):
+    statuses = view.fetch(data.slo_status_rows, source, at, f.environment, f.game_id)
 view.show_table(tables.slo_table(statuses))
 
 names = list(dict.fromkeys(s["slo"] for s in statuses))

@@ -60,9 +60,10 @@ CUT_CHECK = """() => {
   }
   return cut;
 }"""
-GRID_TEXT = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
-  .map(g => g.innerText + ' ' + Array.from(g.querySelectorAll('[role="columnheader"]'))
-    .map(h => h.textContent).join(' ')).join(' ')"""
+# The grids draw on a canvas; their accessible twin (headers and the visible cells) is in the DOM.
+GRID_TEXT = """() => Array.from(document.querySelectorAll(
+  '[data-testid="stDataFrame"] [role="columnheader"], [data-testid="stDataFrame"] [role="gridcell"]'))
+  .map(c => c.textContent).join(' | ')"""
 PAGES = {"overview": "", "slos": "slos", "rtp": "rtp", "investigate": "investigate", "kpis": "kpis"}
 pytestmark = pytest.mark.slow  # ~35-45 s in all (host start-up, demo history, chromium): run with -m slow
 
@@ -144,6 +145,7 @@ def test_every_page_is_readable_at_1280_px(hosted_app: str, browser, name: str, 
     page.wait_for_selector("h1", timeout=60_000)
     first_content = time.perf_counter() - started
     settle(page)
+    page.wait_for_selector('[data-testid="stDataFrame"] [role="columnheader"]', state="attached", timeout=30_000)
     complete = time.perf_counter() - started
     SHOTS.mkdir(exist_ok=True)
     shot = SHOTS / f"{name}-{scheme}.png"
