@@ -41,9 +41,10 @@ def frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def utc_x(field: str, title: str | None = "time (UTC)", fmt: str = "%b %d %H:%M") -> alt.X:
-    """A time axis read in UTC whatever the viewer's zone."""
-    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"), axis=alt.Axis(format=fmt, labelOverlap=True))
+def utc_x(field: str, title: str | None = "time (UTC)", fmt: str = "%b %d %H:%M", ticks: str | None = None) -> alt.X:
+    """A time axis read in UTC whatever the viewer's zone (`ticks`: one tick per 'day' or 'week')."""
+    axis = alt.Axis(format=fmt, labelOverlap=True, **({"tickCount": ticks} if ticks else {}))
+    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"), axis=axis)
 
 
 def partial_buckets(
@@ -354,7 +355,7 @@ def kpi_trend_chart(
         alt.Chart(df)
         .mark_line(point=True)
         .encode(
-            x=utc_x(period, None, "%b %d"),
+            x=utc_x(period, None, "%b %d", "week" if grain == "week" else "day"),
             y=alt.Y(f"{metric}:Q", title=title, axis=alt.Axis(format=fmt)),
             color=alt.Color("series:N", title="Game version currency", legend=alt.Legend(labelLimit=260)),
             tooltip=[

@@ -14,8 +14,8 @@ def test_money_uses_each_currency_minor_units_and_symbol() -> None:
     assert labels.money(Decimal("1234567.015"), "EUR") == "€1,234,567.02"
     assert labels.money(Decimal("1234567.5"), "KRW") == "₩1,234,568"
     assert labels.money(Decimal("1234566.5"), "KRW") == "₩1,234,566"
-    assert labels.money(Decimal("0.000000015"), "BTC") == "₿0.00000002"
-    assert labels.money(Decimal("12.3456789049"), "BTC") == "₿12.34567890"
+    assert labels.money(Decimal("0.000000015"), "BTC") == "0.00000002 BTC"
+    assert labels.money(Decimal("12.3456789049"), "BTC") == "12.34567890 BTC"
     assert labels.money("-87.148977759", "USD") == "-$87.15"
     assert labels.money("42", "XYZ") == "42.00 XYZ"  # no symbol known: the code
     assert labels.money(None, "EUR") == "—"
@@ -68,7 +68,7 @@ def test_a_table_shows_labels_and_formats_money_by_each_rows_currency() -> None:
     assert list(frame.columns) == ["Game", "Currency", "Handle", "Hold %"]
     assert frame.to_dict("records") == [
         {"Game": "g", "Currency": "KRW", "Handle": "₩1,500,000", "Hold %": "3.46 %"},
-        {"Game": "g", "Currency": "BTC", "Handle": "₿0.12345679", "Hold %": "—"},
+        {"Game": "g", "Currency": "BTC", "Handle": "0.12345679 BTC", "Hold %": "—"},
     ]
     assert "exact amount" in frame.attrs["help"]["Handle"]
     assert labels.raw_names(frame.columns) == []
