@@ -47,6 +47,7 @@ STATE_LABELS = {
     "watch": "WATCH",
     "drift": "DRIFT",
     "no_reference": "no reference",
+    "low_volume": "low volume",
 }
 
 
