@@ -292,6 +292,15 @@ def weekly_report_file(source: str, monday: date, fmt: str, config: str) -> tupl
         raise explain(exc, "The weekly report") from exc
 
 
+def weekly_report_meta(monday: date, fmt: str) -> tuple[str, str]:
+    """(file name, MIME) of a weekly report download, known before the report is built (on click)."""
+    from spinscope.export import week_name
+    from spinscope.export.job import MIME_TYPES
+
+    stem = f"spinscope-kpi-{week_name(monday)}"
+    return (f"{stem}.{fmt}" if fmt in ("xlsx", "html") else f"{stem}-{fmt}.zip"), MIME_TYPES[fmt]
+
+
 @st.cache_data(ttl=300, show_spinner=False)
 def archive_trend_rows(weeks: int) -> list[dict[str, Any]] | str:
     """Long KPI trends from the DuckDB archive, or why there are none (no archive configured yet)."""

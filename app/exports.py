@@ -8,6 +8,7 @@ column a double cannot hold; Parquet holds decimal(38, 18).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import localcontext
 from typing import Any
 
@@ -15,6 +16,11 @@ from spinscope.export import formats, xlsx
 from spinscope.export.tables import table_from_rows
 
 EXCEL_MIME = xlsx.EXCEL_MIME
+
+
+def deferred(build: Callable[[list[dict[str, Any]]], bytes], rows: list[dict[str, Any]]) -> Callable[[], bytes]:
+    """`build(rows)` on demand: a download button runs it when clicked, never while the page loads."""
+    return lambda: build(rows)
 
 
 def to_csv(rows: list[dict[str, Any]]) -> bytes:

@@ -1,50 +1,103 @@
-"""Display tables: model and analytics rows → DataFrames of exact, readable cells (no aggregation)."""
+"""Display tables: model and analytics rows → DataFrames people read (labels and formats from app/labels.py).
+
+Row-wise only (no aggregation). Cells are display text; the exact figures stay in the rows the
+downloads are built from.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from spinscope.app import view
-from spinscope.jsonout import plain
+from spinscope.app import labels, view
+
+KPI_COLUMNS = (
+    "game_id",
+    "game_version",
+    "currency",
+    "spins",
+    "handle_amount",
+    "win_amount",
+    "ggr_amount",
+    "hold_ratio",
+    "rtp_ratio",
+    "average_bet_amount",
+    "active_players",
+    "arpu_amount",
+    "hit_frequency_ratio",
+    "spins_per_session",
+    "paid_spins",
+    "free_spins",
+    "error_rate_ratio",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "latency_p99_ms",
+    "money_error_spins",
+)
+TRACE_COLUMNS = (
+    "started_at",
+    "duration_ms",
+    "status",
+    "error_type",
+    "game_id",
+    "game_version",
+    "region",
+    "instance_id",
+    "bet_amount",
+    "win_amount",
+    "currency",
+    "span_count",
+    "trace_id",
+)
 
 
 def _group(group: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in group.items()) or "—"
+    return ", ".join(f"{k}={v}" for k, v in group.items()) or "all"
 
 
-def current_burn(slo: dict[str, Any]) -> tuple[str, str]:
-    """(window, burn rate) of the shortest long window: the burn happening now."""
+def current_burn(slo: dict[str, Any]) -> str:
+    """The burn rate of the shortest long window (the burn happening now), with its window."""
     pairs = slo["alert"]["pairs"]
-    if not pairs:
-        return "—", "—"
+    if not pairs or pairs[0]["long_burn_rate"] is None:
+        return labels.DASH
     first = pairs[0]
-    rate = first["long_burn_rate"]
-    return first["long"], "—" if rate is None else f"{float(rate):.2f}×"
+    return f"{labels.multiple(first['long_burn_rate'], 2)} ({first['long']})"
+
+
+def _frame(rows: list[dict[str, Any]], helps: dict[str, str] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    frame.attrs["help"] = helps or {}
+    return frame
 
 
 def slo_table(slos: list[dict[str, Any]]) -> pd.DataFrame:
-    rows = []
-    for s in slos:
-        window, burn = current_burn(s)
-        rows.append(
-            {
-                "SLO": s["display_name"] or s["slo"],
-                "group": _group(s["group"]),
-                "state": view.state(s["alert"]["state"]),
-                "SLI": view.percent(s["sli"], 4),
-                "target": view.percent(s["target"], 3),
-                "budget remaining": view.percent(s["budget"]["remaining_ratio"], 1),
-                "budget": s["budget"]["state"],
-                f"burn ({window})": burn,
-                "good": s["events"]["good"],
-                "total": s["events"]["total"],
-                "window": s["window"]["duration"],
-                "id": s["slo"],
-            }
-        )
-    return pd.DataFrame(rows)
+    rows = [
+        {
+            "SLO": s["display_name"] or s["slo"],
+            "Group": _group(s["group"]),
+            "State": view.state(s["alert"]["state"]),
+            "SLI": labels.percent(s["sli"], 3),
+            "Target": labels.percent(s["target"], 3),
+            "Budget left": labels.percent(s["budget"]["remaining_ratio"], 1),
+            "Budget": s["budget"]["state"].replace("_", " "),
+            "Burn rate now": current_burn(s),
+            "Good events": labels.count(s["events"]["good"]),
+            "Events": labels.count(s["events"]["total"]),
+            "Window": s["window"]["duration"],
+        }
+        for s in slos
+    ]
+    return _frame(
+        rows,
+        {
+            "Budget left": "Share of the error budget not yet spent in the SLO window.",
+            "Burn rate now": (
+                "How fast the budget burns over the shortest alert window; 1× spends it exactly by the end."
+            ),
+        },
+    )
 
 
 def burn_table(slo: dict[str, Any]) -> pd.DataFrame:
@@ -54,64 +107,122 @@ def burn_table(slo: dict[str, Any]) -> pd.DataFrame:
         state = "FIRING" if p["firing"] else ("burning, too few events" if p["burning"] else "quiet")
         rows.append(
             {
-                "pair": p["name"],
-                "severity": p["severity"],
-                "long": p["long"],
-                "short": p["short"],
-                "factor": f"{float(p['factor']):g}×",
-                "long burn": "—" if p["long_burn_rate"] is None else f"{float(p['long_burn_rate']):.3f}×",
-                "short burn": "—" if p["short_burn_rate"] is None else f"{float(p['short_burn_rate']):.3f}×",
-                "long events": p["long_events"]["total"],
-                "short events": p["short_events"]["total"],
-                "state": state if p["can_fire"] else "cannot fire at this target",
+                "Pair": p["name"],
+                "Severity": p["severity"],
+                "Long window": p["long"],
+                "Short window": p["short"],
+                "Fires at": labels.multiple(p["factor"], 1),
+                "Long burn": labels.multiple(p["long_burn_rate"], 2),
+                "Short burn": labels.multiple(p["short_burn_rate"], 2),
+                "Long events": labels.count(p["long_events"]["total"]),
+                "Short events": labels.count(p["short_events"]["total"]),
+                "State": state if p["can_fire"] else "cannot fire at this target",
             }
         )
-    return pd.DataFrame(rows)
+    return _frame(rows)
 
 
 def rtp_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    out = []
-    for r in rows:
-        out.append(
-            {
-                "game": r["game_id"],
-                "version": r["game_version"],
-                "currency": r["currency"],
-                "spins": r["spins"],
-                "observed RTP": _fixed(r["observed_rtp"], 5),
-                "theoretical RTP": _fixed(r["theoretical_rtp"], 5),
-                "band": "—" if r["band_low"] is None else f"{_fixed(r['band_low'], 5)} … {_fixed(r['band_high'], 5)}",
-                "z": "—" if r["z"] is None else f"{float(r['z']):.2f}",
-                "p-value": "—" if r["p_value"] is None else f"{float(r['p_value']):.3g}",
-                "state": view.state(r["state"]),
-                "reference": r["reference"] or "—",
-                "drift began": plain(r["drift_began"]) or "—",
-            }
-        )
-    return pd.DataFrame(out)
-
-
-def _fixed(value: Any, places: int) -> str:
-    return "—" if value is None else f"{float(value):.{places}f}"
-
-
-def versions_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "game": r["game_id"],
-                "version": r["game_version"],
-                "first seen (UTC)": plain(r["first_seen_at"]),
-                "last seen (UTC)": plain(r["last_seen_at"]),
-                "spins in range": r["spins_in_range"],
-                "new": "new" if r["is_new"] else "",
-            }
-            for r in rows
-        ],
-        columns=["game", "version", "first seen (UTC)", "last seen (UTC)", "spins in range", "new"],
+    out = [
+        {
+            "Game": r["game_id"],
+            "Version": r["game_version"],
+            "Currency": "all" if r["currency"] == "*" else r["currency"],
+            "Spins": labels.count(r["spins"]),
+            "Observed RTP": labels.percent(r["observed_rtp"], 2),
+            "Theoretical RTP": labels.percent(r["theoretical_rtp"], 2),
+            "Band": labels.DASH
+            if r["band_low"] is None
+            else f"{labels.percent(r['band_low'], 2)} … {labels.percent(r['band_high'], 2)}",
+            "z": labels.number(r["z"], 2),
+            "p-value": labels.DASH if r["p_value"] is None else f"{float(r['p_value']):.3g}",
+            "State": view.state(r["state"]),
+            "Reference": r["reference"] or labels.DASH,
+            "Drift began": labels.utc(r["drift_began"]),
+        }
+        for r in rows
+    ]
+    return _frame(
+        out,
+        {
+            "Band": "Where the observed RTP should lie given the spins so far (volatility band).",
+            "z": "Standard deviations between observed and theoretical RTP.",
+        },
     )
 
 
+def versions_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = labels.table(rows, ("game_id", "game_version", "first_seen_at", "last_seen_at", "spins_in_range"))
+    frame["New"] = ["new" if r["is_new"] else "" for r in rows]
+    return frame
+
+
+def kpi_table(rows: list[dict[str, Any]], grain: str) -> pd.DataFrame:
+    """KPI rows per day or ISO week: the period first, then who, then the figures."""
+    frame = labels.table(rows, KPI_COLUMNS)
+    frame.insert(0, "Day" if grain == "day" else "Week of", [labels.day(r["period_start"]) for r in rows])
+    return frame
+
+
+def wow_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return labels.table(rows)
+
+
 def exact(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows with Decimals as exact strings and dates as ISO text (KPI tables, exports)."""
-    return pd.DataFrame([plain(r) for r in rows])
+    """Rows with labelled headers and every figure formatted (the archive trend and other plain tables)."""
+    return labels.table(rows)
+
+
+def rca_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Ranked findings: attribute and full value, share in selection vs baseline, lift, q-value, spins explained."""
+    shaped = [
+        {
+            "attribute": r["attribute"],
+            "value": r["value"],
+            "selection_ratio": r["selection_ratio"],
+            "baseline_ratio": r["baseline_ratio"],
+            "lift": lift(r),
+            "q_value": r["q_value"],
+            "share": r["share"],
+            "selection_count": r["selection_count"],
+            **({"kind": r["kind"]} if "kind" in r else {}),
+        }
+        for r in rows
+    ]
+    return labels.table(shaped)
+
+
+def rtp_rca_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    shaped = [
+        {
+            "attribute": r["attribute"],
+            "value": r["value"],
+            "spins": r["spins"],
+            "excess_bets": r["excess_bets"],
+            "excess_share": r["share"],
+            "z": r["z"],
+            "z_without": r["z_without"],
+            "explains_alert": "yes" if r["explains_alert"] else "no",
+        }
+        for r in rows
+    ]
+    return labels.table(shaped)
+
+
+def lift(row: dict[str, Any]) -> float | None:
+    """How many times more common the value is in the selection than in the baseline (None: not in baseline)."""
+    sel, base = row.get("selection_ratio"), row.get("baseline_ratio")
+    if sel is None or not base:
+        return None
+    return float(Decimal(str(sel)) / Decimal(str(base)))
+
+
+def traces_table(traces: list[dict[str, Any]]) -> pd.DataFrame:
+    return labels.table(traces, [c for c in TRACE_COLUMNS if not traces or c in traces[0]])
+
+
+def logs_table(logs: list[dict[str, Any]]) -> pd.DataFrame:
+    shaped = [
+        {**log, "attributes": ", ".join(f"{k}={v}" for k, v in (log.get("attributes") or {}).items())} for log in logs
+    ]
+    return labels.table(shaped, ("logged_at", "severity", "service_name", "body", "span_id", "attributes"))

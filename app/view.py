@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
-from spinscope.app import data
+from spinscope.app import data, labels
 
 T = TypeVar("T")
 
@@ -25,18 +24,19 @@ def fetch(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def percent(value: Any, places: int = 3) -> str:
-    """A ratio (Decimal, Fraction, float or its exact decimal string) as a percentage; '—' when undefined."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(value) if isinstance(value, str | Decimal) else Fraction(value)
-    scaled = number * 100
-    return f"{float(scaled):.{places}f} %"
+    """A ratio as a percentage ('—' when undefined); the one format lives in app/labels.py."""
+    return labels.percent(value, places)
 
 
 def number(value: Any, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    return f"{float(value):,.{places}f}"
+    return labels.number(value, places)
+
+
+def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """A display table (app/labels.py `table`): full width, no index, each column's meaning on hover."""
+    helps = frame.attrs.get("help", {})
+    config = {header: st.column_config.Column(help=text) for header, text in helps.items()}
+    return st.dataframe(frame, hide_index=True, width="stretch", column_config=config or None, **kwargs)
 
 
 STATE_LABELS = {
@@ -48,6 +48,7 @@ STATE_LABELS = {
     "watch": "WATCH",
     "drift": "DRIFT",
     "no_reference": "no reference",
+    "low_volume": "low volume",
 }
 
 

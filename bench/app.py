@@ -1,4 +1,4 @@
-"""Benchmark: each app page renders in <= 2 s warm at demo scale.
+"""Benchmark: each app page renders in <= 2 s from a cold result cache at demo scale.
 
     python bench/app.py [--days 7] [--spins-per-day 1430000] [--data-dir DIR] [--runs 3]
 
@@ -6,7 +6,8 @@ Loads demo history into a fresh embedded store (or reuses --data-dir if it holds
 renders each page with streamlit's AppTest in this process on that Store: one cold run (caches
 empty), then `runs` warm runs with the result caches cleared between them only for the
 `uncached` figure, so both the cached (what a user gets on a rerun within the TTL) and the
-uncached-but-warm engine figures are printed, against the 2 s target.
+uncached-but-warm engine figures are printed; the cold figure is judged against the 2 s target
+(downloads are built on click, so no page prepares one while it loads).
 """
 
 from __future__ import annotations
@@ -73,13 +74,13 @@ def main() -> int:
             st.cache_data.clear()
             uncached.append(render(page))
         warm = statistics.median(uncached)
-        worst = max(worst, cached)
+        worst = max(worst, cold)
         print(
             f"{page or 'overview':<12} {cold:>6.2f}s {cached:>11.2f}s {warm:>13.2f}s  "
-            f"ratio {cached / TARGET_S:.2f} (cached) {warm / TARGET_S:.2f} (uncached)"
+            f"ratio {cold / TARGET_S:.2f} (cold) {cached / TARGET_S:.2f} (cached) {warm / TARGET_S:.2f} (uncached)"
         )
     store.close()
-    print(f"worst warm (cached) page: {worst:.2f} s = {worst / TARGET_S:.2f} of the {TARGET_S:.0f} s target")
+    print(f"worst cold page: {worst:.2f} s = {worst / TARGET_S:.2f} of the {TARGET_S:.0f} s target")
     return 0 if worst <= TARGET_S else 1
 
 

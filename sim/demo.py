@@ -19,6 +19,7 @@ Reproducible: the same seed, scale, scenario and `end` give identical rows.
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 import time
@@ -260,6 +261,33 @@ def has_spins(store: Store) -> bool:
     return bool(store.client().command("SELECT count() > 0 FROM spins"))
 
 
+DEMO_SCHEDULE: tuple[tuple[str, float], ...] = (
+    ("baseline", 5),
+    ("wallet-error-burst", 15),
+    ("baseline", 15),
+    ("latency-regression", 15),
+    ("baseline", 15),
+    ("rtp-drift-over", 30),
+    ("baseline", 15),
+    ("traffic-drop", 10),
+)
+"""The live demo's story, (shipped scenario, minutes), played in a loop after the history: healthy
+first, then a wallet error burst long enough to page (the 1 h burn passes 14.4x after about 9 minutes),
+then a latency regression, an RTP mis-set version and a traffic drop, each followed by calm."""
+
+
+def episode(name: str, minutes: float) -> Scenario:
+    """Shipped scenario `name` with every fault lasting the whole episode (the files place faults at a
+    share of a long run; a live episode is minutes long, so the fault is the episode)."""
+    whole = scenarios.Bound("0%", share=0.0), scenarios.Bound("100%", share=1.0)
+    chosen = scenarios.load(name)
+    if minutes <= 0:
+        raise ValueError(f"episode {name}: {minutes} minutes; give a positive length")
+    return dataclasses.replace(
+        chosen, faults=tuple(dataclasses.replace(f, start=whole[0], end=whole[1]) for f in chosen.faults)
+    )
+
+
 def serve_demo_job(
     store: Store,
     endpoint: str,
@@ -270,8 +298,10 @@ def serve_demo_job(
     protocol: str = "http",
     token: str | None = None,
     log: Callable[[str], None] = print,
+    schedule: tuple[tuple[str, float], ...] = DEMO_SCHEDULE,
 ) -> Callable[[threading.Event], None]:
-    """The `serve --demo` background job: history once (only into an empty store), then live traffic.
+    """The `serve --demo` background job: history once (only into an empty store), then live traffic
+    playing `schedule` (DEMO_SCHEDULE: healthy, then the shipped scenarios one after another, in a loop).
 
     Pass it in `spinscope.server.serve(..., background=[job])`; `endpoint` is the serve
     process's own OTLP/HTTP base URL. Live traffic starts where the history ended (it
@@ -305,18 +335,26 @@ def serve_demo_job(
             live_from = plan.end_ns
         if stop.is_set():
             return
-        log(f"spinscope: demo traffic: {rate:g} spins/s to {endpoint}")
-        run_live(
-            endpoint,
-            rate,
-            None,
-            protocol=protocol,
-            seed=seed,
-            stop=stop,
-            token=token,
-            run_id=time.time_ns(),
-            n_players=players_for(spins_per_day),
-            start_ns=live_from,
-        )
+        log(f"spinscope: demo traffic: {rate:g} spins/s to {endpoint}, playing {len(schedule)} episodes in a loop")
+        while not stop.is_set():
+            for name, minutes in schedule:
+                if stop.is_set():
+                    return
+                played = episode(name, minutes)
+                log(f"spinscope: demo: {name} for {minutes:g} min: {played.description.strip()}")
+                run_live(
+                    endpoint,
+                    rate,
+                    minutes * 60,
+                    protocol=protocol,
+                    scenario=played,
+                    seed=seed,
+                    stop=stop,
+                    token=token,
+                    run_id=time.time_ns(),
+                    n_players=players_for(spins_per_day),
+                    start_ns=live_from,
+                )
+                live_from = None  # the first episode catches up from the history's end; the next start now
 
     return job

@@ -138,7 +138,6 @@ def _configure(host: str, port: int, headless: bool) -> None:
             "client.toolbarMode": "minimal",
             "global.developmentMode": False,
             "logger.hideWelcomeMessage": True,
-            "theme.base": "light",
         }
     )
     # A port given explicitly must be that port: no silent retry on the next one.

@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pandas as pd
 import streamlit as st
 
-from spinscope.app import charts, data, sidebar, view
+from spinscope.app import charts, data, findings, labels, sidebar, tables, view
 from spinscope.app.investigation import KEYS, ORDERS, SIGNALS, Investigation, brushed_window, parse
 from spinscope.jsonout import plain
 
@@ -46,8 +45,9 @@ if not series:
     st.info(f"No spins in the {f.label} for these filters.")
     st.stop()
 window_key = f"{state.signal}_{state.start}_{state.end}"
+window = (f.start, f.end, f.step_s)
 event = st.altair_chart(
-    charts.signal_chart(series, state.signal, (start, end) if state.start else None),
+    charts.signal_chart(series, state.signal, (start, end) if state.start else None, window),
     on_select="rerun",
     key=f"brush_{window_key}",
     width="stretch",
@@ -56,6 +56,8 @@ brushed = brushed_window((event or {}).get("selection", {}).get(charts.BRUSH, {}
 if brushed and brushed != (state.start, state.end):
     go(replace(state, start=brushed[0], end=brushed[1], trace=""))
 
+if charts.has_partial(series, window):
+    st.caption(charts.PARTIAL_NOTE)
 w1, w2 = st.columns([5, 1])
 w1.markdown(
     f"**Window** {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC"
@@ -72,26 +74,37 @@ if state.where:
             go(state.without_where(key))
 
 where = state.where
-ranked = view.fetch(data.rca_rank, source, state.signal, start, end, where, data.config_key())
-rows = ranked.get("rows", [])
 st.subheader("What sets the selection apart")
+with st.spinner("Ranking the attributes of the window's spins…"):
+    ranked = view.fetch(data.rca_rank, source, state.signal, start, end, where, data.config_key())
+rows = ranked.get("rows", [])
 if ranked.get("message"):
     st.info(f"{ranked['message']} — widen the window or remove a drill-down.")
 elif not rows:
     st.info("No attribute value stands out in this window.")
 else:
     top = rows[:20]
-    chart = charts.rtp_rank_chart(top) if state.signal == "rtp" else charts.rank_chart(top)
-    pick_event = st.altair_chart(chart, on_select="rerun", key=f"pick_{window_key}_{where}", width="stretch")
-    picked = (pick_event or {}).get("selection", {}).get(charts.PICK) or []
-    if picked and picked[0].get("attribute") and (picked[0]["attribute"], picked[0]["value"]) not in where:
-        go(state.with_where(picked[0]["attribute"], str(picked[0]["value"])))
+    sentence = findings.headline(state.signal, ranked)
+    if sentence:
+        st.markdown(f":material/lightbulb: {sentence}")
+    # The findings as a table first: full values, every figure labelled; clicking a row drills down.
+    picked_finding = view.show_table(
+        tables.rtp_rca_table(top) if state.signal == "rtp" else tables.rca_table(top),
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"findings_{window_key}_{where}",
+    )
+    chosen_rows = picked_finding.selection.rows if picked_finding else []
+    if chosen_rows:
+        row = top[chosen_rows[0]]
+        if (row["attribute"], str(row["value"])) not in where:
+            go(state.with_where(row["attribute"], str(row["value"])))
     sample = ranked.get("sample_rate", 1)
     st.caption(
-        f"{ranked.get('selection_total', 0):,} selected spins"
-        + (f" against {ranked['baseline_total']:,} baseline spins" if ranked.get("baseline_total") else "")
+        f"{labels.count(ranked.get('selection_total', 0))} selected spins"
+        + (f" against {labels.count(ranked['baseline_total'])} baseline spins" if ranked.get("baseline_total") else "")
         + ("" if sample == 1 else f" (a {float(sample):.1%} sample)")
-        + ". Click a bar to drill down."
+        + ". Click a row (or a bar below) to drill down."
     )
     if state.signal == "rtp":
         unstaked = ranked.get("unstaked_free_spins") or 0
@@ -105,12 +118,16 @@ else:
                 else ""
             )
         )
-    st.dataframe(pd.DataFrame([plain(r) for r in top]), hide_index=True, width="stretch")
     d1, d2 = st.columns([4, 1])
-    labels = [f"{r['attribute']} = {r['value']}" for r in top]
-    choice = d1.selectbox("Drill into", range(len(top)), format_func=labels.__getitem__, key="drill_choice")
+    names = [f"{r['attribute']} = {r['value']}" for r in top]
+    choice = d1.selectbox("Drill into", range(len(top)), format_func=names.__getitem__, key="drill_choice")
     if d2.button("Drill down", key="drill"):
         go(state.with_where(top[choice]["attribute"], str(top[choice]["value"])))
+    chart = charts.rtp_rank_chart(top) if state.signal == "rtp" else charts.rank_chart(top)
+    pick_event = st.altair_chart(chart, on_select="rerun", key=f"pick_{window_key}_{where}", width="stretch")
+    picked = (pick_event or {}).get("selection", {}).get(charts.PICK) or []
+    if picked and picked[0].get("attribute") and (picked[0]["attribute"], picked[0]["value"]) not in where:
+        go(state.with_where(picked[0]["attribute"], str(picked[0]["value"])))
 
 st.subheader("Matching traces")
 order = st.radio(
@@ -127,11 +144,8 @@ traces = view.fetch(data.rca_traces, source, start, end, where, state.order)
 if not traces:
     st.info("No spin trace in this window matches the drill-down.")
 else:
-    table = pd.DataFrame([plain(t) for t in traces])
-    picked_row = st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
+    picked_row = view.show_table(
+        tables.traces_table(traces),
         on_select="rerun",
         selection_mode="single-row",
         key=f"traces_{window_key}_{where}",
@@ -157,8 +171,8 @@ if state.trace:
         for span in sorted(detail["spans"], key=lambda s: float(s["offset_ms"])):
             icon = ":red[error]" if span["status_code"] == "Error" else "ok"
             with st.expander(
-                f"{icon} {span['span_name']} · {float(span['duration_ms']):.1f} ms "
-                f"at +{float(span['offset_ms']):.1f} ms"
+                f"{icon} {span['span_name']} · {labels.duration(span['duration_ms'])} "
+                f"at +{labels.duration(span['offset_ms'])}"
             ):
                 st.json(
                     plain(
@@ -174,6 +188,6 @@ if state.trace:
                 )
         st.markdown("**Logs**")
         if detail["logs"]:
-            st.dataframe(pd.DataFrame([plain(log) for log in detail["logs"]]), hide_index=True, width="stretch")
+            view.show_table(tables.logs_table(detail["logs"]))
         else:
             st.caption("No log records for this trace.")

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from spinscope.app import charts, data, exports, sidebar, tables, view
-from spinscope.export import week_name
+from spinscope.app import charts, data, exports, labels, sidebar, tables, view
 
 TREND_METRICS = (
     "ggr_amount",
@@ -31,7 +30,7 @@ last = f.end.date() if f.end.time() != f.end.time().min else f.end.date() - time
 c1, c2, c3 = st.columns([2, 2, 3])
 days = c1.number_input("Days", min_value=1, max_value=400, value=max(7, (f.end - f.start).days), key="kpi_days")
 by = c2.selectbox("Per", ("game,version", "game"), key="kpi_by", format_func=lambda b: b.replace(",", " and "))
-metric = c3.selectbox("Trend of", TREND_METRICS, key="kpi_metric")
+metric = c3.selectbox("Trend of", TREND_METRICS, key="kpi_metric", format_func=labels.label)
 first = last - timedelta(days=int(days) - 1)
 st.caption(
     f"{first} → {last} (UTC days, inclusive). Money is exact; amounts are never added across currencies. "
@@ -43,57 +42,71 @@ def keep(rows: list[dict]) -> list[dict]:
     return [r for r in rows if not f.game_id or r["game_id"] == f.game_id]
 
 
-daily = keep(view.fetch(data.kpi_rows, source, first, last, "day", by))
-weekly = keep(view.fetch(data.kpi_rows, source, first - timedelta(days=first.weekday()), last, "week", by))
-if not daily:
+# One grain at a time: each KPI query scans the range, so only the view asked for is computed.
+shown = st.segmented_control(
+    "View", ("Daily", "Weekly", "Week over week"), default="Daily", key="kpi_view", required=True
+)
+grain = "day" if shown == "Daily" else "week"
+from_day = first if grain == "day" else first - timedelta(days=first.weekday())
+with st.spinner(f"Computing the {'daily' if grain == 'day' else 'weekly'} KPIs…"):
+    rows = keep(view.fetch(data.kpi_rows, source, from_day, last, grain, by))
+if not rows:
     st.info(f"No spins between {first} and {last} for these filters.")
     st.stop()
 
-currencies = sorted({r["currency"] for r in daily})
+currencies = sorted({r["currency"] for r in rows})
 currency = st.selectbox(
     "Trend currency (amounts are per currency)",
     currencies,
     index=currencies.index("EUR") if "EUR" in currencies else 0,
     key="kpi_currency",
 )
-tab_day, tab_week, tab_wow = st.tabs(["Daily", "Weekly", "Week over week"])
-with tab_day:
-    st.altair_chart(charts.kpi_trend_chart([r for r in daily if r["currency"] == currency], metric), width="stretch")
-    st.dataframe(tables.exact(daily), hide_index=True, width="stretch")
-with tab_week:
-    st.altair_chart(charts.kpi_trend_chart([r for r in weekly if r["currency"] == currency], metric), width="stretch")
-    st.dataframe(tables.exact(weekly), hide_index=True, width="stretch")
-with tab_wow:
+if shown == "Week over week":
     st.caption("Each ISO week against the same game, version and currency's previous week (exact differences).")
-    st.dataframe(tables.exact(exports.week_over_week(weekly, WOW_METRICS)), hide_index=True, width="stretch")
+    rows = exports.week_over_week(rows, WOW_METRICS)
+    view.show_table(tables.wow_table(rows))
+else:
+    st.altair_chart(
+        charts.kpi_trend_chart([r for r in rows if r["currency"] == currency], metric, grain=grain), width="stretch"
+    )
+    view.show_table(tables.kpi_table(rows, grain))
 
 st.subheader("Download")
-for grain, rows in (("daily", daily), ("weekly", weekly)):
-    name = f"spinscope-kpis-{grain}-{first}-{last}"
-    d1, d2, d3 = st.columns(3)
-    d1.download_button(f"{grain} CSV", exports.to_csv(rows), f"{name}.csv", "text/csv", key=f"csv_{grain}")
-    d2.download_button(
-        f"{grain} Excel", exports.to_excel(rows), f"{name}.xlsx", exports.EXCEL_MIME, key=f"xlsx_{grain}"
+st.caption(
+    f"The {shown.lower()} table above; files are built when you click (machine column names, exact amounts), "
+    "nothing is prepared while the page loads."
+)
+FORMATS = (
+    ("CSV", exports.to_csv, "csv", "text/csv"),
+    ("Excel", exports.to_excel, "xlsx", exports.EXCEL_MIME),
+    ("Parquet", exports.to_parquet, "parquet", "application/vnd.apache.parquet"),
+)
+name = f"spinscope-kpis-{shown.lower().replace(' ', '-')}-{first}-{last}"
+for column, (title, build, ext, mime) in zip(st.columns(3), FORMATS, strict=True):
+    column.download_button(
+        f"{shown} {title}", exports.deferred(build, rows), f"{name}.{ext}", mime, key=f"{ext}_kpis", on_click="ignore"
     )
-    d3.download_button(
-        f"{grain} Parquet",
-        exports.to_parquet(rows),
-        f"{name}.parquet",
-        "application/vnd.apache.parquet",
-        key=f"parquet_{grain}",
-    )
+
+from spinscope.export import week_name  # noqa: E402 -- heavy (DuckDB, Excel): after the tables are shown
 
 st.subheader("Weekly report")
 st.caption(
     "The same files `spinscope export weekly` writes: headline with week-over-week change, games, SLOs, "
-    "latency and errors, top movers."
+    "latency and errors, top movers. Built when you click."
 )
 mondays = [last - timedelta(days=last.weekday() + 7 * i) for i in range(1, 9)]
 monday = st.selectbox("ISO week", mondays, key="kpi_report_week", format_func=lambda m: week_name(m))
-w1, w2, w3, w4 = st.columns(4)
-for column, fmt in zip((w1, w2, w3, w4), ("xlsx", "csv", "parquet", "html"), strict=True):
-    name, payload, mime = view.fetch(data.weekly_report_file, source, monday, fmt, data.config_key())
-    column.download_button(f"{week_name(monday)} {fmt}", payload, name, mime, key=f"report_{fmt}")
+config = data.config_key()
+for column, fmt in zip(st.columns(4), ("xlsx", "csv", "parquet", "html"), strict=True):
+    file_name, mime = data.weekly_report_meta(monday, fmt)
+    column.download_button(
+        f"{week_name(monday)} {fmt}",
+        lambda fmt=fmt: data.weekly_report_file(source, monday, fmt, config)[1],
+        file_name,
+        mime,
+        key=f"report_{fmt}",
+        on_click="ignore",
+    )
 
 st.subheader("Long-term trend (KPI archive)")
 trend = data.archive_trend_rows(26)
@@ -102,4 +115,4 @@ if isinstance(trend, str):
 elif not trend:
     st.info("The archive holds no weeks yet: each `spinscope export weekly` adds its week.")
 else:
-    st.dataframe(tables.exact(trend), hide_index=True, width="stretch")
+    view.show_table(tables.exact(trend))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from spinscope.app import charts, data, sidebar, tables, view
+from spinscope.app import charts, data, labels, sidebar, tables, view
 
 f = sidebar.current()
 source = data.source_key()
@@ -19,26 +19,33 @@ if not totals["spins"]:
 
 seconds = (f.end - f.start).total_seconds()
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Spins", f"{int(totals['spins']):,}")
-c2.metric("Spins/s", view.number(int(totals["spins"]) / seconds, 2))
-c3.metric("Error rate", view.percent(totals["error_rate_ratio"]))
-c4.metric("p99 latency", "—" if totals["latency_p99_ms"] is None else f"{float(totals['latency_p99_ms']):.1f} ms")
+c1.metric("Spins", labels.count(totals["spins"]))
+c2.metric("Spins/s", labels.number(int(totals["spins"]) / seconds, 2))
+c3.metric(labels.label("error_rate_ratio"), labels.write("error_rate_ratio", totals["error_rate_ratio"]))
+c4.metric(labels.label("latency_p99_ms"), labels.write("latency_p99_ms", totals["latency_p99_ms"]))
 
 if totals["spins"]:
     series = view.fetch(data.signal_series, source, f.start, f.end, f.step_s, f.environment, f.game_id)
+    window = (f.start, f.end, f.step_s)
     t1, t2 = st.columns(2)
-    t1.altair_chart(charts.trend_chart(series, "spins", "spins per bucket"), width="stretch")
-    t2.altair_chart(charts.trend_chart(series, "error_spins", "error spins per bucket"), width="stretch")
+    t1.altair_chart(charts.trend_chart(series, "spins", "Spins", window), width="stretch")
+    t2.altair_chart(charts.trend_chart(series, "error_spins", "Errored spins", window), width="stretch")
+    st.caption(
+        f"Spins and errored spins per {f.step_s // 60} minutes (UTC). "
+        + (charts.PARTIAL_NOTE if charts.has_partial(series, window) else "")
+    )
 
 st.subheader("SLOs")
-slos = view.fetch(data.slo_status_rows, source, data.now_minute(), f.environment, f.game_id)
-st.dataframe(tables.slo_table(slos), hide_index=True, width="stretch")
+with st.spinner("Evaluating the SLOs…"):
+    slos = view.fetch(data.slo_status_rows, source, data.now_minute(), f.environment, f.game_id)
+view.show_table(tables.slo_table(slos))
 
 st.subheader("RTP drift alerts")
-rtp_rows = view.fetch(data.rtp_status, source, f.start, f.end, data.config_key())
+with st.spinner("Testing every game version's RTP…"):
+    rtp_rows = view.fetch(data.rtp_status, source, f.start, f.end, data.config_key())
 alerts = [r for r in rtp_rows if r["state"] in ("watch", "drift") and (not f.game_id or r["game_id"] == f.game_id)]
 if alerts:
-    st.dataframe(tables.rtp_table(alerts), hide_index=True, width="stretch")
+    view.show_table(tables.rtp_table(alerts))
 else:
     st.success(f"No RTP drift alert over the {f.label} ({len(rtp_rows)} game version/currency cells checked).")
 
@@ -49,4 +56,4 @@ if new:
     st.warning(f"{len(new)} game version(s) first seen in the {f.label}.")
 else:
     st.caption(f"No game version first seen in the {f.label}.")
-st.dataframe(tables.versions_table(versions), hide_index=True, width="stretch")
+view.show_table(tables.versions_table(versions))

@@ -51,7 +51,7 @@ if all(r["state"] == "no_reference" for r in rows):
 drifting = [r for r in rows if r["state"] == "drift"]
 if drifting:
     st.error(f"{len(drifting)} game version/currency cell(s) drifting from their theoretical RTP.")
-st.dataframe(tables.rtp_table(rows), hide_index=True, width="stretch")
+view.show_table(tables.rtp_table(rows))
 
 cells = sorted({(r["game_id"], r["game_version"]) for r in rows})
 chosen = (st.query_params.get("game_id"), st.query_params.get("version"))
@@ -64,7 +64,8 @@ cell = st.selectbox(
 )
 st.query_params["game_id"], st.query_params["version"] = cell
 batch_s = max(3600, f.step_s)
-funnel = view.fetch(data.rtp_funnel, source, cell[0], cell[1], f.start, f.end, batch_s, data.config_key())
+with st.spinner(f"Building the funnel of {cell[0]} {cell[1]}…"):
+    funnel = view.fetch(data.rtp_funnel, source, cell[0], cell[1], f.start, f.end, batch_s, data.config_key())
 if not funnel:
     st.info(f"No settled spins of {cell[0]} {cell[1]} in the {f.label}.")
     st.stop()

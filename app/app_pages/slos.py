@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from spinscope.app import charts, data, sidebar, tables, view
+from spinscope.app import charts, data, labels, sidebar, tables, view
 
 BREAKDOWNS = ("game_id", "game_version", "region", "instance_id", "channel", "currency")
 BURNDOWN_STEP_S = 3600
@@ -14,8 +14,9 @@ source = data.source_key()
 at = data.now_minute()
 st.title("SLOs")
 
-statuses = view.fetch(data.slo_status_rows, source, at, f.environment, f.game_id)
-st.dataframe(tables.slo_table(statuses), hide_index=True, width="stretch")
+with st.spinner("Evaluating the SLOs…"):
+    statuses = view.fetch(data.slo_status_rows, source, at, f.environment, f.game_id)
+view.show_table(tables.slo_table(statuses))
 
 names = list(dict.fromkeys(s["slo"] for s in statuses))
 if not names:
@@ -31,7 +32,7 @@ mine = [s for s in statuses if s["slo"] == name]
 first = mine[0]
 st.caption(
     f"{first['window']['duration']} {'rolling' if first['window']['is_rolling'] else 'calendar'} window · "
-    f"target {view.percent(first['target'], 3)} · evaluated at {first['at']}"
+    f"target {view.percent(first['target'], 3)} · evaluated at {labels.utc(first['at'])}"
 )
 
 st.subheader(f"SLI over the {f.label}")
@@ -44,7 +45,8 @@ else:
 st.subheader("Error budget burndown")
 # Buckets align to whole steps, so the burndown is taken at the last whole step (the table above is live).
 burndown_at = at.replace(minute=0)
-burndown = view.fetch(data.slo_burndown, source, name, burndown_at, BURNDOWN_STEP_S, f.environment, f.game_id)
+with st.spinner("Replaying the SLO period hour by hour…"):
+    burndown = view.fetch(data.slo_burndown, source, name, burndown_at, BURNDOWN_STEP_S, f.environment, f.game_id)
 if burndown:
     st.altair_chart(charts.burndown_chart(burndown), width="stretch")
     st.caption(
@@ -58,9 +60,10 @@ st.subheader("Multi-window burn rates")
 for status in mine:
     label = ", ".join(f"{k}={v}" for k, v in status["group"].items()) or "all events"
     st.markdown(f"**{label}** — {view.state(status['alert']['state'])}")
-    st.dataframe(tables.burn_table(status), hide_index=True, width="stretch")
+    view.show_table(tables.burn_table(status))
 
 st.subheader("Breakdown")
-by = st.selectbox("Group by", BREAKDOWNS, key="slo_breakdown")
-groups = view.fetch(data.slo_status_rows, source, at, f.environment, f.game_id, name, (by,))
-st.dataframe(tables.slo_table(groups), hide_index=True, width="stretch")
+by = st.selectbox("Group by", BREAKDOWNS, key="slo_breakdown", format_func=labels.label)
+with st.spinner(f"Evaluating {titles[name]} per {labels.label(by).lower()}…"):
+    groups = view.fetch(data.slo_status_rows, source, at, f.environment, f.game_id, name, (by,))
+view.show_table(tables.slo_table(groups))

@@ -1,12 +1,14 @@
 """A real browser (Debian's chromium, driven by Playwright) against a process hosting the receivers and
 the app on one embedded demo store (tests/ui/host.py, as `spinscope serve` does).
 
-Screenshots land in tests/ui/screenshots/ (git-ignored): look at them.
+Screenshots land in tests/ui/screenshots/ (git-ignored): look at them. With SPINSCOPE_DOCS_SHOTS=1 the
+1,280 px dark-theme ones are also written to docs/screenshots/ (the README's walk-through).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +32,38 @@ ARGS = [
     "--disable-sync",
 ]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
+DOCS_SHOTS = REPO / "docs" / "screenshots"
+WIDTH = 1280  # the narrow window the pages must stay readable in
+BUDGET_S = float(os.environ.get("SPINSCOPE_PAGE_BUDGET_S", "2"))  # first content, per page, on an idle machine
+# A label each page's tables must show (proves the grid check below reads the grid), and on KPIs money
+# as the currency writes it: the symbol, separators, and the currency's decimals.
+SHOWN = {
+    "overview": "Budget left",
+    "slos": "Long window",
+    "rtp": "Observed RTP",
+    "investigate": "Started",
+    "kpis": "Handle",
+}
+MONEY = {"€": r"€[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}\b", "₩": r"₩[0-9]{1,3}(,[0-9]{3})*(?![.0-9])"}
+# Machine names a person must never read (the models' columns); labels come from app/labels.py.
+RAW_NAMES = ("handle_amount", "ggr_amount", "hold_ratio", "rtp_ratio", "spins_per_session", "error_rate_ratio")
+CUT_CHECK = """() => {
+  const cut = [];
+  const sel = '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], h1, h2, h3, '
+    + '[data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"] p, button p, label p';
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.offsetParent === null) continue;  // hidden (another tab)
+    if (el.scrollWidth > el.clientWidth + 1) cut.push(el.innerText.slice(0, 80));
+  }
+  for (const t of document.querySelectorAll('.vega-embed svg text')) {
+    if (t.textContent.endsWith('…')) cut.push('chart: ' + t.textContent);
+  }
+  return cut;
+}"""
+# The grids draw on a canvas; their accessible twin (headers and the visible cells) is in the DOM.
+GRID_TEXT = """() => Array.from(document.querySelectorAll(
+  '[data-testid="stDataFrame"] [role="columnheader"], [data-testid="stDataFrame"] [role="gridcell"]'))
+  .map(c => c.textContent).join(' | ')"""
 PAGES = {"overview": "", "slos": "slos", "rtp": "rtp", "investigate": "investigate", "kpis": "kpis"}
 pytestmark = pytest.mark.slow  # ~35-45 s in all (host start-up, demo history, chromium): run with -m slow
 
@@ -102,22 +136,48 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector(IDLE, timeout=60_000)
 
 
+@pytest.mark.parametrize("scheme", ["dark", "light"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_loads_without_an_exception(hosted_app: str, browser, name: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1400, "height": 2400})  # the app scrolls inside: a tall view
+def test_every_page_is_readable_at_1280_px(hosted_app: str, browser, name: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": WIDTH, "height": 2400}, color_scheme=scheme)
+    started = time.perf_counter()
     page.goto(f"{hosted_app}/{PAGES[name]}")
+    page.wait_for_selector("h1", timeout=60_000)
+    first_content = time.perf_counter() - started
     settle(page)
+    page.wait_for_selector('[data-testid="stDataFrame"] [role="columnheader"]', state="attached", timeout=30_000)
+    complete = time.perf_counter() - started
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot = SHOTS / f"{name}-{scheme}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    if scheme == "dark" and os.environ.get("SPINSCOPE_DOCS_SHOTS"):
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOCS_SHOTS / f"{name}.png"), full_page=False)
+    with (SHOTS / "timings.txt").open("a") as timings:
+        timings.write(
+            f"{name} {scheme} first content {first_content:.2f} s, complete {complete:.2f} s, "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n"
+        )
     body = page.inner_text("body")
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Traceback" not in body and "Page not found" not in body
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0, body[:2000]
+    shown = body + " " + page.evaluate(GRID_TEXT)
+    assert [n for n in RAW_NAMES if n in shown] == [], f"raw column names on {name}"
+    assert page.evaluate(CUT_CHECK) == [], f"cut labels on {name} ({shot})"
+    assert SHOWN[name] in shown, f"{SHOWN[name]!r} not read from the tables of {name}"
+    if name == "kpis":
+        for symbol, pattern in MONEY.items():
+            assert re.search(pattern, shown), f"no {symbol} amount written as its currency does"
+    # The budget holds on an idle machine; a machine shared by more runnable processes than cores is
+    # slower by about that ratio, so the budget scales with it (the figures are in timings.txt).
+    load = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert first_content <= BUDGET_S * load, f"{name}: first content after {first_content:.2f} s (load ×{load:.1f})"
     page.close()
 
 
 def test_a_drill_down_link_reopens_the_same_investigation(hosted_app: str, browser) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1400, "height": 3200})
+    page = browser.new_page(viewport={"width": WIDTH, "height": 3200}, color_scheme="dark")
     end = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
     page.goto(
         f"{hosted_app}/investigate?signal=errors&from={end - timedelta(days=1):%Y-%m-%dT%H:%M}&to={end:%Y-%m-%dT%H:%M}"
@@ -134,9 +194,11 @@ def test_a_drill_down_link_reopens_the_same_investigation(hosted_app: str, brows
     chip = page.locator("button", has_text="✕").first.inner_text()
     trace_title = page.get_by_role("heading", name="Trace ").first.inner_text()
     page.screenshot(path=str(SHOTS / "investigate-drilled.png"), full_page=True)
+    if os.environ.get("SPINSCOPE_DOCS_SHOTS"):
+        page.screenshot(path=str(DOCS_SHOTS / "investigate-drilled.png"), full_page=False)
     page.close()
 
-    again = browser.new_page(viewport={"width": 1400, "height": 3200})
+    again = browser.new_page(viewport={"width": WIDTH, "height": 3200}, color_scheme="dark")
     again.goto(link)
     settle(again)
     assert parse_qs(urlparse(again.url).query) == state

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 import pytest
 
-from spinscope.app import data, sidebar, tables, view
+from spinscope.app import data, labels, sidebar, tables, view
 from spinscope.configuration import load_config
 from spinscope.db import Store
 from spinscope.kpi import kpis
@@ -63,9 +65,11 @@ def test_overview_slo_table_equals_slo_status(demo_store: Store, app_on) -> None
         [s.to_json() for s in slo_statuses(demo_store.client(), load_config().slos, f.end - timedelta(minutes=1))]
     )
     shown = at.dataframe[0].value.reset_index(drop=True)
-    live = ["SLI", "budget remaining", "good", "total"]  # the current minute may have moved on
+    live = ["SLI", "Budget left", "Good events", "Events"]  # the current minute may have moved on
     pd.testing.assert_frame_equal(shown.drop(columns=live), expected.drop(columns=live))
-    assert shown["total"].sum() == pytest.approx(expected["total"].sum(), rel=0.01)  # live minute may differ
+    events = [sum(int(v.replace(",", "")) for v in frame["Events"]) for frame in (shown, expected)]
+    assert events[0] == pytest.approx(events[1], rel=0.01)  # live minute may differ
+    assert not labels.raw_names(shown.columns)
 
 
 def test_overview_lists_every_version_seen(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +84,7 @@ def test_overview_lists_every_version_seen(demo_store: Store, app_on) -> None:  
         game_id="",
     )
     shown = at.dataframe[-1].value
-    assert sorted(zip(shown["game"], shown["version"], strict=True)) == sorted(
+    assert sorted(zip(shown["Game"], shown["Version"], strict=True)) == sorted(
         (r["game_id"], r["game_version"]) for r in rows
     )
     assert {r["game_id"] for r in rows} == {"dragon-hoard", "fortune-tiger", "lucky-sevens", "mega-vault"}
@@ -90,14 +94,14 @@ def test_slos_page_shows_each_slo_and_its_burn_rate_pairs(demo_store: Store, app
     at = app_on(demo_store, "slos", params={"slo": "spin-latency"})
     no_failure(at)
     specs = load_config().slos
-    assert list(at.dataframe[0].value["id"].unique()) == [s.name for s in specs]
+    assert list(at.dataframe[0].value["SLO"].unique()) == [s.display_name or s.name for s in specs]
     assert at.selectbox(key="slo_name").value == "spin-latency"
     status = slo_statuses(
         demo_store.client(), [s for s in specs if s.name == "spin-latency"], filters(at).end - timedelta(minutes=1)
     )[0].to_json()
     burn = at.dataframe[1].value
-    assert list(burn["pair"]) == [p["name"] for p in status["alert"]["pairs"]]
-    assert list(burn["long"]) == [p["long"] for p in status["alert"]["pairs"]]
+    assert list(burn["Pair"]) == [p["name"] for p in status["alert"]["pairs"]]
+    assert list(burn["Long window"]) == [p["long"] for p in status["alert"]["pairs"]]
     assert [t.value for t in at.subheader][:3] == [
         "SLI over the last 24 hours",
         "Error budget burndown",
@@ -110,7 +114,7 @@ def test_slos_breakdown_regroups_by_the_chosen_dimension(demo_store: Store, app_
     at = app_on(demo_store, "slos", params={"slo": "spin-availability"})
     at.selectbox(key="slo_breakdown").select("game_id").run()
     no_failure(at)
-    groups = at.dataframe[-1].value["group"]
+    groups = at.dataframe[-1].value["Group"]
     assert sorted(groups) == [f"game_id={g}" for g in ("dragon-hoard", "fortune-tiger", "lucky-sevens", "mega-vault")]
 
 
@@ -120,26 +124,47 @@ def test_rtp_page_table_equals_rtp_status(demo_store: Store, app_on) -> None:  #
     f = filters(at)
     expected = tables.rtp_table(rtp_status(demo_store.client(), f.start, f.end, load_config().catalog))
     pd.testing.assert_frame_equal(at.dataframe[0].value.reset_index(drop=True), expected)
-    assert at.selectbox(key="rtp_cell").value == (expected["game"][0], expected["version"][0])
+    assert at.selectbox(key="rtp_cell").value == (expected["Game"][0], expected["Version"][0])
     assert len(at.get("vega_lite_chart")) == 2  # funnel and detector
 
 
 def test_kpi_tables_equal_the_kpi_model_to_the_last_digit(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store, "kpis")
     no_failure(at)
-    daily, weekly = at.dataframe[0].value, at.dataframe[1].value
+    daily = at.dataframe[0].value
+    assert len(at.get("download_button")) == 7  # the shown table x 3 formats, the weekly report x 4
+    at.session_state["kpi_view"] = "Weekly"  # one grain at a time: the weekly query runs only when asked
+    at.run()
+    no_failure(at)
+    weekly = at.dataframe[0].value
     last = filters(at).end.date()
-    expected = tables.exact(kpis(demo_store.client(), last - timedelta(days=6), last, "day", "game,version"))
-    pd.testing.assert_frame_equal(daily.reset_index(drop=True), expected)
-    assert all("." in v or v.isdigit() for v in daily["handle_amount"])  # exact strings, not floats
-    assert len(weekly) >= 4
-    assert len(at.get("download_button")) == 10  # daily and weekly tables x 3 formats, the weekly report x 4
+    rows = kpis(demo_store.client(), last - timedelta(days=6), last, "day", "game,version")
+    pd.testing.assert_frame_equal(daily.reset_index(drop=True), tables.kpi_table(rows, "day"))
+    assert not labels.raw_names(daily.columns) and not labels.raw_names(weekly.columns)
+    # Each currency in its own minor units with its symbol, rounded half-even from the exact model figure.
+    places = {"EUR": 2, "USD": 2, "KRW": 0, "BTC": 8}
+    symbols = {"EUR": "€", "USD": "$", "KRW": "₩", "BTC": ""}
+    codes = {"EUR": "", "USD": "", "KRW": "", "BTC": " BTC"}  # by its code: common fonts lack ₿
+    assert set(daily["Currency"]) == set(places)
+    for row, shown in zip(rows, daily.to_dict("records"), strict=True):
+        code = row["currency"]
+        exact = row["ggr_amount"].quantize(Decimal(1).scaleb(-places[code]), rounding=ROUND_HALF_EVEN)
+        sign = "-" if exact < 0 else ""
+        written = f"{sign}{symbols[code]}{abs(exact):,.{places[code]}f}{codes[code]}"
+        assert shown["GGR"] == written, (code, row["ggr_amount"])
+        decimals = rf"\.\d{{{places[code]}}}" if places[code] else ""
+        assert re.fullmatch(rf"{re.escape(symbols[code])}[0-9,]+{decimals}{codes[code]}", shown["Handle"])
+        assert re.fullmatch(r"-?[0-9]+\.[0-9]{2} %", shown["Hold %"]) and re.fullmatch(
+            r"[0-9]+\.[0-9]{2} %", shown["RTP %"]
+        )
+        assert re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})*", shown["Spins"])
+    assert len(weekly) >= 4 and weekly.columns[0] == "Week of"
 
 
 def test_kpis_follow_the_sidebar_game(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store, "kpis", params={"game": "mega-vault"})
     no_failure(at)
-    assert set(at.dataframe[0].value["game_id"]) == {"mega-vault"}
+    assert set(at.dataframe[0].value["Game"]) == {"mega-vault"}
 
 
 def whole_day(signal: str = "errors") -> dict[str, str]:
@@ -157,7 +182,7 @@ def test_investigate_ranks_the_window_the_link_names(demo_store: Store, app_on, 
     expected = rank(demo_store.client(), signal, start, end, catalog=load_config().catalog)
     assert expected["rows"]
     shown = at.dataframe[0].value
-    assert list(zip(shown["attribute"], shown["value"], strict=True)) == [
+    assert list(zip(shown["Attribute"], shown["Value"], strict=True)) == [
         (r["attribute"], r["value"]) for r in expected["rows"][:20]
     ]
     # RTP excess is in stakes, and the page says so
@@ -171,10 +196,10 @@ def test_investigate_drill_down_and_trace_live_in_the_url(demo_store: Store, app
     top = at.dataframe[0].value.iloc[0]
     at.button(key="drill").click().run()
     no_failure(at)
-    assert params(at) == {**{k: [v] for k, v in link.items()}, "where": [f"{top['attribute']}={top['value']}"]}
+    assert params(at) == {**{k: [v] for k, v in link.items()}, "where": [f"{top['Attribute']}={top['Value']}"]}
     start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
-    expected = traces(demo_store.client(), start, end, where={top["attribute"]: top["value"]})
-    assert list(at.dataframe[-1].value["trace_id"]) == [t["trace_id"] for t in expected]
+    expected = traces(demo_store.client(), start, end, where={top["Attribute"]: top["Value"]})
+    assert list(at.dataframe[-1].value["Trace"]) == [t["trace_id"] for t in expected]
     at.button(key="open_trace").click().run()
     no_failure(at)
     assert params(at)["trace"] == [expected[0]["trace_id"]]
