@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from itertools import compress, repeat
 from operator import attrgetter, contains, floordiv, itemgetter, mod, sub
+from typing import Any, cast
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from opentelemetry.proto.common.v1.common_pb2 import KeyValue
@@ -73,7 +74,7 @@ def money_problem(key: str, value: float) -> str:
     return f"{key} was sent as a double ({float_as_string(value)}); money must be a decimal string"
 
 
-def _links(links, path: str, rejections: Rejections):
+def _links(links: Any, path: str, rejections: Rejections) -> Any:
     """Link columns of one span, or None (and a rejection) when a link id is malformed."""
     trace_ids, span_ids, states, attrs = [], [], [], []
     for i, link in enumerate(links):
@@ -107,7 +108,8 @@ def _lean_file() -> descriptor_pb2.FileDescriptorProto:
     )
     lean = f".{_LEAN_PACKAGE}."
     otel = ".opentelemetry.proto."
-    messages = {
+    Field = tuple[str, int, int, int, str | None]
+    messages: dict[str, list[Field]] = {
         "Request": [("resource_spans", 1, f.TYPE_MESSAGE, many, lean + "ResourceSpans")],
         "ResourceSpans": [
             ("resource", 1, f.TYPE_MESSAGE, one, otel + "resource.v1.Resource"),
@@ -141,7 +143,7 @@ def _lean_file() -> descriptor_pb2.FileDescriptorProto:
     return file
 
 
-def _lean_request_class():
+def _lean_request_class() -> Any:
     pool = descriptor_pool.Default()
     try:
         pool.FindFileByName(_LEAN_FILE)
@@ -165,13 +167,13 @@ def clear_caches() -> None:
     _statuses.clear()
 
 
-def _resolve(pairs: list, raws, cache: dict) -> list:
+def _resolve(pairs: list[Any], raws: Any, cache: dict[bytes, tuple[str, str]]) -> list[tuple[str, Any]]:
     """Fill the cache misses (None) in pairs from the encoded KeyValues, in place.
 
     Returns (key, AnyValue) of every attribute that is not a string: those are never
     cached, because the money check needs to see their type.
     """
-    others = []
+    others: list[tuple[str, Any]] = []
     i = pairs.index(None)
     while True:
         raw = raws[i]
@@ -248,7 +250,7 @@ _SECOND = 1_000_000_000
 _NONE = ()
 
 
-def decode_traces(req, *, body: bytes | None = None) -> Decoded:
+def decode_traces(req: Any, *, body: bytes | None = None) -> Decoded:
     """Rows for otel_traces from an ExportTraceServiceRequest (one row per span).
 
     `body`, when given, must be the protobuf bytes req was parsed from: it saves
@@ -362,7 +364,7 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
             pairs = list(map(list, map(map, repeat(cache.get), raws)))
             misses = list(compress(range(n), map(contains, pairs, repeat(None))))
             others = {i: found for i in misses if (found := _resolve(pairs[i], raws[i], cache))}
-            attrs = list(map(dict, pairs))
+            attrs: list[dict[str, str]] = list(map(dict, cast(list[list[tuple[str, str]]], pairs)))
             for i, found in others.items():
                 if names[i] == SPIN_SPAN:
                     problem = _money_error(found, attrs[i])
@@ -375,8 +377,9 @@ def decode_traces(req, *, body: bytes | None = None) -> Decoded:
             codes = list(map(_statuses.get, statuses))
             if None in codes:
                 codes = [c if c is not None else _status(r) for c, r in zip(codes, statuses, strict=True)]
-            c_scode.extend(map(itemgetter(0), codes))
-            c_smsg.extend(map(itemgetter(1), codes))
+            filled = cast(list[tuple[str, str]], codes)
+            c_scode.extend(map(itemgetter(0), filled))
+            c_smsg.extend(map(itemgetter(1), filled))
 
             if any(map(len, map(_events, spans))):
                 for span in spans:

@@ -10,6 +10,7 @@ given delay; a missing bearer token is UNAUTHENTICATED.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
@@ -36,7 +37,7 @@ def _abort_retryable(context: grpc.ServicerContext, message: str, retry_after_s:
     context.abort(grpc.StatusCode.UNAVAILABLE, message)
 
 
-def _handler(pipeline: Pipeline, signal: str, token: str | None):  # type: ignore[no-untyped-def]
+def _handler(pipeline: Pipeline, signal: str, token: str | None) -> Callable[[bytes, grpc.ServicerContext], bytes]:
     def export(request: bytes, context: grpc.ServicerContext) -> bytes:
         if token is not None:
             supplied = dict(context.invocation_metadata()).get("authorization", "")

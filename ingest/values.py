@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import decimal
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -82,7 +83,7 @@ def finite_or_text(f: float) -> float | str:
     return "nan" if f != f else ("inf" if f > 0 else "-inf")
 
 
-def floats_column(values) -> list:
+def floats_column(values: Any) -> list[Any]:
     """A repeated double as a list ClickHouse accepts (non-finite members as text)."""
     out = list(values)
     total = sum(out)
@@ -121,7 +122,7 @@ class _Unsupported(Exception):
     """A NaN or infinity inside an array or map: Go's json.Marshal fails, AsString is ""."""
 
 
-def _raw_json(value) -> str:
+def _raw_json(value: Any) -> str:
     """An AnyValue as Go's json.Marshal renders pdata's AsRaw() of it."""
     kind = value.WhichOneof("value")
     if kind == "string_value":
@@ -145,7 +146,7 @@ def _raw_json(value) -> str:
     return "null"
 
 
-def any_as_string(value) -> str:
+def any_as_string(value: Any) -> str:
     """An AnyValue as pdata's Value.AsString(): what the ClickHouse exporter stores."""
     kind = value.WhichOneof("value")
     if kind == "string_value":
@@ -166,7 +167,7 @@ def any_as_string(value) -> str:
     return ""
 
 
-def attributes_map(kvs) -> dict[str, str]:
+def attributes_map(kvs: Any) -> dict[str, str]:
     """Repeated KeyValue -> {key: AsString(value)}; a repeated key keeps its last value."""
     out = {}
     for kv in kvs:

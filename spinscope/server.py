@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import grpc
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -93,7 +94,7 @@ class Service:
         self.app = build_http_app(self.pipeline, store, opts, self.config, extra_routes)
         self.grpc_port = 0
         self.http_port = 0
-        self._grpc: object = None
+        self._grpc: grpc.Server | None = None
         self._http: uvicorn.Server | None = None
         self._http_thread: threading.Thread | None = None
 
@@ -117,7 +118,7 @@ class Service:
         self._http_thread.start()
         while not self._http.started:
             if not self._http_thread.is_alive():
-                self._grpc.stop(0)  # type: ignore[attr-defined]
+                self._grpc.stop(0)
                 self.batcher.close()
                 raise OSError(f"cannot listen for OTLP/HTTP on {opts.host}:{opts.otlp_http_port}")
             time.sleep(0.02)
@@ -129,7 +130,7 @@ class Service:
             self._http.should_exit = True
             self._http_thread.join(timeout=35)
         if self._grpc is not None:
-            self._grpc.stop(grace=10).wait()  # type: ignore[attr-defined]
+            self._grpc.stop(grace=10).wait()
         self.batcher.close()
 
 

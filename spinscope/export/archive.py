@@ -53,7 +53,7 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _connect(path: Path, read_only: bool = False):  # type: ignore[no-untyped-def]
+def _connect(path: Path, read_only: bool = False) -> Any:
     import duckdb
 
     try:

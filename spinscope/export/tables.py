@@ -43,25 +43,27 @@ class Table:
 
 def _kind(values: list[Any]) -> Kind:
     present = [v for v in values if v is not None]
-    for kind, types in (
+    kinds: tuple[tuple[Kind, type | tuple[type, ...]], ...] = (
         ("bool", bool),
         ("decimal", Decimal),
         ("int", int),
         ("float", float),
         ("datetime", datetime),
         ("date", date),
-    ):
+    )
+    for kind, types in kinds:
         if present and all(isinstance(v, types) for v in present):
-            return kind  # type: ignore[return-value]
+            return kind
     return "text"
 
 
 def _fmt(name: str, kind: Kind) -> Fmt:
     if kind not in ("int", "float", "decimal"):
         return ""
-    for suffix, fmt in (("_amount", "money"), ("_ratio", "percent"), ("_ms", "ms")):
+    suffixes: tuple[tuple[str, Fmt], ...] = (("_amount", "money"), ("_ratio", "percent"), ("_ms", "ms"))
+    for suffix, fmt in suffixes:
         if name.endswith(suffix):
-            return fmt  # type: ignore[return-value]
+            return fmt
     return "count" if kind == "int" else "number"
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
@@ -163,10 +163,10 @@ class IngestNotPaused(StoreError):
     """A pending migration drops a view on a database that may be taking data."""
 
 
-def migrate(  # type: ignore[no-untyped-def]
+def migrate(
     client: Client,
     opts: RenderOptions,
-    log=print,
+    log: Callable[[str], object] = print,
     ingest_paused: bool = True,
     currencies: Mapping[str, int] | None = None,
 ) -> list[Migration]:
