@@ -1,6 +1,7 @@
-"""The configuration a process runs with, read and validated once: SLO specs and the game catalog.
+"""The configuration a process runs with, read and validated once: SLO specs, the game catalog, alerting.
 
-A config folder holds `slos/*.yaml` (OpenSLO specs) and `games.yaml` (the game catalog); the
+A config folder holds `slos/*.yaml` (OpenSLO specs), `games.yaml` (the game catalog) and optionally
+`alerting.yaml` (receivers, routes, alert rule settings; spinscope.alerts.config); the
 shipped one is package data (`spinscope.config`), read through importlib.resources so an
 installed wheel works like a checkout. Front ends load a `Config` at start and hand it (or a
 `LiveConfig` that reloads on SIGHUP or a changed file) to the functions that need it: no call
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from spinscope.alerts.config import ALERTING_FILE, AlertingConfig, load_alerting
 from spinscope.catalog import CatalogEntry, load_catalog
 from spinscope.slo.metric_source import SloSpecError
 from spinscope.slo.spec import SloSpec, load_slos
@@ -41,6 +43,7 @@ class Config:
     directory: Path
     slos: tuple[SloSpec, ...]
     catalog: dict[tuple[str, str], CatalogEntry] = field(default_factory=dict)
+    alerting: AlertingConfig = field(default_factory=AlertingConfig)
 
     @property
     def catalog_path(self) -> Path:
@@ -66,12 +69,14 @@ def load_config(directory: str | Path | None = None) -> Config:
         )
     catalog_path = root / CATALOG_FILE
     catalog = load_catalog(catalog_path) if catalog_path.is_file() else {}
-    return Config(directory=root, slos=tuple(load_slos(root / SLO_FOLDER)), catalog=catalog)
+    return Config(
+        directory=root, slos=tuple(load_slos(root / SLO_FOLDER)), catalog=catalog, alerting=load_alerting(root)
+    )
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of the files a Config is read from: cheap change detection."""
-    paths = [root / CATALOG_FILE, *sorted((root / SLO_FOLDER).glob("*.y*ml"))]
+    paths = [root / CATALOG_FILE, root / ALERTING_FILE, *sorted((root / SLO_FOLDER).glob("*.y*ml"))]
     out = []
     for path in paths:
         try:

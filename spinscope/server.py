@@ -61,7 +61,9 @@ def build_http_app(
         )
 
     async def metrics(request: Request) -> Response:
-        return PlainTextResponse(pipeline.prometheus(), media_type="text/plain; version=0.0.4")
+        from spinscope.alerts.metrics import prometheus as alert_metrics
+
+        return PlainTextResponse(pipeline.prometheus() + alert_metrics(), media_type="text/plain; version=0.0.4")
 
     from spinscope.api import api_routes
 
