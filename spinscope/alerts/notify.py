@@ -200,9 +200,16 @@ class ReceiverWorker:
 class Notifier:
     """Routes each round's alerts to the receivers' workers; keeps the webhooks' repeat clock."""
 
-    def __init__(self, config: AlertingConfig, recorder: Recorder | None = None, backoff_s: float = BACKOFF_S) -> None:
+    def __init__(
+        self,
+        config: AlertingConfig,
+        recorder: Recorder | None = None,
+        backoff_s: float = BACKOFF_S,
+        stats: Stats = STATS,
+    ) -> None:
         self.config = config
-        self.workers = {r.name: ReceiverWorker(r, config, recorder, backoff_s=backoff_s) for r in config.receivers}
+        self.stats = stats
+        self.workers = {r.name: ReceiverWorker(r, config, recorder, stats, backoff_s) for r in config.receivers}
         self.last_sent: dict[tuple[str, str], datetime] = {}  # (fingerprint, receiver) → last firing message
         self.last_batch: float = -1e18
 

@@ -152,3 +152,18 @@ def test_silences_match_every_matcher_within_their_span() -> None:
         parse_matchers([])
     with pytest.raises(SilenceError):
         parse_matchers(["game_id"])
+
+
+def test_the_shipped_alerting_yaml_loads_into_config_and_a_broken_one_names_file_and_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from spinscope.configuration import load_config, shipped_dir
+
+    shipped = load_config().alerting
+    assert shipped.source.endswith("alerting.yaml") and shipped.receivers == ()
+    assert shipped.traffic == TrafficRule() and shipped.no_data == NoDataRule()  # the file states the defaults
+    folder = tmp_path / "config"
+    shutil.copytree(shipped_dir(), folder)
+    (folder / "alerting.yaml").write_text("receivers:\n  - {name: am, kind: alertmanager, url: ftp://x}\n")
+    with pytest.raises(AlertingConfigError, match=r"alerting\.yaml: receivers\[0\]\.url: 'ftp://x' is not an http"):
+        load_config(folder)
