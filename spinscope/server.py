@@ -65,11 +65,13 @@ def build_http_app(
 
         return PlainTextResponse(pipeline.prometheus() + alert_metrics(), media_type="text/plain; version=0.0.4")
 
-    from spinscope.api import api_routes
+    from spinscope.alerts.api import silence_routes
+    from spinscope.api import answer, api_routes
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         *api_routes(store, config),
+        *silence_routes(store, answer),
         Route("/metrics", metrics, methods=["GET"]),
         *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
         *(extra_routes or []),

@@ -18,6 +18,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
@@ -33,8 +34,14 @@ log = logging.getLogger("spinscope.alerts")
 WEEK = timedelta(days=7)
 
 
-def gather(client: Client, config: Config, at: datetime) -> tuple[list[rules.Signal], set[str], dict[str, str]]:
-    """Every rule's signals at `at`, the rules evaluated, and why the others were not."""
+def gather(
+    client: Client, config: Config, at: datetime, figures: dict[str, Any] | None = None
+) -> tuple[list[rules.Signal], set[str], dict[str, str]]:
+    """Every rule's signals at `at`, the rules evaluated, and why the others were not.
+
+    `figures` (when given) receives the SLO statuses and RTP rows the signals came from, for `/metrics`.
+    """
+    figures = {} if figures is None else figures
     alerting = config.alerting
     signals: list[rules.Signal] = []
     evaluated: set[str] = set()
@@ -51,13 +58,15 @@ def gather(client: Client, config: Config, at: datetime) -> tuple[list[rules.Sig
     def slo() -> list[rules.Signal]:
         from spinscope.slo.status import slo_statuses
 
-        return rules.slo_signals(slo_statuses(client, config.slos, at))
+        figures["slo"] = slo_statuses(client, config.slos, at)
+        return rules.slo_signals(figures["slo"])
 
     def rtp() -> list[rules.Signal]:
         from spinscope.rtp.status import rtp_status
 
         start = at - timedelta(seconds=alerting.rtp_window_s)
-        return rules.rtp_signals(rtp_status(client, start, at, config.catalog), start, at)
+        figures["rtp"] = rtp_status(client, start, at, config.catalog)
+        return rules.rtp_signals(figures["rtp"], start, at)
 
     def traffic() -> list[rules.Signal]:
         rule, window = alerting.traffic, timedelta(seconds=alerting.traffic.window_s)
@@ -100,6 +109,7 @@ class Evaluator:
         self.resolved: list[Alert] = []
         self.failures: dict[str, str] = {}
         self.last_run: datetime | None = None
+        self.figures: dict[str, Any] = {}
         self._resume(now or datetime.now(UTC))
 
     @property
@@ -120,7 +130,9 @@ class Evaluator:
         at = truncate_to_step(at or datetime.now(UTC))
         config = self.config()
         alerting = config.alerting
-        signals, evaluated, self.failures = gather(self.client, config, at)
+        figures: dict[str, Any] = {}
+        signals, evaluated, self.failures = gather(self.client, config, at, figures)
+        self.figures = figures
         pending_for = {k: timedelta(seconds=v) for k, v in alerting.pending_for_s.items()}
         self.open, events = step(self.open, signals, evaluated, at, pending_for)
         store.record_transitions(self.client, events)

@@ -52,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=cmd_silence_add)
     ls = silence_sub.add_parser("list", help="Silences in force or to come, with who created them.")
     add_store_args(ls)
+    add_config_arg(ls)
     ls.add_argument("--json", action="store_true", help="Print JSON.")
     ls.set_defaults(handler=cmd_silence_list)
     expire = silence_sub.add_parser("expire", help="End a silence now.")
@@ -114,44 +115,70 @@ def _duration(text: str) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * _UNIT_S[match.group(2)])
 
 
-def cmd_silence_add(args: argparse.Namespace) -> int:
-    from spinscope.alerts import store as alert_store
-    from spinscope.alerts.silences import parse_matchers
+def _write(args: argparse.Namespace, local, method: str, path: str, body: dict | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """Run `local(client)` on the store, or ask the running `serve` that holds the embedded store."""
+    from spinscope.db import StoreError, StoreLocked
 
-    matchers = parse_matchers(args.match)
-    start = parse_time(args.start, "--start") if args.start else datetime.now(UTC)
-    store = open_args(args)
     try:
-        made = alert_store.create_silence(
-            store.client(),
-            matchers,
-            start,
-            start + _duration(args.duration),
-            args.author,
-            args.comment,
-            args.maintenance,
-        )
+        store = open_args(args)
+    except StoreLocked as exc:
+        api = exc.holder.get("api")
+        if not api:
+            raise
+        import httpx
+
+        from spinscope.settings import resolve
+
+        token = resolve("api_token")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            reply = httpx.request(method, api + path, json=body, headers=headers, timeout=30)
+            payload = reply.json()
+        except (httpx.HTTPError, ValueError) as err:
+            raise StoreError(f"asking the running serve at {api} failed: {err}") from None
+        if reply.status_code != 200:
+            raise StoreError(f"{api}{path}: {payload.get('error', reply.status_code)}") from None
+        return payload
+    try:
+        return jsonout.plain(local(store.client()))
     finally:
         store.close()
-    print(f"spinscope: silence {made['silence_id']} until {start + _duration(args.duration):%Y-%m-%dT%H:%MZ}")
+
+
+def cmd_silence_add(args: argparse.Namespace) -> int:
+    from spinscope.alerts import store as alert_store
+    from spinscope.alerts.api import silence_from_json
+
+    start = parse_time(args.start, "--start") if args.start else datetime.now(UTC)
+    body = {
+        "matchers": dict(parse_matchers_text(args.match)),
+        "starts_at": start.isoformat(),
+        "ends_at": (start + _duration(args.duration)).isoformat(),
+        "created_by": args.author,
+        "comment": args.comment,
+        "is_maintenance": args.maintenance,
+    }
+    fields = silence_from_json(body, datetime.now(UTC))  # checked here first, the same way serve checks it
+    made = _write(args, lambda client: alert_store.create_silence(client, **fields), "POST", "/api/v1/silences", body)
+    print(f"spinscope: silence {made['silence_id']} until {fields['ends_at']:%Y-%m-%dT%H:%MZ}")
     return 0
+
+
+def parse_matchers_text(items: list[str]) -> dict[str, str]:
+    from spinscope.alerts.silences import parse_matchers
+
+    return parse_matchers(items)
 
 
 def cmd_silence_list(args: argparse.Namespace) -> int:
     from spinscope import textout
-    from spinscope.alerts import store as alert_store
 
-    store = open_args(args)
-    try:
-        rows = alert_store.silences(store.client(), datetime.now(UTC))
-    finally:
-        store.close()
+    args.state, args.since = "open", None
+    rows = ask(args, "alerts")["silences"]
     if args.json:
         print(jsonout.dumps({"silences": rows}, indent=2))
         return 0
-    flat = [
-        {**r, "matchers": ",".join(f"{k}={v}" for k, v in sorted(r["matchers"].items()))} for r in jsonout.plain(rows)
-    ]
+    flat = [{**r, "matchers": ",".join(f"{k}={v}" for k, v in sorted(r["matchers"].items()))} for r in rows]
     columns = ["silence_id", "matchers", "starts_at", "ends_at", "created_by", "comment", "is_maintenance"]
     print(textout.table(flat, columns) if flat else "no silences")
     return 0
@@ -161,11 +188,11 @@ def cmd_silence_expire(args: argparse.Namespace) -> int:
     from spinscope.alerts import store as alert_store
     from spinscope.alerts.silences import SilenceError
 
-    store = open_args(args)
-    try:
-        if not alert_store.expire_silence(store.client(), args.silence_id):
+    def local(client):  # type: ignore[no-untyped-def]
+        if not alert_store.expire_silence(client, args.silence_id):
             raise SilenceError(f"no silence {args.silence_id!r}; `spinscope alerts silence list` shows them")
-    finally:
-        store.close()
+        return {"silence_id": args.silence_id}
+
+    _write(args, local, "DELETE", f"/api/v1/silences/{args.silence_id}")
     print(f"spinscope: silence {args.silence_id} expired")
     return 0
