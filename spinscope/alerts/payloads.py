@@ -51,7 +51,7 @@ def view_url(app_url: str, alert: Alert) -> str:
     if "slo" in labels:
         return f"{base}/slos?{urlencode({'slo': labels['slo']})}"
     if alert.rule == "rtp":
-        return f"{base}/rtp?{urlencode({'game': labels.get('game_id', '')})}"
+        return f"{base}/rtp?{urlencode({'game_id': labels['game_id'], 'version': labels['game_version']})}"
     return base + "/"
 
 
