@@ -22,7 +22,7 @@ Shape (every key optional):
     rules:
       traffic: {window: 15m, weeks: 3, ratio: 0.3, min_expected: 200, z: 5, by: [[], [game_id], [region]]}
       no_data: {silent_for: 10m, lookback: 1h, min_spins: 100, by: [[], [game_id]]}
-      rtp: {window: 7d}
+      rtp: {window: 7d, every: 5m}
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ class AlertingConfig:
     traffic: TrafficRule = TrafficRule()
     no_data: NoDataRule = NoDataRule()
     rtp_window_s: int = 7 * 86400
+    rtp_every_s: int = 5 * 60  # RTP over days moves slowly and costs the most: evaluated this often
     queue_size: int = 1000
 
     def receivers_for(self, labels: dict[str, str]) -> tuple[str, ...]:
@@ -247,8 +248,9 @@ def parse_alerting(doc: Any, source: str) -> AlertingConfig:
             _by(d, n["by"], "rules.no_data.by") if "by" in n else base_n.by,
         )
     if "rtp" in rules:
-        r = d.mapping(rules["rtp"], "rules.rtp", ("window",))
+        r = d.mapping(rules["rtp"], "rules.rtp", ("window", "every"))
         out["rtp_window_s"] = _duration(d, r.get("window", "7d"), "rules.rtp.window")
+        out["rtp_every_s"] = _duration(d, r.get("every", "5m"), "rules.rtp.every")
     return AlertingConfig(**out)
 
 

@@ -35,9 +35,13 @@ WEEK = timedelta(days=7)
 
 
 def gather(
-    client: Client, config: Config, at: datetime, figures: dict[str, Any] | None = None
+    client: Client,
+    config: Config,
+    at: datetime,
+    figures: dict[str, Any] | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[list[rules.Signal], set[str], dict[str, str]]:
-    """Every rule's signals at `at`, the rules evaluated, and why the others were not.
+    """Every rule's signals at `at` (but those in `skip`), the rules evaluated, and why the others were not.
 
     `figures` (when given) receives the SLO statuses and RTP rows the signals came from, for `/metrics`.
     """
@@ -48,6 +52,8 @@ def gather(
     failures: dict[str, str] = {}
 
     def attempt(names: tuple[str, ...], work: Callable[[], list[rules.Signal]]) -> None:
+        if names[0] in skip:
+            return
         try:
             signals.extend(work())
             evaluated.update(names)
@@ -110,6 +116,8 @@ class Evaluator:
         self.failures: dict[str, str] = {}
         self.last_run: datetime | None = None
         self.figures: dict[str, Any] = {}
+        self.rtp_at: datetime | None = None
+        self.rtp_signals: list[rules.Signal] = []
         self._resume(now or datetime.now(UTC))
 
     @property
@@ -130,8 +138,15 @@ class Evaluator:
         at = truncate_to_step(at or datetime.now(UTC))
         config = self.config()
         alerting = config.alerting
-        figures: dict[str, Any] = {}
-        signals, evaluated, self.failures = gather(self.client, config, at, figures)
+        figures: dict[str, Any] = {"rtp": self.figures.get("rtp", [])}
+        rtp_due = self.rtp_at is None or at - self.rtp_at >= timedelta(seconds=alerting.rtp_every_s) or at < self.rtp_at
+        skip = frozenset() if rtp_due else frozenset({rules.RTP})
+        signals, evaluated, self.failures = gather(self.client, config, at, figures, skip)
+        if rules.RTP in evaluated:
+            self.rtp_at = at
+        else:  # RTP not looked at this round: its open alerts keep their state, their signals stand
+            signals += [s for s in self.rtp_signals]
+        self.rtp_signals = [s for s in signals if s.rule == rules.RTP]
         self.figures = figures
         pending_for = {k: timedelta(seconds=v) for k, v in alerting.pending_for_s.items()}
         self.open, events = step(self.open, signals, evaluated, at, pending_for)

@@ -51,7 +51,8 @@ def view_url(app_url: str, alert: Alert) -> str:
     if "slo" in labels:
         return f"{base}/slos?{urlencode({'slo': labels['slo']})}"
     if alert.rule == "rtp":
-        return f"{base}/rtp?{urlencode({'game_id': labels['game_id'], 'version': labels['game_version']})}"
+        wanted = {"game_id": labels.get("game_id"), "version": labels.get("game_version")}
+        return f"{base}/rtp?{urlencode({k: v for k, v in wanted.items() if v})}"
     return base + "/"
 
 
