@@ -21,7 +21,7 @@ Shape (every key optional):
       - {receivers: [am]}
     rules:
       traffic: {window: 15m, weeks: 3, ratio: 0.3, min_expected: 200, z: 5, by: [[], [game_id], [region]]}
-      no_data: {silent_for: 10m, lookback: 1h, min_spins: 100, by: [[], [game_id]]}
+      no_data: {silent_for: 10m, lookback: 1h, min_spins: 100, max_probability: 0.000001, by: [[], [game_id]]}
       rtp: {window: 7d, every: 5m}
 """
 
@@ -82,7 +82,8 @@ class TrafficRule:
 class NoDataRule:
     silent_for_s: int = 10 * 60
     lookback_s: int = 3600
-    min_spins: int = 100  # spins in every silent_for-long bucket of the lookback: "was sending steadily"
+    min_spins: int = 100  # spins in the lookback before the silence: "was sending"
+    max_probability: float = 1e-6  # how unlikely the silence must be for the stream's rate and burstiness
     by: tuple[tuple[str, ...], ...] = ((), ("game_id",))
 
 
@@ -235,7 +236,9 @@ def parse_alerting(doc: Any, source: str) -> AlertingConfig:
             by=_by(d, t["by"], "rules.traffic.by") if "by" in t else base.by,
         )
     if "no_data" in rules:
-        n = d.mapping(rules["no_data"], "rules.no_data", ("silent_for", "lookback", "min_spins", "by"))
+        n = d.mapping(
+            rules["no_data"], "rules.no_data", ("silent_for", "lookback", "min_spins", "max_probability", "by")
+        )
         base_n = NoDataRule()
         silent = _duration(d, n.get("silent_for", "10m"), "rules.no_data.silent_for")
         lookback = _duration(d, n.get("lookback", "1h"), "rules.no_data.lookback")
@@ -245,6 +248,7 @@ def parse_alerting(doc: Any, source: str) -> AlertingConfig:
             silent,
             lookback,
             int(_number(d, n.get("min_spins", base_n.min_spins), "rules.no_data.min_spins", 1, 1e9)),
+            _number(d, n.get("max_probability", base_n.max_probability), "rules.no_data.max_probability", 0, 0.5),
             _by(d, n["by"], "rules.no_data.by") if "by" in n else base_n.by,
         )
     if "rtp" in rules:

@@ -32,6 +32,7 @@ from spinscope.slo.evaluate import truncate_to_step
 
 log = logging.getLogger("spinscope.alerts")
 WEEK = timedelta(days=7)
+MINUTE = timedelta(minutes=1)
 
 
 def gather(
@@ -79,20 +80,21 @@ def gather(
         out = []
         for dims in rule.by:
             current = store.scope_spins(client, at - window, at, dims)
-            past: dict[rules.Scope, list[int]] = {}
+            past: dict[rules.Scope, list[list[int]]] = {}
+            n_minutes = rule.window_s // 60
             for k in range(1, rule.weeks + 1):
-                week = store.scope_spins(client, at - k * WEEK - window, at - k * WEEK, dims)
+                week = store.scope_buckets(client, at - k * WEEK - window, at - k * WEEK, dims, MINUTE)
                 for scope in set(week) | set(past) | set(current):
-                    past.setdefault(scope, []).append(week.get(scope, 0))
+                    past.setdefault(scope, []).append(week.get(scope, [0] * n_minutes))
             out += rules.traffic_signals(current, past, rule, at)
         return out
 
     def no_data() -> list[rules.Signal]:
         rule = alerting.no_data
-        silent, lookback = timedelta(seconds=rule.silent_for_s), timedelta(seconds=rule.lookback_s)
+        lookback = timedelta(seconds=rule.lookback_s)
         out = []
         for dims in rule.by:
-            out += rules.no_data_signals(store.scope_buckets(client, at - lookback, at, dims, silent), rule, at)
+            out += rules.no_data_signals(store.scope_buckets(client, at - lookback, at, dims, MINUTE), rule, at)
         return out
 
     attempt((rules.SLO_BURN, rules.SLO_BUDGET), slo)

@@ -172,30 +172,58 @@ class TrafficVerdict:
     anomalous: bool
     expected: float | None  # the seasonal baseline (median of the past weeks with traffic)
     ratio: float | None  # current / expected
-    z: float | None  # (current − expected) / √expected
+    z: float | None  # (current − expected) / √(dispersion × expected)
+    dispersion: float = 1.0
 
 
-def traffic_verdict(current: int, past_weeks: Sequence[int], rule: TrafficRule) -> TrafficVerdict:
-    """Is `current` (spins in the window) far below the same window of the previous weeks?"""
+def dispersion(minutes: Sequence[Sequence[int]]) -> float:
+    """Variance over mean of per-minute spins, averaged over the given windows, at least 1 (Poisson).
+
+    Spins come in sessions, so a stream of few players is far burstier than Poisson: a quiet
+    quarter hour of a game played by three people is normal. Measuring the burstiness of the
+    stream's own past windows keeps its normal gaps from paging, while a real drop of a busy
+    stream (small relative variance) still stands out.
+    """
+    ratios = []
+    for window in minutes:
+        if len(window) < 2:
+            continue
+        mean = sum(window) / len(window)
+        if mean > 0:
+            var = sum((x - mean) ** 2 for x in window) / (len(window) - 1)
+            ratios.append(var / mean)
+    return max(1.0, sum(ratios) / len(ratios)) if ratios else 1.0
+
+
+def traffic_verdict(current: int, past_weeks: Sequence[int], rule: TrafficRule, phi: float = 1.0) -> TrafficVerdict:
+    """Is `current` (spins in the window) far below the same window of the previous weeks?
+
+    `phi` is the stream's dispersion (see `dispersion`); the shortfall is measured in standard
+    deviations of a count with that much extra variance.
+    """
     seen = [w for w in past_weeks if w > 0]
     if not seen:
-        return TrafficVerdict(False, None, None, None)
+        return TrafficVerdict(False, None, None, None, phi)
     expected = float(median(seen))
     ratio = current / expected
-    z = (current - expected) / math.sqrt(expected)
+    z = (current - expected) / math.sqrt(phi * expected)
     anomalous = expected >= rule.min_expected and ratio < rule.ratio and z <= -rule.z
-    return TrafficVerdict(anomalous, expected, ratio, z)
+    return TrafficVerdict(anomalous, expected, ratio, z, phi)
 
 
 def traffic_signals(
-    current: Mapping[Scope, int], past: Mapping[Scope, Sequence[int]], rule: TrafficRule, end: datetime
+    current: Mapping[Scope, int], past: Mapping[Scope, Sequence[Sequence[int]]], rule: TrafficRule, end: datetime
 ) -> list[Signal]:
-    """Scopes whose spins in [end − window, end) are far below the seasonal baseline."""
+    """Scopes whose spins in [end − window, end) are far below the seasonal baseline.
+
+    `past[scope]` holds, per previous week, the per-minute spins of the same window.
+    """
     out = []
     start = end - timedelta(seconds=rule.window_s)
     for scope in sorted(set(current) | set(past)):
         now = current.get(scope, 0)
-        verdict = traffic_verdict(now, past.get(scope, ()), rule)
+        weeks = past.get(scope, ())
+        verdict = traffic_verdict(now, [sum(w) for w in weeks], rule, dispersion(weeks))
         if not verdict.anomalous:
             continue
         out.append(
@@ -207,7 +235,7 @@ def traffic_signals(
                 verdict.ratio,
                 f"Spins from {_scope_text(scope)} fell to {verdict.ratio:.0%} of the usual",
                 f"{now} spins in the last {rule.window_s // 60} minutes against {verdict.expected:.0f} in the same "
-                f"minutes of the previous weeks (z = {verdict.z:.1f}).",
+                f"minutes of the previous weeks (z = {verdict.z:.1f}, dispersion {verdict.dispersion:.1f}).",
                 start,
                 end,
                 "errors",
@@ -217,20 +245,38 @@ def traffic_signals(
     return out
 
 
-def went_silent(buckets: Sequence[int], min_spins: int) -> bool:
-    """`buckets` (latest first, each `silent_for` long): nothing in the latest, and steady before:
-    at least `min_spins` in every earlier bucket. A bursty stream (a quiet game played in sessions
-    with gaps) is never "steady", so its gaps are not mistaken for an outage."""
-    earlier = list(buckets[1:])
-    return bool(earlier) and buckets[0] == 0 and all(b >= min_spins for b in earlier)
+def silence_probability(minutes: Sequence[int], silent_minutes: int) -> float:
+    """How likely `silent_minutes` without a spin are for a stream that sent `minutes` (per-minute counts)
+    before: the zero term of a negative binomial with the stream's mean and dispersion (Poisson when
+    the stream is not bursty: e^-m)."""
+    if not minutes:
+        return 1.0
+    m = sum(minutes) / len(minutes) * silent_minutes
+    if m <= 0:
+        return 1.0
+    phi = dispersion([minutes])
+    return math.exp(-m) if phi <= 1.0 + 1e-9 else float(phi ** (-m / (phi - 1)))
 
 
-def no_data_signals(buckets: Mapping[Scope, Sequence[int]], rule: NoDataRule, end: datetime) -> list[Signal]:
-    """Scopes that sent steadily over the lookback and nothing in the last `silent_for`."""
+def went_silent(minutes: Sequence[int], silent_minutes: int, min_spins: int, max_probability: float) -> bool:
+    """`minutes` (per-minute spins, latest first): nothing in the last `silent_minutes`, at least
+    `min_spins` before, and a silence that long improbable for this stream (below `max_probability`)."""
+    recent, earlier = minutes[:silent_minutes], list(minutes[silent_minutes:])
+    if any(recent) or sum(earlier) < min_spins:
+        return False
+    return silence_probability(earlier, silent_minutes) < max_probability
+
+
+def no_data_signals(minutes: Mapping[Scope, Sequence[int]], rule: NoDataRule, end: datetime) -> list[Signal]:
+    """Scopes that sent over the lookback and then, improbably for them, nothing in the last `silent_for`.
+
+    `minutes[scope]` holds the per-minute spins of the lookback, latest first.
+    """
     out = []
-    for scope in sorted(buckets):
-        counts = buckets[scope]
-        if not went_silent(counts, rule.min_spins):
+    silent = rule.silent_for_s // 60
+    for scope in sorted(minutes):
+        counts = minutes[scope]
+        if not went_silent(counts, silent, rule.min_spins, rule.max_probability):
             continue
         out.append(
             Signal(
