@@ -74,6 +74,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     live = LiveConfig(config_of(args))
     store = open_args(args)
     try:
+        if not store.client().command("EXISTS TABLE alert_events"):
+            from spinscope.db import StoreError
+
+            raise StoreError(
+                f"{store.database} has no alert_events table: run `spinscope db migrate` on this store first"
+            )
         if args.once:
             at = parse_time(args.at, "--at") if args.at else datetime.now(UTC)
             from spinscope.alerts import store as alert_store
