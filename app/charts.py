@@ -367,3 +367,32 @@ def kpi_trend_chart(
         )
         .properties(height=260)
     )
+
+
+def alert_timeline_chart(rows: list[dict[str, Any]], now: Any) -> alt.Chart:
+    """Each alert's last episode as a bar from when it fired (or began pending) to its resolve (or now)."""
+    df = pd.DataFrame(
+        [
+            {
+                "alert": f"{r['alertname']} {r['scope']}",
+                "severity": r["severity"],
+                "state": r["state"],
+                "start": r["since"],
+                "end": r["resolved_at"] or now,
+                "summary": r["summary"],
+            }
+            for r in rows
+        ]
+    )
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("start:T", title=None),
+            x2="end:T",
+            y=alt.Y("alert:N", title=None, sort="-x"),
+            color=alt.Color("severity:N", scale=alt.Scale(domain=["page", "ticket"], range=["#d62728", "#ff7f0e"])),
+            tooltip=["alert", "severity", "state", "start:T", "end:T", "summary"],
+        )
+        .properties(height=max(120, 24 * len(df)))
+    )

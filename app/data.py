@@ -391,3 +391,34 @@ def text(value: Any) -> Any:
 def now_minute() -> datetime:
     at = datetime.now(UTC)
     return at - timedelta(seconds=at.second, microseconds=at.microsecond)
+
+
+# ---------------------------------------------------------------- alerts (declared endpoint) and silences
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def alerts(source: str, since: datetime, config: str) -> dict[str, Any]:
+    """Every alert's current state since `since` (open ones always) and the silences: GET /api/v1/alerts."""
+    return _endpoint("Alerts", "alerts", state="all", since=since)
+
+
+def create_silence(matchers: dict[str, str], hours: float, author: str, comment: str, maintenance: bool) -> str:
+    """A silence from the Alerts page's form, checked like the API's; returns its id."""
+    from spinscope.alerts import store as alert_store
+    from spinscope.alerts.api import silence_from_json
+
+    now = datetime.now(UTC)
+    body = {
+        "matchers": matchers,
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(hours=hours)).isoformat(),
+        "created_by": author,
+        "comment": comment,
+        "is_maintenance": maintenance,
+    }
+    try:
+        made = alert_store.create_silence(client(), **silence_from_json(body, now))
+    except Exception as exc:
+        raise explain(exc, "Creating the silence") from exc
+    alerts.clear()
+    return str(made["silence_id"])

@@ -22,6 +22,7 @@ navigation = st.navigation(
         st.Page(PAGES / "rtp.py", title="RTP", icon=":material/casino:", url_path="rtp"),
         st.Page(PAGES / "investigate.py", title="Investigate", icon=":material/troubleshoot:", url_path="investigate"),
         st.Page(PAGES / "kpis.py", title="KPIs", icon=":material/trending_up:", url_path="kpis"),
+        st.Page(PAGES / "alerts.py", title="Alerts", icon=":material/notifications_active:", url_path="alerts"),
     ]
 )
 sidebar.render()

@@ -1,8 +1,10 @@
-"""The configuration a process runs with, read and validated once: SLO specs, game catalog, currencies, compliance.
+"""The configuration a process runs with, read and validated once: SLO specs, game catalog, currencies,
+compliance settings, alerting.
 
 A config folder holds `slos/*.yaml` (OpenSLO specs), `games.yaml` (the game catalog),
 `currencies.yaml` (each currency's scale; a folder without one uses the shipped table) and, optionally,
-`compliance.yaml` (the RTP compliance report's window, confidence, volume and stake bands); the
+`compliance.yaml` (the RTP compliance report's window, confidence, volume and stake bands) and
+`alerting.yaml` (receivers, routes, alert rule settings; spinscope.alerts.config); the
 shipped one is package data (`spinscope.config`), read through importlib.resources so an
 installed wheel works like a checkout. Front ends load a `Config` at start and hand it (or a
 `LiveConfig` that reloads on SIGHUP or a changed file) to the functions that need it: no call
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from spinscope.alerts.config import ALERTING_FILE, AlertingConfig, load_alerting
 from spinscope.catalog import CatalogEntry, load_catalog
 from spinscope.currencies import CURRENCIES_FILE, load_currencies
 from spinscope.rtp.compliance import COMPLIANCE_FILE, ComplianceSettings, load_compliance_settings
@@ -48,6 +51,7 @@ class Config:
     currencies: dict[str, int] = field(default_factory=dict)
     """{currency code: fractional digits its amounts may have}; codes not listed get DEFAULT_SCALE."""
     compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
+    alerting: AlertingConfig = field(default_factory=AlertingConfig)
 
     @property
     def catalog_path(self) -> Path:
@@ -84,6 +88,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         catalog=catalog,
         currencies=load_currencies(currencies_path),
         compliance=compliance,
+        alerting=load_alerting(root),
     )
 
 
@@ -93,6 +98,7 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
         root / CATALOG_FILE,
         root / CURRENCIES_FILE,
         root / COMPLIANCE_FILE,
+        root / ALERTING_FILE,
         *sorted((root / SLO_FOLDER).glob("*.y*ml")),
     ]
     out = []

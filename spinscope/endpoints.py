@@ -101,6 +101,12 @@ def _trace(client: Client, config: Config, a: dict[str, Any]) -> Any:
     return trace(client, a["trace_id"])
 
 
+def _alerts(client: Client, config: Config, a: dict[str, Any]) -> Any:
+    from spinscope.alerts.views import alerts_view
+
+    return alerts_view(client, config.alerting, a["state"], a["since"], datetime.now(UTC))
+
+
 WHERE = Param("where", where_pair, many=True, help="Drill down: KEY=VALUE (repeatable).")
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -236,6 +242,27 @@ ENDPOINTS: dict[str, Endpoint] = {
             checks=(ordered("start", "end"),),
         ),
         Endpoint("trace", "/api/v1/traces/{trace_id}", (Param("trace_id", required=True, in_path=True),), _trace),
+        Endpoint(
+            "alerts",
+            "/api/v1/alerts",
+            (
+                Param(
+                    "state",
+                    one_of("all", "open", "pending", "firing", "resolved"),
+                    lambda a: "all",
+                    help="Only alerts now in this state; open = pending or firing (default: all).",
+                ),
+                Param(
+                    "since",
+                    parse_time,
+                    lambda a: datetime.now(UTC) - timedelta(days=1),
+                    help="Also list alerts that changed since this UTC time (default: a day ago); open ones always.",
+                ),
+            ),
+            _alerts,
+            columns=("severity", "state", "alertname", "scope", "since", "value", "silenced", "summary"),
+            rows="alerts",
+        ),
     )
 }
 

@@ -62,13 +62,17 @@ def build_http_app(
         )
 
     async def metrics(request: Request) -> Response:
-        return PlainTextResponse(pipeline.prometheus(), media_type="text/plain; version=0.0.4")
+        from spinscope.alerts.metrics import prometheus as alert_metrics
 
-    from spinscope.api import api_routes
+        return PlainTextResponse(pipeline.prometheus() + alert_metrics(), media_type="text/plain; version=0.0.4")
+
+    from spinscope.alerts.api import silence_routes
+    from spinscope.api import answer, api_routes
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         *api_routes(store, config),
+        *silence_routes(store, answer),
         Route("/metrics", metrics, methods=["GET"]),
         *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
         *(extra_routes or []),

@@ -23,6 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="Run the receivers, the API (and the app) on the store.")
     _listen_args(serve)
     serve.add_argument("--no-ui", action="store_true", help="Do not start the Streamlit app.")
+    serve.add_argument(
+        "--no-alerts",
+        action="store_true",
+        help="Do not evaluate alert rules (when `spinscope alerts run` does it for this database).",
+    )
     serve.add_argument("--ui-port", type=int, help=HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
     serve.add_argument(
         "--demo",
@@ -191,6 +196,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise
     print(f"spinscope: store {store.dsn} (database {store.database})", flush=True)
     background = []
+    if args.command == "serve" and not getattr(args, "no_alerts", False):
+        from spinscope.alerts.evaluator import alert_job
+
+        background.append(alert_job(store, config.get))
     if getattr(args, "demo", False):
         from spinscope.sim.demo import serve_demo_job
 

@@ -124,6 +124,22 @@ def store_spin_traces(store) -> None:  # type: ignore[no-untyped-def]
         spans[0].attributes.append(kv("slot.game.rtp", "0.9650"))
         traces.append((spans, logs))
     store_traces(store, traces)
+    store_alert_rows(store)
+
+
+def store_alert_rows(store) -> None:  # type: ignore[no-untyped-def]
+    """An alert that fired ten minutes ago, its delivery and a silence, for the alerts/ models."""
+    from spinscope.alerts import store as alert_store
+    from spinscope.alerts.lifecycle import step
+    from spinscope.alerts.rules import Signal
+
+    now = NOW.replace(tzinfo=UTC)
+    signal = Signal("rtp", "RtpDrift", "page", (("game_id", "g"),), 4.0, "s", "d", now - timedelta(hours=1), now)
+    _, events = step({}, [signal], {"rtp"}, now - timedelta(minutes=10))
+    client = store.client()
+    alert_store.record_transitions(client, events)
+    alert_store.record_delivery(client, events[0], "hook", now + timedelta(minutes=1))
+    alert_store.create_silence(client, {"game_id": "g"}, now, now + timedelta(hours=1), "a", "c")
 
 
 @pytest.mark.parametrize("model", models())

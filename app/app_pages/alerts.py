@@ -1,0 +1,101 @@
+"""Alerts: what fires now (severity, since when, burn or z), the last days as a timeline, silences.
+
+Each alert links to the page that explains it (its SLO or RTP view) and to Investigate on its
+window and filters. Data: the `alerts` endpoint through app/data.py (the same answer as
+GET /api/v1/alerts and `spinscope alerts list`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from spinscope.app import charts, data, view
+
+source = data.source_key()
+st.title("Alerts")
+now = data.now_minute()
+days = st.segmented_control("History", [1, 3, 7], default=3, format_func=lambda d: f"{d} day{'s' * (d > 1)}") or 3
+payload = view.fetch(data.alerts, source, now - timedelta(days=days), data.config_key())
+rows, silences = payload["alerts"], payload["silences"]
+
+LINKS = {
+    "investigate_url": st.column_config.LinkColumn("investigate", display_text="Investigate"),
+    "dashboard_url": st.column_config.LinkColumn("view", display_text="Open"),
+    "runbook_url": st.column_config.LinkColumn("runbook", display_text="Runbook"),
+}
+COLUMNS = ["severity", "alertname", "scope", "since", "value", "silenced", "summary", *LINKS]
+
+firing = [r for r in rows if r["state"] == "firing"]
+pending = [r for r in rows if r["state"] == "pending"]
+pages = [r for r in firing if r["severity"] == "page" and not r["silenced"]]
+c1, c2, c3 = st.columns(3)
+c1.metric("Paging now", len(pages))
+c2.metric("Firing", len(firing))
+c3.metric("Pending", len(pending))
+
+st.subheader("Firing now")
+if firing:
+    st.dataframe(
+        [{k: data.text(r[k]) if k in ("since", "value") else r[k] for k in COLUMNS} for r in firing + pending],
+        column_order=COLUMNS,
+        column_config=LINKS,
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.success("Nothing is firing.")
+
+st.subheader(f"The last {days} day{'s' * (days > 1)}")
+episodes = [r for r in rows if r["state"] in ("firing", "resolved")]
+if episodes:
+    st.altair_chart(charts.alert_timeline_chart(episodes, now), width="stretch")
+    resolved = [r for r in rows if r["state"] == "resolved"]
+    if resolved:
+        st.dataframe(
+            [{**{k: r[k] for k in COLUMNS}, "resolved_at": r["resolved_at"]} for r in resolved],
+            column_order=["resolved_at", *COLUMNS],
+            column_config=LINKS,
+            hide_index=True,
+            width="stretch",
+        )
+else:
+    st.caption("No alert fired in this period.")
+
+st.subheader("Silences")
+if silences:
+    st.dataframe(
+        [
+            {
+                "matchers": ", ".join(f"{k}={v}" for k, v in sorted(s["matchers"].items())),
+                "from": s["starts_at"],
+                "until": s["ends_at"],
+                "created_by": s["created_by"],
+                "comment": s["comment"],
+                "maintenance": s["is_maintenance"],
+                "id": s["silence_id"],
+            }
+            for s in silences
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption("No silence in force or planned.")
+
+with st.form("new_silence"):
+    st.markdown("**New silence** (stops notifications; alerts are still evaluated and recorded)")
+    matchers = st.text_input("Matchers", placeholder="alertname=RtpDrift, game_id=fortune-tiger")
+    hours = st.number_input("Hours", min_value=0.25, max_value=24.0 * 30, value=2.0, step=0.25)
+    author = st.text_input("Created by")
+    comment = st.text_input("Comment")
+    maintenance = st.checkbox("Maintenance window")
+    if st.form_submit_button("Silence"):
+        pairs = dict(p.strip().partition("=")[::2] for p in matchers.split(",") if p.strip())
+        try:
+            made = data.create_silence(pairs, float(hours), author, comment, maintenance)
+        except data.DataError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Silence {made} created.")

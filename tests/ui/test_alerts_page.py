@@ -1,0 +1,50 @@
+"""The Alerts page through AppTest: firing alerts, the timeline and silences equal what the endpoint answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from spinscope.alerts import store as alert_store
+from spinscope.alerts.lifecycle import step
+from spinscope.alerts.rules import Signal
+from spinscope.configuration import load_config
+from spinscope.endpoints import call
+from tests.ui.conftest import fresh_database
+
+
+def _signal(game: str, severity: str) -> Signal:
+    now = datetime.now(UTC)
+    name = "RtpDrift" if severity == "page" else "RtpWatch"
+    return Signal("rtp", name, severity, (("game_id", game), ("game_version", "1.0")), 4.5, f"{game} {name}", "d",
+                  now - timedelta(hours=3), now, "rtp")  # fmt: skip
+
+
+def test_alerts_page_shows_firing_alerts_history_and_silences(session_store, app_on) -> None:  # type: ignore[no-untyped-def]
+    store = fresh_database(session_store)
+    try:
+        client = store.client()
+        t0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=2)
+        state, first = step({}, [_signal("fortune-tiger", "page"), _signal("mega-vault", "ticket")], {"rtp"}, t0)
+        _, second = step(state, [_signal("fortune-tiger", "page")], {"rtp"}, t0 + timedelta(hours=1))
+        alert_store.record_transitions(client, first + second)
+        alert_store.create_silence(
+            client, {"game_id": "fortune-tiger"}, t0, t0 + timedelta(hours=5), "ana@example", "known issue"
+        )
+        expected = call("alerts", client, load_config(), {"state": "all"})
+        assert [(a["alertname"], a["state"], a["silenced"] is not None) for a in expected["alerts"]] == [
+            ("RtpDrift", "firing", True),
+            ("RtpWatch", "resolved", False),
+        ]
+
+        at = app_on(store, page="alerts")
+        assert not at.exception, at.exception
+        assert [m.value for m in at.metric] == ["0", "1", "0"]  # the one page is silenced
+        firing, resolved, silences = (df.value for df in at.dataframe)
+        assert list(firing["alertname"]) == ["RtpDrift"]
+        assert firing["investigate_url"][0] == expected["alerts"][0]["investigate_url"]
+        assert "investigate?signal=rtp" in firing["investigate_url"][0]
+        assert firing["dashboard_url"][0].endswith("/rtp?game_id=fortune-tiger&version=1.0")
+        assert list(resolved["alertname"]) == ["RtpWatch"]
+        assert list(silences["created_by"]) == ["ana@example"] and list(silences["comment"]) == ["known issue"]
+    finally:
+        store.close()
