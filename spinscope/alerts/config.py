@@ -91,7 +91,7 @@ class NoDataRule:
 class AlertingConfig:
     source: str = "(defaults)"
     app_url: str = "http://127.0.0.1:8501"
-    runbook_url: str = "https://github.com/spinscope/spinscope/blob/main/docs/runbooks.md#{alertname}"
+    runbook_url: str = "docs/runbooks.md#{alertname}"
     evaluation_interval_s: int = 60
     repeat_interval_s: int = 4 * 3600
     resend_interval_s: int = 60

@@ -108,8 +108,12 @@ class Evaluator:
     """Alert state of one database, stepped once per `run_once`."""
 
     def __init__(
-        self, client: Client, config: Callable[[], Config], notifier: Notifier | None = None, now=None
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        client: Client,
+        config: Callable[[], Config],
+        notifier: Notifier | None = None,
+        now: datetime | None = None,
+    ) -> None:
         self.client = client
         self.config = config
         self.notifier = notifier

@@ -116,7 +116,7 @@ def step(
 ) -> tuple[dict[str, Alert], list[Alert]]:
     """(open alerts after this round, transitions to record). Only pending and firing alerts are kept."""
     pending_for = pending_for or {}
-    active = {}
+    active: dict[str, Signal] = {}
     for signal in signals:
         active.setdefault(signal.fingerprint, signal)  # one signal per alert; the first one wins
     after: dict[str, Alert] = {}

@@ -60,7 +60,7 @@ def runbook_url(template: str, alert: Alert) -> str:
     return template.replace("{alertname}", alert.alertname.lower())
 
 
-def annotations(alert: Alert, app_url: str, runbook_template: str) -> dict[str, str]:
+def alert_annotations(alert: Alert, app_url: str, runbook_template: str) -> dict[str, str]:
     out = {
         "summary": alert.summary,
         "description": alert.description,
@@ -84,7 +84,7 @@ def alertmanager_alerts(
         out.append(
             {
                 "labels": {**alert.label_map, "source": "spinscope"},
-                "annotations": annotations(alert, app_url, runbook_template),
+                "annotations": alert_annotations(alert, app_url, runbook_template),
                 "startsAt": _iso(alert.fired_at or alert.active_since),
                 "endsAt": _iso(ends),
                 "generatorURL": investigate_url(app_url, alert),
@@ -95,7 +95,7 @@ def alertmanager_alerts(
 
 def webhook_body(alert: Alert, receiver: str, app_url: str, runbook_template: str, fmt: str = "json") -> bytes:
     """One alert's notification: spinscope's JSON, or a Slack-compatible `text` + `blocks` message."""
-    notes = annotations(alert, app_url, runbook_template)
+    notes = alert_annotations(alert, app_url, runbook_template)
     if fmt == "slack":
         icon = ":white_check_mark:" if alert.state == "resolved" else ":rotating_light:"
         head = f"{icon} [{alert.state.upper()}:{alert.severity}] {alert.summary}"

@@ -116,7 +116,7 @@ def slo_signals(statuses: Iterable[SloStatus]) -> list[Signal]:
                     tuple(sorted(labels)),
                     _ratio(status.budget.remaining_ratio),
                     f"{shown}{suffix} has spent its whole error budget",
-                    f"Budget remaining {float(status.budget.remaining_ratio or 0):.1%} of the period "
+                    f"Budget remaining {_ratio(status.budget.remaining_ratio) or 0.0:.1%} of the period "
                     f"{status.window_start:%Y-%m-%d %H:%M} to {status.window_end:%Y-%m-%d %H:%M} UTC.",
                     max(status.window_start, status.at - timedelta(days=1)),
                     status.at,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from spinscope import jsonout
 from spinscope.cli.options import (
@@ -16,7 +18,8 @@ from spinscope.cli.options import (
     open_args,
     print_payload,
 )
-from spinscope.endpoints import ENDPOINTS, parse_time
+from spinscope.endpoints import ENDPOINTS
+from spinscope.params import parse_time
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -121,7 +124,13 @@ def _duration(text: str) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * _UNIT_S[match.group(2)])
 
 
-def _write(args: argparse.Namespace, local, method: str, path: str, body: dict | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _write(
+    args: argparse.Namespace,
+    local: Callable[[Any], Any],
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+) -> Any:
     """Run `local(client)` on the store, or ask the running `serve` that holds the embedded store."""
     from spinscope.db import StoreError, StoreLocked
 
