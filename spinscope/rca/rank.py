@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -215,16 +216,19 @@ def _preference(attribute: str) -> int:
     return PREFERRED_KEYS.index(attribute) if attribute in PREFERRED_KEYS else len(PREFERRED_KEYS)
 
 
-def merge_equivalent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge_equivalent(
+    rows: list[dict[str, Any]], same: Callable[[dict[str, Any]], Hashable] | None = None
+) -> list[dict[str, Any]]:
     """Fold values with identical selection and baseline counts into one row, keeping the ranking's order.
 
     Equal counts over every spin of both groups mean the values mark the same spins (one is
-    the other's alias); ranking them apart would only break a tie by name.
+    the other's alias); ranking them apart would only break a tie by name. `same` gives the
+    figures that must match (default: the selection and baseline counts).
     """
-    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    order: list[tuple[int, int]] = []
+    groups: dict[Hashable, list[dict[str, Any]]] = {}
+    order: list[Hashable] = []
     for row in rows:
-        key = (row["selection_count"], row["baseline_count"])
+        key = same(row) if same else (row["selection_count"], row["baseline_count"])
         if key not in groups:
             groups[key] = []
             order.append(key)
@@ -262,15 +266,16 @@ def _rank_rtp(
     segments = sorted(
         {(k, cell[i]) for cell in moments for i, k in enumerate(CELL_KEYS) if k not in keys},
     )
-    findings = []
-    for attribute, value in segments:
-        m = segment_excess(moments, {attribute: value})
-        findings.append(
-            Finding(((attribute, value),), m, {"attribute": attribute, "value": value, **model.describe(m)})
-        )
+    measures = {key: segment_excess(moments, dict([key])) for key in segments}
     # Most surprising first, in either direction: fleet-wide, the total's sign is often set by noise in
     # the most volatile games, while a mis-set game shows as one strongly signed segment.
-    findings.sort(key=lambda f: (-model.rank_key(f.measure)[1], -abs(f.measure.excess), f.key))
+    order = sorted(segments, key=lambda k: (-model.rank_key(measures[k])[1], -abs(measures[k].excess), k))
+    cells_of = {(k, v): frozenset(cell for cell in moments if cell[CELL_KEYS.index(k)] == v) for k, v in segments}
+    merged = merge_equivalent(
+        [{"attribute": a, "value": v, **model.describe(measures[(a, v)])} for a, v in order],
+        same=lambda r: cells_of[(r["attribute"], r["value"])],  # the same cells: a game with one version
+    )
+    findings = [Finding(((r["attribute"], r["value"]),), measures[(r["attribute"], r["value"])], r) for r in merged]
     candidates = top_singles(findings, model)
     pairs = {
         frozenset((a, b)): segment_excess(moments, dict((a, b)))
