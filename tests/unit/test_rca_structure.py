@@ -157,3 +157,20 @@ def test_a_span_the_bad_spins_never_reached_is_a_consequence_below_every_cause()
         ("postgresql", "consequence"),
     ]
     assert "1 value(s) missing from the bad spins because their trace ended early" in explanation
+
+
+def test_a_pair_with_a_near_constant_value_is_not_a_conjunction() -> None:
+    # 984 bad and 10,000 good spins. A fault in one game's region: 600 bad, 400 good; elsewhere 4 bad per
+    # 100 good. The game: 2,000 good, 600 + 64 = 664 bad. The build 90 % of the fleet runs: 9,000 good,
+    # 600 + 344 = 944 bad; the game on the other build (a canary elsewhere): 200 good, 8 bad.
+    # game & build: 656 bad, 1,800 good. Every other test passes: the pair scores 0.4867²/0.82 = 0.289
+    # against the game's 0.4748²/0.8 = 0.282, game without build is 8/208 = 3.85 % bad like outside
+    # the game (320/8,320), build without game 288/7,488 = 3.85 % like outside the build (40/1,040).
+    # But the pair keeps 2,456 of the game's 2,664 spins: it is the game again, not a new finding.
+    model = CountModel(984, 10_000)
+    game = counts_finding("slot.game.id", "dragon-hoard", 664, 2_000, model)
+    build = counts_finding("service.version", "2026.11.3", 944, 9_000, model)
+    pair = Counts(656, 1_800)
+    assert model.score(pair) > model.score(game.measure)
+    rows, _ = arrange([game, build], {frozenset({game.key[0], build.key[0]}): pair}, model)
+    assert [(r["value"], r["kind"]) for r in rows] == [("dragon-hoard", "cause"), ("2026.11.3", "cause")]
