@@ -97,6 +97,34 @@ class Topology:
 
     regions: tuple[Region, ...] = REGIONS
     games: tuple[ReelGame, ...] = tuple(GAMES[g] for g in GAME_POPULARITY)
+    # Share of each game's sessions served by each entry of `games` (a game rolled out in two
+    # versions has two entries); None: every entry serves all of its game's sessions.
+    version_shares: tuple[float, ...] | None = None
+
+    def with_rollout(self, game_id: str, version: str, share: float) -> Topology:
+        """This topology with `version` of `game_id` serving `share` of the game's sessions (same math).
+
+        A staged rollout: the new version is a re-release of the game's math under a new
+        version string, so a scenario can mis-set one version while the other stays healthy.
+        """
+        shares = list(self.version_shares or (1.0,) * len(self.games))
+        index = next(i for i, g in enumerate(self.games) if g.id == game_id and shares[i] > share)
+        shares[index] -= share
+        return Topology(
+            self.regions,
+            (*self.games, self.games[index].with_rules(version=version)),
+            (*shares, share),
+        )
+
+    def popularity(self) -> np.ndarray:
+        """Relative popularity of each entry of `games`: its game's, split between the game's versions."""
+        weights = np.array([GAME_POPULARITY.get(g.id, 0.1) for g in self.games])
+        return weights * np.array(self.version_shares) if self.version_shares else weights
+
+    @cached_property
+    def game_codes(self) -> np.ndarray:
+        """Each entry of `games` as an index into `game_ids` (versions of one game share the code)."""
+        return np.array([self.game_ids.index(g.id) for g in self.games], dtype=np.int16)
 
     @cached_property
     def instances(self) -> tuple[Instance, ...]:
@@ -117,7 +145,7 @@ class Topology:
 
     @cached_property
     def game_ids(self) -> tuple[str, ...]:
-        return tuple(g.id for g in self.games)
+        return tuple(dict.fromkeys(g.id for g in self.games))
 
     def attribute_values(self) -> dict[str, tuple[str, ...]]:
         """Every value each fault-selectable attribute can take (scenario validation uses it)."""
@@ -190,7 +218,7 @@ def draw_players(topology: Topology, n_players: int, rng: np.random.Generator) -
             _pick(rng, np.array([w for _, w in providers]), len(members))
         ]
     channel = _pick(rng, np.array([w for _, w in CHANNELS]), n_players)
-    favourite = _pick(rng, np.array([GAME_POPULARITY.get(g.id, 0.1) for g in topology.games]), n_players)
+    favourite = _pick(rng, topology.popularity(), n_players)
     levels = min(len(c.bet_levels) for c in topology.currencies)
     # Most players stake the lowest levels; a few high rollers stake the top ones. (p = 0.7: with
     # 0.45 the top levels held so much of the stake that a game's effective sample size for RTP

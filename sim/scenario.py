@@ -18,6 +18,10 @@ Kinds and the effects they take:
 - rtp_drift: misset (`under` or `over`: `sim.games.misconfigured`); where names a game
 - traffic_drop: traffic_factor [0, 1) (share of the traffic that remains)
 
+`rollouts` (optional): games served in a second version to a share of their sessions, the
+same math under a new version string (`{game: lucky-sevens, version: 2.1.0, share: 0.5}`),
+so a fault can hit one version of a game while the other stays healthy.
+
 This module validates and selects; `sim.spins` calls `Fault.mask` at the right stage.
 """
 
@@ -138,6 +142,18 @@ def _iso(ns: int) -> str:
 
 
 @dataclass(frozen=True)
+class Rollout:
+    """A game served in a second version (same math, new version string) to a share of its sessions."""
+
+    game: str
+    version: str
+    share: float
+
+    def manifest(self) -> dict[str, Any]:
+        return {"game": self.game, "version": self.version, "share": self.share}
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     description: str
@@ -145,6 +161,13 @@ class Scenario:
     source: str = "<inline>"
     start_ns: int | None = None
     end_ns: int | None = None
+    rollouts: tuple[Rollout, ...] = ()
+
+    def topology(self, base: Topology) -> Topology:
+        """The topology this scenario runs on: `base` with its rollouts' versions added."""
+        for r in self.rollouts:
+            base = base.with_rollout(r.game, r.version, r.share)
+        return base
 
     def resolve(self, start_ns: int, end_ns: int | None) -> Scenario:
         """This scenario with every fault window in absolute nanoseconds for a run [start, end)."""
@@ -157,7 +180,7 @@ class Scenario:
                     "is empty for this run; make end later than start"
                 )
             faults.append(Fault(f.kind, f.what, f.where, f.start, f.end, f.effects, a, b))
-        return Scenario(self.name, self.description, tuple(faults), self.source, start_ns, end_ns)
+        return Scenario(self.name, self.description, tuple(faults), self.source, start_ns, end_ns, self.rollouts)
 
     def of_kind(self, *kinds: str) -> list[Fault]:
         return [f for f in self.faults if f.kind in kinds]
@@ -167,6 +190,8 @@ class Scenario:
         out: dict[str, Any] = {"scenario": self.name, "description": self.description}
         if self.start_ns is not None:
             out["run"] = {"start": _iso(self.start_ns), "end": _iso(self.end_ns) if self.end_ns else None}
+        if self.rollouts:
+            out["rollouts"] = [r.manifest() for r in self.rollouts]
         out["faults"] = [f.manifest() for f in self.faults]
         return out
 
@@ -202,10 +227,10 @@ def parse(data: object, source: str, topology: Topology) -> Scenario:
     """Validate a scenario document (already YAML-decoded)."""
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: expected a mapping with name, description and faults")
-    unknown = set(data) - {"name", "description", "faults"}
+    unknown = set(data) - {"name", "description", "faults", "rollouts"}
     if unknown:
         raise ScenarioError(
-            f"{source}: unknown top-level field(s) {sorted(unknown)}; allowed: name, description, faults"
+            f"{source}: unknown top-level field(s) {sorted(unknown)}; allowed: name, description, rollouts, faults"
         )
     for key in ("name", "description"):
         if not isinstance(data.get(key), str) or not data[key].strip():
@@ -213,8 +238,28 @@ def parse(data: object, source: str, topology: Topology) -> Scenario:
     raw_faults = data.get("faults") or []
     if not isinstance(raw_faults, list):
         raise ScenarioError(f"{source}: faults must be a list")
+    raw_rollouts = data.get("rollouts") or []
+    if not isinstance(raw_rollouts, list):
+        raise ScenarioError(f"{source}: rollouts must be a list of {{game, version, share}}")
+    rollouts = tuple(_parse_rollout(r, f"{source}: rollouts[{i}]", topology) for i, r in enumerate(raw_rollouts))
+    scenario = Scenario(data["name"], data["description"].strip(), (), source, rollouts=rollouts)
+    topology = scenario.topology(topology)  # faults may name a rolled-out version
     faults = tuple(_parse_fault(f, f"{source}: faults[{i}]", topology) for i, f in enumerate(raw_faults))
-    return Scenario(data["name"], data["description"].strip(), faults, source)
+    return Scenario(data["name"], data["description"].strip(), faults, source, rollouts=rollouts)
+
+
+def _parse_rollout(raw: object, where_: str, topology: Topology) -> Rollout:
+    example = "{game: lucky-sevens, version: 2.1.0, share: 0.5}"
+    if not isinstance(raw, dict) or set(raw) != {"game", "version", "share"}:
+        raise ScenarioError(f"{where_}: expected {example}")
+    game, version, share = str(raw["game"]), str(raw["version"]), raw["share"]
+    if game not in topology.game_ids:
+        raise ScenarioError(f"{where_}.game: {game!r} does not exist; games: {list(topology.game_ids)}")
+    if version in {g.version for g in topology.games if g.id == game}:
+        raise ScenarioError(f"{where_}.version: {game} already runs {version}; name the new version")
+    if not isinstance(share, int | float) or isinstance(share, bool) or not 0 < share < 1:
+        raise ScenarioError(f"{where_}.share: {share!r} must be a number in (0, 1): the new version's share")
+    return Rollout(game, version, float(share))
 
 
 def _parse_fault(raw: object, where_: str, topology: Topology) -> Fault:
@@ -242,9 +287,11 @@ def _parse_fault(raw: object, where_: str, topology: Topology) -> Fault:
     if need and need not in attrs:
         raise ScenarioError(f"{where_}.where: a {kind} fault must name {need}")
     if kind == "rtp_drift" and "slot.game.version" in attrs:
-        game = next(g for g in topology.games if g.id == attrs["slot.game.id"])
-        if attrs["slot.game.version"] != game.version:
-            raise ScenarioError(f"{where_}.where.slot.game.version: {game.id} runs version {game.version}")
+        versions = [g.version for g in topology.games if g.id == attrs["slot.game.id"]]
+        if attrs["slot.game.version"] not in versions:
+            raise ScenarioError(
+                f"{where_}.where.slot.game.version: {attrs['slot.game.id']} runs version {' or '.join(versions)}"
+            )
     required, optional = KINDS[kind]
     effects = {k: raw[k] for k in raw if k in EFFECTS}
     missing = required - set(effects)

@@ -130,9 +130,7 @@ def random_hex(rng: np.random.Generator, n: int, nbytes: int) -> list[str]:
 
 def expected_spins_per_round(topology: Topology) -> float:
     """Paid plus free spins per round, averaged over the game mix (exact theory per game)."""
-    from spinscope.sim.population import GAME_POPULARITY
-
-    weights = np.array([GAME_POPULARITY.get(g.id, 0.1) for g in topology.games])
+    weights = topology.popularity()
     free = np.array([float(g.theory().free_spins_per_round or Fraction(0)) for g in topology.games])
     return 1.0 + float((weights * free).sum() / weights.sum())
 
@@ -160,8 +158,8 @@ class SpinGenerator:
             raise ValueError(f"spins_per_s={spins_per_s}: the rate must be positive")
         if shape not in ("diurnal", "flat"):
             raise ValueError(f"shape={shape!r}: use 'diurnal' or 'flat'")
-        self.topology = topology or Topology()
         self.scenario = scenario or BASELINE
+        self.topology = self.scenario.topology(topology or Topology())
         self.shape = shape
         # Three streams: the population depends on the seed only, so runs that share a seed
         # (history, then live traffic) share their players; play and ids also on run_id.
@@ -259,9 +257,7 @@ class SpinGenerator:
             s_player[idx] = members[np.minimum(pick, len(members) - 1)]
             choices = self._instances_by_region[r]
             s_instance[idx] = choices[rng.integers(0, len(choices), len(idx))]
-        from spinscope.sim.population import GAME_POPULARITY
-
-        popularity = np.cumsum([GAME_POPULARITY.get(g.id, 0.1) for g in topo.games])
+        popularity = np.cumsum(topo.popularity())
         random_game = np.searchsorted(popularity, rng.random(n_sessions) * popularity[-1], side="right")
         s_game = np.where(
             rng.random(n_sessions) < FAVOURITE_GAME_SHARE, players.favourite_game[s_player], random_game
@@ -320,7 +316,7 @@ class SpinGenerator:
             "cloud.region": region_of_instance[inst],
             "service.instance.id": inst,
             "service.version": self._instance_version[inst],
-            "slot.game.id": game,
+            "slot.game.id": self.topology.game_codes[game],
             "slot.game.version": self._game_version[game],
             "slot.channel": self.players.channel[p],
             "slot.currency": self.players.currency[p],

@@ -9,6 +9,9 @@
 -- Parameters: signal ('errors' | 'latency'), threshold_ns, sel_start, sel_end, base_start,
 -- base_end, baseline_mode, where_keys / where_values (attribute = value on any span of the trace),
 -- max_values, exclude_keys, sample_mod.
+-- Per attribute it also counts the spins that carry the attribute at all (any value):
+-- selection_with_attribute / baseline_with_attribute. A value missing from the bad spins because
+-- its whole attribute is (the span carrying it was never reached) is a consequence, not a cause.
 WITH
 spin_spans AS (
     SELECT
@@ -52,19 +55,28 @@ classified AS (
 ),
 
 pair_counts AS (
+    -- every (attribute, value) of a spin, plus one (attribute, '', 1) row per attribute it carries at all
     SELECT
         pair.1 AS attribute,
         pair.2 AS value,
+        pair.3 AS is_presence,
         countIf(in_selection) AS selection_count,
         countIf(in_baseline) AS baseline_count
     FROM classified
-    ARRAY JOIN pairs AS pair
+    ARRAY JOIN arrayConcat(
+        arrayMap(p -> (p.1, p.2, 0), pairs),
+        arrayMap(k -> (k, '', 1), arrayDistinct(arrayMap(p -> p.1, pairs)))
+    ) AS pair
     WHERE NOT has({exclude_keys:Array(String)}, pair.1)
-    GROUP BY attribute, value
+    GROUP BY attribute, value, is_presence
 ),
 
-attribute_cardinality AS (
-    SELECT attribute, count() AS distinct_values
+attribute_stats AS (
+    SELECT
+        attribute,
+        countIf(is_presence = 0) AS distinct_values,
+        maxIf(selection_count, is_presence = 1) AS selection_with_attribute,
+        maxIf(baseline_count, is_presence = 1) AS baseline_with_attribute
     FROM pair_counts
     GROUP BY attribute
 )
@@ -75,9 +87,11 @@ SELECT
     selection_count,
     baseline_count,
     distinct_values,
+    selection_with_attribute,
+    baseline_with_attribute,
     (SELECT countIf(in_selection) FROM classified) AS selection_total,
     (SELECT countIf(in_baseline) FROM classified) AS baseline_total
 FROM pair_counts
-INNER JOIN attribute_cardinality USING (attribute)
-WHERE distinct_values <= {max_values:UInt32}
+INNER JOIN attribute_stats USING (attribute)
+WHERE is_presence = 0 AND distinct_values <= {max_values:UInt32}
 ORDER BY attribute, value

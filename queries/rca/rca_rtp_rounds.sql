@@ -1,7 +1,9 @@
--- rca_rtp_rounds: per segment (attribute = value) and game version over [start, end), settled
--- spins only: the paid spins and the sum of every spin's win divided by its stake. The input of
--- the fleet-wide RTP root-cause ranking (spinscope.rtp_fleet), which compares that sum with
--- theoretical RTP × paid spins.
+-- rca_rtp_rounds: per cell (game, version, region, instance, channel, currency) over [start, end),
+-- settled spins only: the paid spins and the sum of every spin's win divided by its stake. The
+-- input of the fleet-wide RTP root-cause ranking (spinscope.rca.rtp_excess), which compares that
+-- sum with theoretical RTP × paid spins. Cells, not segments: the ranking sums them into each
+-- segment (attribute = value) and into pairs of segments (nesting, conjunctions), a few thousand
+-- rows at most.
 -- Why per stake and not per money: stakes span 500× and a few high rollers carry most of Σb², so
 -- a bet-weighted sum weighs 750k spins like 100k; a mis-set reel moves every stake's multiplier
 -- alike, so counting each spin once (in its own stakes) keeps all the evidence and mixes
@@ -38,7 +40,7 @@ free_spins AS (
 ),
 
 cells AS (
-    -- one row per combination of the dimensions, so the segments fan out from thousands of rows
+    -- one row per combination of the dimensions (feature and mode only for the where filter)
     SELECT game_id, game_version, region, instance_id, channel, currency, feature, mode,
            count() AS spins_count,
            countIf(bet_amount > 0) AS paid,
@@ -59,20 +61,17 @@ cells AS (
 )
 
 SELECT
-    segment.1 AS attribute,
-    segment.2 AS value,
     game_id,
     game_version,
+    region,
+    instance_id,
+    channel,
+    currency,
     sum(spins_count) AS spins_count,
     sum(paid) AS paid,
     sum(unstaked) AS unstaked,
     sum(stakes_won) AS stakes_won
 FROM cells
-ARRAY JOIN [
-    ('*', '*'),
-    ('slot.game.id', game_id), ('slot.game.version', game_version), ('cloud.region', region),
-    ('service.instance.id', instance_id), ('slot.channel', channel), ('slot.currency', currency)
-] AS segment
 WHERE arrayAll((k, v) -> multiIf(
           k = 'slot.game.id', game_id = v,
           k = 'slot.game.version', game_version = v,
@@ -83,5 +82,5 @@ WHERE arrayAll((k, v) -> multiIf(
           k = 'slot.feature', feature = v,
           k = 'slot.spin.mode', mode = v,
           0), {where_keys:Array(String)}, {where_values:Array(String)})
-GROUP BY attribute, value, game_id, game_version
-ORDER BY attribute, value, game_id, game_version
+GROUP BY game_id, game_version, region, instance_id, channel, currency
+ORDER BY game_id, game_version, region, instance_id, channel, currency

@@ -98,11 +98,13 @@ def cmd_rca(args: argparse.Namespace) -> int:
         print(jsonout.dumps(payload, indent=2))
         return 0
     columns = (
-        ["attribute", "value", "spins", "excess_bets", "z", "share", "explains_alert"]
+        ["kind", "label", "spins", "excess_bets", "z", "share", "explains_alert"]
         if args.signal == "rtp"
-        else ["attribute", "value", "selection_ratio", "baseline_ratio", "gap", "q_value", "share"]
+        else ["kind", "label", "selection_ratio", "baseline_ratio", "gap", "q_value", "share"]
     )
     print(textout.table(payload["rows"][:20], columns) if payload["rows"] else payload.get("message", "nothing found"))
+    if payload.get("explanation"):
+        print(payload["explanation"])
     return 0
 
 

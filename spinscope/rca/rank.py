@@ -2,13 +2,19 @@
 
 Thin I/O around the pure scoring: SQL models count (attribute, value) in a selection and
 a baseline (queries/rca), spinscope.rca.scoring ranks them; for RTP, queries/rca/rca_rtp_rounds
-sums wins in stakes per segment and game version and spinscope.rca.rtp_excess ranks the segments.
+sums wins in stakes per cell (game version × region × instance × channel × currency) and
+spinscope.rca.rtp_excess weighs each segment. Then, for every signal, spinscope.rca.structure
+shapes the ranking (constants as context, a child cause within its container, conjunctions,
+consequences apart), using the counts of pairs of the strongest values (queries/rca/
+rca_attribute_pairs; for RTP, sums of cells). Each row carries `kind`, `rank`, `where`, `within`,
+`label` and `reason`; the payload an `explanation` sentence (see structure.py for the kinds).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,8 +24,11 @@ from clickhouse_connect.driver.client import Client
 from spinscope.catalog import Catalog
 from spinscope.errors import UserError
 from spinscope.queries.loader import run
-from spinscope.rca.rtp_excess import RoundSums, rank_fleet_segments
+from spinscope.rca.measures import CountModel, Counts, ExcessModel
+from spinscope.rca.rtp_excess import CELL_KEYS, RoundSums, cell_moments, segment_excess
 from spinscope.rca.scoring import is_high_cardinality, rank_attributes
+from spinscope.rca.structure import Finding, arrange, top_singles
+from spinscope.rtp.normal import z_two_sided
 from spinscope.rtp.references import game_references
 from spinscope.times import utc_naive
 from spinscope.traces import where_arrays
@@ -149,10 +158,12 @@ def rank(
     }
     if n_sel == 0 or n_base == 0:
         result["message"] = "no bad spins in the window" if n_sel == 0 else "no baseline spins to compare with"
+        result["explanation"] = result["message"].capitalize() + ": nothing to explain."
         return result
     selection: dict[str, dict[str, int]] = defaultdict(dict)
     baseline: dict[str, dict[str, int]] = defaultdict(dict)
     distinct = {r["attribute"]: int(r["distinct_values"]) for r in rows}
+    presence = {r["attribute"]: (int(r["selection_with_attribute"]), int(r["baseline_with_attribute"])) for r in rows}
     dropped = sorted(a for a, d in distinct.items() if is_high_cardinality(d, n_sel + n_base))
     for r in rows:
         if r["attribute"] in dropped:
@@ -166,7 +177,7 @@ def rank(
     # value that covers the whole selection, and keeps near-universal values (gap ~0) at the bottom.
     scores = sorted(scores, key=lambda s: (not s.significant, -(s.gap * s.explained_share), -s.gap))
     result["excluded_high_cardinality"] = dropped
-    result["rows"] = merge_equivalent(
+    merged = merge_equivalent(
         [
             {
                 "attribute": s.attribute,
@@ -186,6 +197,49 @@ def rank(
             for s in scores
         ]
     )
+    model = CountModel(n_sel, n_base)
+    findings = [
+        Finding(
+            ((r["attribute"], r["value"]),),
+            Counts(r["selection_count"], r["baseline_count"]),
+            r,
+            significant=r["significant"],
+        )
+        for r in merged
+    ]
+    candidates = top_singles(findings, model)
+    pairs: dict[frozenset[tuple[str, str]], Counts] = {}
+    if len(candidates) >= 2:
+        for p in run(
+            client,
+            "rca/rca_attribute_pairs",
+            signal=signal,
+            threshold_ns=threshold_ms * 1_000_000,
+            sel_start=start,
+            sel_end=end,
+            base_start=b_start,
+            base_end=b_end,
+            baseline_mode="window" if window_mode else "good",
+            where_keys=keys,
+            where_values=values,
+            sample_mod=sample_mod,
+            candidate_keys=[a for a, _ in candidates],
+            candidate_values=[v for _, v in candidates],
+        ):
+            first, second = candidates[int(p["first"]) - 1], candidates[int(p["second"]) - 1]
+            pairs[frozenset((first, second))] = Counts(int(p["selection_count"]), int(p["baseline_count"]))
+        for a_index, a in enumerate(candidates):  # pairs no spin holds
+            for b in candidates[a_index + 1 :]:
+                pairs.setdefault(frozenset((a, b)), Counts(0, 0))
+
+    def cut_short(value: tuple[str, str]) -> bool:
+        # Under-represented because the attribute itself is missing from the bad spins: at least half
+        # of the value's deficit is the attribute's (a later step's span the failed spins never reached).
+        sel_with, base_with = presence.get(value[0], (0, 0))
+        p_sel, p_base = model.shares(next(f.measure for f in findings if f.key[0] == value))
+        return sel_with / n_sel - base_with / n_base <= (p_sel - p_base) / 2
+
+    result["rows"], result["explanation"] = arrange(findings, pairs, model, where, cut_short)
     return result
 
 
@@ -193,16 +247,19 @@ def _preference(attribute: str) -> int:
     return PREFERRED_KEYS.index(attribute) if attribute in PREFERRED_KEYS else len(PREFERRED_KEYS)
 
 
-def merge_equivalent(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge_equivalent(
+    rows: list[dict[str, Any]], same: Callable[[dict[str, Any]], Hashable] | None = None
+) -> list[dict[str, Any]]:
     """Fold values with identical selection and baseline counts into one row, keeping the ranking's order.
 
     Equal counts over every spin of both groups mean the values mark the same spins (one is
-    the other's alias); ranking them apart would only break a tie by name.
+    the other's alias); ranking them apart would only break a tie by name. `same` gives the
+    figures that must match (default: the selection and baseline counts).
     """
-    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    order: list[tuple[int, int]] = []
+    groups: dict[Hashable, list[dict[str, Any]]] = {}
+    order: list[Hashable] = []
     for row in rows:
-        key = (row["selection_count"], row["baseline_count"])
+        key = same(row) if same else (row["selection_count"], row["baseline_count"])
         if key not in groups:
             groups[key] = []
             order.append(key)
@@ -223,45 +280,54 @@ def _rank_rtp(
     rows = run(
         client, "rca/rca_rtp_rounds", start=utc_naive(start), end=utc_naive(end), where_keys=keys, where_values=values
     )
-    segments: dict[tuple[str, str], dict[tuple[str, str], RoundSums]] = defaultdict(dict)
-    total: dict[tuple[str, str], RoundSums] = {}
-    for r in rows:
-        version = (r["game_id"], r["game_version"])
-        sums = RoundSums(int(r["spins_count"]), int(r["paid"]), Decimal(r["stakes_won"]), int(r["unstaked"]))
-        if r["attribute"] == "*":
-            total[version] = sums
-        elif r["attribute"] not in keys:
-            segments[(r["attribute"], r["value"])][version] = sums
+    cells: dict[tuple[str, ...], RoundSums] = {
+        (r["game_id"], r["game_version"], r["region"], r["instance_id"], r["channel"], r["currency"]): RoundSums(
+            int(r["spins_count"]), int(r["paid"]), Decimal(r["stakes_won"]), int(r["unstaked"])
+        )
+        for r in rows
+    }
     references = {
         k: (ref.rtp, ref.std_dev)
         for k, ref in game_references(client, start, end, catalog).items()
         if ref.std_dev is not None
     }
-    ranked = rank_fleet_segments(segments, total, references)
+    moments = cell_moments(cells, references)
+    total = segment_excess(moments, {})
+    model = ExcessModel(total, z_two_sided(0.95))
+    segments = sorted(
+        {(k, cell[i]) for cell in moments for i, k in enumerate(CELL_KEYS) if k not in keys},
+    )
+    measures = {key: segment_excess(moments, dict([key])) for key in segments}
+    # Most surprising first, in either direction: fleet-wide, the total's sign is often set by noise in
+    # the most volatile games, while a mis-set game shows as one strongly signed segment.
+    order = sorted(segments, key=lambda k: (-model.rank_key(measures[k])[1], -abs(measures[k].excess), k))
+    cells_of = {(k, v): frozenset(cell for cell in moments if cell[CELL_KEYS.index(k)] == v) for k, v in segments}
+    merged = merge_equivalent(
+        [{"attribute": a, "value": v, **model.describe(measures[(a, v)])} for a, v in order],
+        same=lambda r: cells_of[(r["attribute"], r["value"])],  # the same cells: a game with one version
+    )
+    findings = [Finding(((r["attribute"], r["value"]),), measures[(r["attribute"], r["value"])], r) for r in merged]
+    candidates = top_singles(findings, model)
+    pairs = {
+        frozenset((a, b)): segment_excess(moments, dict((a, b)))
+        for i, a in enumerate(candidates)
+        for b in candidates[i + 1 :]
+        if a[0] != b[0]
+    }
+    ranked_rows, explanation = arrange(findings, pairs, model, where)
     return {
         "signal": "rtp",
         "start": start,
         "end": end,
         "where": dict(where or {}),
         "sample_rate": 1.0,
-        "selection_total": sum(c.spins for c in total.values()),
+        "selection_total": sum(c.spins for c in cells.values()),
         "baseline_total": None,
-        "total_excess_bets": ranked["total_excess_bets"],
-        "total_z": ranked["total_z"],
-        "alerting": ranked["alerting"],
-        "no_reference": ranked["no_reference"],
-        "unstaked_free_spins": ranked["unstaked"],
-        "rows": [
-            {
-                "attribute": s.attribute,
-                "value": s.value,
-                "spins": s.spins,
-                "excess_bets": s.excess_bets,
-                "z": s.z,
-                "share": s.share,
-                "z_without": s.z_without,
-                "explains_alert": s.explains_alert,
-            }
-            for s in ranked["segments"]
-        ],
+        "total_excess_bets": total.excess,
+        "total_z": total.z,
+        "alerting": total.z is not None and abs(total.z) >= model.threshold,
+        "no_reference": sorted({f"{c[0]} {c[1]}" for c in cells if (c[0], c[1]) not in references}),
+        "unstaked_free_spins": sum(s.unstaked for s in cells.values()),
+        "rows": ranked_rows,
+        "explanation": explanation,
     }

@@ -32,6 +32,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from spinscope.rca.measures import Excess
+
 Version = tuple[str, str]  # game_id, game_version
 
 
@@ -113,3 +115,37 @@ def rank_fleet_segments(
         "unstaked": sum(s.unstaked for s in total.values()),
         "segments": rows,
     }
+
+
+# The dimensions of a cell of queries/rca/rca_rtp_rounds, as the segments' attribute names.
+CELL_KEYS = (
+    "slot.game.id",
+    "slot.game.version",
+    "cloud.region",
+    "service.instance.id",
+    "slot.channel",
+    "slot.currency",
+)
+Cell = tuple[str, ...]  # one value per CELL_KEYS
+
+
+def cell_moments(
+    cells: Mapping[Cell, RoundSums], reference: Mapping[Version, tuple[Decimal, Decimal]]
+) -> dict[Cell, Excess]:
+    """Each cell's excess in stakes, null variance and spins (cells of unreferenced versions are left out)."""
+    out = {}
+    for cell, sums in cells.items():
+        ref = reference.get((cell[0], cell[1]))
+        if ref is None:
+            continue
+        mu, sigma = ref
+        excess = Fraction(sums.stakes_won) - Fraction(mu) * sums.paid
+        out[cell] = Excess(float(excess), float(Fraction(sigma) ** 2 * sums.paid), sums.spins)
+    return out
+
+
+def segment_excess(moments: Mapping[Cell, Excess], where: Mapping[str, str]) -> Excess:
+    """The excess of the cells matching every attribute = value of `where` (additive: sums of cells)."""
+    index = [(CELL_KEYS.index(k), v) for k, v in where.items()]
+    chosen = [m for cell, m in moments.items() if all(cell[i] == v for i, v in index)]
+    return Excess(sum(m.excess for m in chosen), sum(m.variance for m in chosen), sum(m.spins for m in chosen))

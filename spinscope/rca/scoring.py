@@ -1,15 +1,11 @@
-"""RCA scoring: which attribute values set a selection apart from its baseline, and which segments moved RTP.
+"""RCA scoring: which attribute values set a selection apart from its baseline.
 
 Pure functions over counts and sums the SQL layer has already aggregated; nothing here reads
-the store. Three tools:
+the store. Two tools (the RTP ranking, in stakes, is spinscope.rca.rtp_excess):
 
 - `rank_attributes`: the BubbleUp / HyperDX / Grafana "proportion gap" per (attribute, value)
   between a selection (bad spins, a time window) and a baseline, with a two-proportion z-test
   and Benjamini–Hochberg across every value, so a gap on a handful of events is not a finding.
-- `rank_rtp_segments`: for an RTP signal, each segment's excess paid over theoretical
-  E_s = W_s − μ0·B_s (exact money), its surprise z_s = E_s/(σ·√Σb²_s), its share of the total
-  excess, and a leave-one-out check (Datadog's "Watchdog Explains"): does the alert survive
-  without the segment?
 - `is_high_cardinality`: the rule that keeps ids (spin, player, session) out of the ranking.
 """
 
@@ -18,14 +14,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from spinscope.jsonout import plain
 from spinscope.rtp.multiple import benjamini_hochberg
-from spinscope.rtp.normal import two_sided_p, z_two_sided
-from spinscope.rtp.stats import Parameter, RtpSums, _reference
+from spinscope.rtp.normal import two_sided_p
 
 Counts = Mapping[str, Mapping[str, int]]
 
@@ -139,95 +132,3 @@ def rank_attributes(
         )
     scores.sort(key=lambda s: (not s.significant, -s.gap, -abs(s.z), s.attribute, s.value))
     return scores
-
-
-@dataclass(frozen=True)
-class SegmentScore:
-    """One segment's excess over theoretical, its surprise, its share, and the leave-one-out check."""
-
-    attribute: str
-    value: str
-    spins: int
-    bet_amount: Decimal
-    win_amount: Decimal
-    rtp: Decimal | None
-    excess_win: Decimal  # W_s − μ0·B_s, exact
-    z: float | None
-    share_of_excess: float | None  # E_s / E_total (signed; None when the total excess is 0)
-    z_without: float | None  # global z with the segment removed
-    explains_alert: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return plain(self)
-
-
-@dataclass(frozen=True)
-class RtpAttribution:
-    """The global test and the ranked segments."""
-
-    total_excess_win: Decimal
-    total_z: float | None
-    threshold: float
-    alerting: bool
-    segments: tuple[SegmentScore, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return plain(self)
-
-
-def rank_rtp_segments(
-    segments: Mapping[tuple[str, str], RtpSums],
-    total: RtpSums,
-    mu0: Parameter,
-    sigma: Parameter,
-    threshold: float | None = None,
-) -> RtpAttribution:
-    """Rank segments (attribute, value) of one stream by how surprising their excess payout is.
-
-    The total must contain every segment (segments of one attribute partition it; segments of
-    different attributes overlap, which is fine: each is judged alone). `threshold` is the
-    |z| that raised the alert (default z at 95 % two-sided, 1.96). A segment `explains_alert`
-    when the total alerts and |z| of total − segment falls below the threshold.
-
-    Order: by z_s in the alert's direction (the sign of the total excess), largest first, so
-    the segment that moved RTP the way the alert says leads; then by |E_s|. z_s, not money,
-    leads because it is scale-free: a busy segment has a large E_s from noise alone. A child
-    value (one instance) outranks its parent (its region): the parent's z is diluted by the
-    healthy siblings. Leave-one-out is reported, not ranked on: removing any large segment
-    shrinks a marginal |Z| just by removing data.
-    """
-    reference = _reference(mu0, sigma)
-    if reference is None:
-        raise ValueError("RTP attribution needs the theoretical rtp and std_dev; this stream has no reference")
-    mu, sd = reference
-    threshold = z_two_sided(0.95) if threshold is None else threshold
-    total_excess = total.excess_win(mu)
-    total_z = total.z_score(mu, sd)
-    alerting = total_z is not None and abs(total_z) >= threshold
-    sign = 1 if total_excess >= 0 else -1
-    scored = []
-    for (attribute, value), sums in segments.items():
-        excess = sums.excess_win(mu)
-        rest = total - sums
-        z_without = rest.z_score(mu, sd) if rest.bet_squared_sum > 0 else None
-        share = float(Fraction(excess) / Fraction(total_excess)) if total_excess else None
-        explains = alerting and (z_without is None or abs(z_without) < threshold)
-        scored.append(
-            SegmentScore(
-                attribute,
-                value,
-                sums.spins,
-                sums.bet_amount,
-                sums.win_amount,
-                sums.rtp,
-                excess,
-                sums.z_score(mu, sd),
-                share,
-                z_without,
-                explains,
-            )
-        )
-    scored.sort(
-        key=lambda s: (-(sign * s.z) if s.z is not None else math.inf, -abs(s.excess_win), s.attribute, s.value)
-    )
-    return RtpAttribution(total_excess, total_z, threshold, alerting, tuple(scored))

@@ -20,9 +20,20 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
+CELL = {
+    "slot.game.id": "game_id",
+    "slot.game.version": "game_version",
+    "cloud.region": "region",
+    "service.instance.id": "instance_id",
+    "slot.channel": "channel",
+    "slot.currency": "currency",
+}
+
+
 def rows(client, where: dict[str, str] | None = None) -> dict[tuple[str, str, str], dict]:  # type: ignore[no-untyped-def]
+    """The model's cells summed per (attribute, value, game), ('*', '*', game) for the total."""
     keys, values = list((where or {}).keys()), list((where or {}).values())
-    out = run(
+    cells = run(
         client,
         "rca/rca_rtp_rounds",
         start=START.replace(tzinfo=None),
@@ -30,7 +41,17 @@ def rows(client, where: dict[str, str] | None = None) -> dict[tuple[str, str, st
         where_keys=keys,
         where_values=values,
     )
-    return {(r["attribute"], r["value"], r["game_id"]): r for r in out}
+    out: dict[tuple[str, str, str], dict] = {}
+    for cell in cells:
+        for attribute, value in [("*", "*"), *((a, cell[c]) for a, c in CELL.items())]:
+            acc = out.setdefault(
+                (attribute, value, cell["game_id"]),
+                {"spins_count": 0, "paid": 0, "unstaked": 0, "stakes_won": Decimal(0)},
+            )
+            for k in ("spins_count", "paid", "unstaked"):
+                acc[k] += int(cell[k])
+            acc["stakes_won"] += Decimal(cell["stakes_won"])
+    return out
 
 
 def test_free_spins_count_in_the_stake_of_the_paid_spin_before_them(store_client) -> None:  # type: ignore[no-untyped-def]

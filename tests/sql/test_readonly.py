@@ -67,6 +67,8 @@ BY_NAME: dict[str, Any] = {
     "where_keys": [],
     "where_values": [],
     "exclude_keys": ["slot.spin.id", "slot.player.id"],
+    "candidate_keys": ["slot.game.id", "slot.currency"],
+    "candidate_values": ["fortune-tiger", "EUR"],
 }
 BY_TYPE: dict[str, Any] = {
     "String": "",

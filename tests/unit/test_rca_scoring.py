@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 import pytest
 
-from spinscope.rca import is_high_cardinality, rank_attributes, rank_rtp_segments
-from spinscope.rtp import RtpSums
+from spinscope.rca import is_high_cardinality, rank_attributes
 
 
 def test_two_proportion_test_by_hand() -> None:
@@ -70,56 +68,6 @@ def test_high_cardinality_rule() -> None:
     assert not is_high_cardinality(8, 1_000_000)  # service.instance.id: a handful of hosts
     assert not is_high_cardinality(3, 4)  # too few events to judge by ratio
     assert not is_high_cardinality(200, 1_000_000)
-
-
-def segment(bet: int, win: int, bet_squared: int) -> RtpSums:
-    return RtpSums(bet, Decimal(bet), Decimal(win), Decimal(bet_squared), Decimal(0), Decimal(0))
-
-
-def test_rtp_excess_and_leave_one_out_by_hand() -> None:
-    # μ0 = 0.9, σ = 2. mobile: B 100, W 170, Σb² 100 → E = 80, z = 80/(2·10) = 4
-    # desktop: B 400, W 370, Σb² 400 → E = 10, z = 10/(2·20) = 0.25; total E = 90, z = 90/(2·√500) = 2.012
-    mobile, desktop = segment(100, 170, 100), segment(400, 370, 400)
-    result = rank_rtp_segments(
-        {("channel", "desktop"): desktop, ("channel", "mobile"): mobile}, mobile + desktop, Decimal("0.9"), Decimal(2)
-    )
-    assert result.total_excess_win == Decimal("90.0")
-    assert result.total_z == pytest.approx(90 / (2 * math.sqrt(500)))
-    assert result.alerting
-    first, second = result.segments
-    assert (first.value, first.excess_win, first.z, first.share_of_excess) == (
-        "mobile",
-        Decimal("80.0"),
-        4.0,
-        pytest.approx(80 / 90),
-    )
-    assert first.z_without == pytest.approx(0.25) and first.explains_alert  # without mobile, z = desktop's 0.25
-    assert (second.value, second.z, second.z_without, second.explains_alert) == ("desktop", 0.25, 4.0, False)
-    assert first.rtp == Decimal("1.7")
-
-
-def test_rtp_ranking_follows_the_alert_direction_and_prefers_the_child() -> None:
-    # underpayment: instance i2 underpays, its region holds i1 (healthy) and i2; another region is healthy.
-    i1, i2, other = segment(1000, 900, 1000), segment(1000, 600, 1000), segment(2000, 1800, 2000)
-    total = i1 + i2 + other
-    segments = {
-        ("instance", "i1"): i1,
-        ("instance", "i2"): i2,
-        ("instance", "o1"): other,
-        ("region", "r1"): i1 + i2,
-        ("region", "r2"): other,
-    }
-    result = rank_rtp_segments(segments, total, "0.9", "2")
-    assert [(s.attribute, s.value) for s in result.segments][:2] == [("instance", "i2"), ("region", "r1")]
-    assert result.total_z == pytest.approx(-300 / (2 * math.sqrt(4000)))  # -2.37: alerting
-    assert result.segments[0].z == pytest.approx(-300 / (2 * math.sqrt(1000)))
-    assert result.segments[0].explains_alert
-    assert result.to_json()["segments"][0]["excess_win"] == "-300"
-
-
-def test_rtp_attribution_needs_a_reference() -> None:
-    with pytest.raises(ValueError, match="no reference"):
-        rank_rtp_segments({}, segment(1, 1, 1), None, "2")
 
 
 def test_a_baseline_overlapping_the_selection_is_refused_before_any_query() -> None:
