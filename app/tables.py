@@ -179,13 +179,13 @@ def rca_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
         {
             "attribute": r["attribute"],
             "value": r["value"],
-            "selection_ratio": r["selection_ratio"],
-            "baseline_ratio": r["baseline_ratio"],
+            "selection_ratio": r.get("selection_ratio"),
+            "baseline_ratio": r.get("baseline_ratio"),
             "lift": lift(r),
-            "q_value": r["q_value"],
-            "share": r["share"],
-            "selection_count": r["selection_count"],
-            **({"kind": r["kind"]} if "kind" in r else {}),
+            "q_value": r.get("q_value"),
+            "share": r.get("share"),
+            "selection_count": r.get("selection_count"),
+            **({"kind": r.get("kind")} if "kind" in r else {}),
         }
         for r in rows
     ]
@@ -197,12 +197,12 @@ def rtp_rca_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
         {
             "attribute": r["attribute"],
             "value": r["value"],
-            "spins": r["spins"],
-            "excess_bets": r["excess_bets"],
-            "excess_share": r["share"],
-            "z": r["z"],
-            "z_without": r["z_without"],
-            "explains_alert": "yes" if r["explains_alert"] else "no",
+            "spins": r.get("spins"),
+            "excess_bets": r.get("excess_bets"),
+            "excess_share": r.get("share"),
+            "z": r.get("z"),
+            "z_without": r.get("z_without"),
+            "explains_alert": "yes" if r.get("explains_alert") else "no",
         }
         for r in rows
     ]

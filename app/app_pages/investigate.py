@@ -94,11 +94,19 @@ else:
         selection_mode="single-row",
         key=f"findings_{window_key}_{where}",
     )
+
+    def drill(row: dict) -> None:
+        """Keep every value the finding names (a conjunction names two), then rerun on the narrower set."""
+        pairs = row.get("where") or {row["attribute"]: str(row["value"])}
+        if any((k, str(v)) not in where for k, v in pairs.items()):
+            narrowed = state
+            for key, value in pairs.items():
+                narrowed = narrowed.with_where(key, str(value))
+            go(narrowed)
+
     chosen_rows = picked_finding.selection.rows if picked_finding else []
     if chosen_rows:
-        row = top[chosen_rows[0]]
-        if (row["attribute"], str(row["value"])) not in where:
-            go(state.with_where(row["attribute"], str(row["value"])))
+        drill(top[chosen_rows[0]])
     sample = ranked.get("sample_rate", 1)
     st.caption(
         f"{labels.count(ranked.get('selection_total', 0))} selected spins"
@@ -122,12 +130,15 @@ else:
     names = [f"{r['attribute']} = {r['value']}" for r in top]
     choice = d1.selectbox("Drill into", range(len(top)), format_func=names.__getitem__, key="drill_choice")
     if d2.button("Drill down", key="drill"):
-        go(state.with_where(top[choice]["attribute"], str(top[choice]["value"])))
+        drill(top[choice])
     chart = charts.rtp_rank_chart(top) if state.signal == "rtp" else charts.rank_chart(top)
     pick_event = st.altair_chart(chart, on_select="rerun", key=f"pick_{window_key}_{where}", width="stretch")
     picked = (pick_event or {}).get("selection", {}).get(charts.PICK) or []
-    if picked and picked[0].get("attribute") and (picked[0]["attribute"], picked[0]["value"]) not in where:
-        go(state.with_where(picked[0]["attribute"], str(picked[0]["value"])))
+    if picked and picked[0].get("attribute"):
+        same = [
+            r for r in top if (r["attribute"], str(r["value"])) == (picked[0]["attribute"], str(picked[0]["value"]))
+        ]
+        drill(same[0] if same else picked[0])
 
 st.subheader("Matching traces")
 order = st.radio(

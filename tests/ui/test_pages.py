@@ -196,9 +196,11 @@ def test_investigate_drill_down_and_trace_live_in_the_url(demo_store: Store, app
     top = at.dataframe[0].value.iloc[0]
     at.button(key="drill").click().run()
     no_failure(at)
-    assert params(at) == {**{k: [v] for k, v in link.items()}, "where": [f"{top['Attribute']}={top['Value']}"]}
+    # A conjunction's row names two values ("a & b" = "x & y"): drilling keeps both.
+    kept = dict(zip(top["Attribute"].split(" & "), top["Value"].split(" & "), strict=True))
+    assert params(at) == {**{k: [v] for k, v in link.items()}, "where": sorted(f"{k}={v}" for k, v in kept.items())}
     start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
-    expected = traces(demo_store.client(), start, end, where={top["Attribute"]: top["Value"]})
+    expected = traces(demo_store.client(), start, end, where=kept)
     assert list(at.dataframe[-1].value["Trace"]) == [t["trace_id"] for t in expected]
     at.button(key="open_trace").click().run()
     no_failure(at)
