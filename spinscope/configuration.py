@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from spinscope.auth import AUTH_FILE, AuthConfig, AuthConfigError, load_auth
 from spinscope.catalog import CatalogEntry, load_catalog
 from spinscope.slo.metric_source import SloSpecError
 from spinscope.slo.spec import SloSpec, load_slos
@@ -41,6 +42,7 @@ class Config:
     directory: Path
     slos: tuple[SloSpec, ...]
     catalog: dict[tuple[str, str], CatalogEntry] = field(default_factory=dict)
+    auth: AuthConfig = field(default_factory=AuthConfig)
 
     @property
     def catalog_path(self) -> Path:
@@ -66,12 +68,13 @@ def load_config(directory: str | Path | None = None) -> Config:
         )
     catalog_path = root / CATALOG_FILE
     catalog = load_catalog(catalog_path) if catalog_path.is_file() else {}
-    return Config(directory=root, slos=tuple(load_slos(root / SLO_FOLDER)), catalog=catalog)
+    auth = load_auth(root / AUTH_FILE)
+    return Config(directory=root, slos=tuple(load_slos(root / SLO_FOLDER)), catalog=catalog, auth=auth)
 
 
 def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of the files a Config is read from: cheap change detection."""
-    paths = [root / CATALOG_FILE, *sorted((root / SLO_FOLDER).glob("*.y*ml"))]
+    paths = [root / CATALOG_FILE, root / AUTH_FILE, *sorted((root / SLO_FOLDER).glob("*.y*ml"))]
     out = []
     for path in paths:
         try:
@@ -115,7 +118,7 @@ class LiveConfig:
             signature = _signature(self._config.directory)
             try:
                 fresh = load_config(self._config.directory)
-            except (SloSpecError, ValueError, OSError) as exc:
+            except (SloSpecError, AuthConfigError, ValueError, OSError) as exc:
                 self._signature = signature  # do not retry the same broken files every call
                 self.last_error = str(exc)
                 log.error("configuration not reloaded, keeping the previous one: %s", exc)

@@ -129,7 +129,10 @@ class Param:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A read feature: GET `path`, `params` read in order, `run(client, config, args)` answers JSON-ready data."""
+    """A read feature: GET `path`, `params` read in order, `run(client, config, args)` answers JSON-ready data.
+
+    `role`: who may ask (spinscope.access): `viewer` for figures, `operator` for e.g. the audit log.
+    """
 
     name: str
     path: str
@@ -138,6 +141,7 @@ class Endpoint:
     columns: tuple[str, ...] = ()
     rows: str = "rows"
     checks: tuple[Callable[[dict[str, Any]], None], ...] = field(default=())
+    role: str = "viewer"
 
     def parse(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Typed arguments from raw values (query string, CLI or app); defaults filled in declaration order."""
@@ -252,6 +256,14 @@ def _trace(client: Client, config: Config, a: dict[str, Any]) -> Any:
     from spinscope.traces import trace
 
     return trace(client, a["trace_id"])
+
+
+def _audit(client: Client, config: Config, a: dict[str, Any]) -> Any:
+    from spinscope.queries.loader import run
+
+    start, end = (a[k].astimezone(UTC).replace(tzinfo=None) for k in ("start", "end"))
+    rows = run(client, "audit/rpt_audit_log", start=start, end=end, action=a["action"] or "", limit=a["limit"])
+    return {"start": a["start"], "end": a["end"], "entries": rows}
 
 
 def _window(default_span: timedelta, start_help: str) -> tuple[Param, Param]:
@@ -396,6 +408,20 @@ ENDPOINTS: dict[str, Endpoint] = {
             checks=(_ordered("start", "end"),),
         ),
         Endpoint("trace", "/api/v1/traces/{trace_id}", (Param("trace_id", required=True, in_path=True),), _trace),
+        Endpoint(
+            "audit",
+            "/api/v1/audit",
+            (
+                *_window(timedelta(days=7), "UTC ISO 8601 (default: 7 days before --end)."),
+                Param("action", help="Only this action, e.g. export, login, login_failed, denied."),
+                Param("limit", parse_int(1, MAX_LIMIT), lambda a: 200),
+            ),
+            _audit,
+            columns=("recorded_at", "who", "action", "what", "client_address"),
+            rows="entries",
+            checks=(_ordered("start", "end"),),
+            role="operator",
+        ),
     )
 }
 

@@ -87,6 +87,42 @@ SETTINGS: tuple[Setting, ...] = (
         "Bearer token the read commands send when they ask a running `serve`'s JSON API.",
     ),
     Setting(
+        "viewer_token_sha256",
+        "SPINSCOPE_VIEWER_TOKEN_SHA256",
+        None,
+        "SHA-256 digests (comma-separated) of viewer tokens: read API, /metrics (`spinscope auth token` prints one).",
+    ),
+    Setting(
+        "operator_token_sha256",
+        "SPINSCOPE_OPERATOR_TOKEN_SHA256",
+        None,
+        "SHA-256 digests (comma-separated) of operator tokens: a viewer who may also export, silence, read the audit.",
+    ),
+    Setting(
+        "ingest_token_sha256",
+        "SPINSCOPE_INGEST_TOKEN_SHA256",
+        None,
+        "SHA-256 digests (comma-separated) of ingest tokens the receivers accept (besides SPINSCOPE_INGEST_TOKEN).",
+    ),
+    Setting(
+        "query_max_seconds",
+        "SPINSCOPE_QUERY_MAX_SECONDS",
+        60,
+        "Longest a read query (app, API, CLI) may run before it is stopped with 'narrow the window or filters'.",
+    ),
+    Setting(
+        "query_max_memory_bytes",
+        "SPINSCOPE_QUERY_MAX_MEMORY_BYTES",
+        2 * 1024 * 1024 * 1024,
+        "Most memory one read query may use (ClickHouse max_memory_usage).",
+    ),
+    Setting(
+        "query_max_result_rows",
+        "SPINSCOPE_QUERY_MAX_RESULT_ROWS",
+        1_000_000,
+        "Most rows a read query may return (result_overflow_mode=throw: an error, never a silently cut answer).",
+    ),
+    Setting(
         "archive", "SPINSCOPE_ARCHIVE", None, "DuckDB KPI archive file (default <export folder>/kpi_archive.duckdb)."
     ),
     Setting(

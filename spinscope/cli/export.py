@@ -42,7 +42,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         bar = ProgressBar(f"export {args.week or 'last week'}")
         try:
             result = export_weekly(
-                store.client(), args.week, args.out, config, formats, resolve("archive", args.archive), progress=bar
+                store.reader(), args.week, args.out, config, formats, resolve("archive", args.archive), progress=bar
             )
         finally:
             bar.finish()

@@ -95,7 +95,7 @@ def ask(args: argparse.Namespace, name: str) -> Any:
             raise
         return _ask_server(api, endpoint, raw)
     try:
-        return jsonout.plain(endpoint.run(store.client(), config, parsed))
+        return jsonout.plain(endpoint.run(store.reader(), config, parsed))
     finally:
         store.close()
 

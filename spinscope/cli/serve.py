@@ -16,6 +16,43 @@ def _listen_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help=HELP["host"])
     parser.add_argument("--otlp-http-port", type=int, help=HELP["otlp_http_port"])
     parser.add_argument("--otlp-grpc-port", type=int, help=HELP["otlp_grpc_port"])
+    _insecure_arg(parser)
+
+
+def _insecure_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="Listen beyond loopback even though some surface has no auth configured (anyone reaching it reads GGR).",
+    )
+
+
+def refuse_open_listen(host: str, missing: list[str], insecure: bool, config_dir: object) -> None:
+    """Zero-config is for loopback: beyond it, every surface served needs auth unless --insecure."""
+    from spinscope.auth import is_loopback
+    from spinscope.errors import UserError
+
+    if is_loopback(host) or not missing or insecure:
+        return
+    raise UserError(
+        f"refusing to listen on {host} without auth for {', '.join(missing)}: add tokens to {config_dir}/auth.yaml "
+        "(`spinscope auth token --role viewer|operator|ingest` prints the entry; docs/deploy.md, Access control) "
+        "and for the app an `oidc:` section with Streamlit's [auth] secrets, or pass --insecure"
+    )
+
+
+def _missing_auth(config: object, api: bool, ingest: bool, ui: bool) -> list[str]:
+    from spinscope.access import AccessPolicy
+
+    authenticator = AccessPolicy(config).authenticator()  # type: ignore[arg-type]
+    missing = []
+    if api and not authenticator.protects("viewer"):
+        missing.append("the JSON API and /metrics (viewer/operator tokens)")
+    if ingest and not authenticator.protects("ingest"):
+        missing.append("the OTLP receivers (an ingest token)")
+    if ui and config.get().auth.oidc is None:  # type: ignore[attr-defined]
+        missing.append("the app (oidc single sign-on)")
+    return missing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,6 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_config_arg(app)
     app.add_argument("--host", help=HELP["host"])
     app.add_argument("--ui-port", type=int, help=HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
+    _insecure_arg(app)
     app.set_defaults(handler=cmd_app)
 
     db = sub.add_parser("db", help="Store administration.")
@@ -92,7 +130,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     store = open_args(args)
     try:
-        result = store.client().query(args.sql, settings={"readonly": 1})
+        result = store.reader().query(args.sql)  # read-only, with the read limits
         for row in result.named_results():
             print(json.dumps(row, default=str))
     finally:
@@ -110,7 +148,11 @@ def cmd_app(args: argparse.Namespace) -> int:
             "`spinscope app` alone needs a ClickHouse server (--store http://...); on the embedded "
             "store the app runs inside `spinscope serve`"
         )
-    config_of(args)  # fail now, in one line, on an invalid config folder
+    from spinscope.configuration import LiveConfig
+
+    live = LiveConfig(config_of(args))  # fail now, in one line, on an invalid config folder
+    host = resolve("host", args.host)
+    refuse_open_listen(host, _missing_auth(live, False, False, True), args.insecure, live.get().directory)
     return serve_app(dsn, resolve("host", args.host), resolve("ui_port", args.ui_port), resolve("config", args.config))
 
 
@@ -130,7 +172,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         body_budget_bytes=resolve("body_budget_bytes"),
         batch_max_rows=resolve("batch_max_rows"),
         batch_interval_s=resolve("batch_interval_s"),
+        api=args.command != "ingest",
     )
+    ui_port = None if getattr(args, "no_ui", False) or args.command == "ingest" else resolve("ui_port", args.ui_port)
+    missing = _missing_auth(config, opts.api, True, ui_port is not None)
+    refuse_open_listen(opts.host, missing, args.insecure, config.get().directory)
     store = open_args(args)
     try:
         migrate(store.client(), render_options(args), log=lambda line: print(f"spinscope: {line}"))
@@ -152,6 +198,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 log=lambda line: print(line, flush=True),
             )
         )
-    ui_port = None if getattr(args, "no_ui", False) or args.command == "ingest" else resolve("ui_port", args.ui_port)
     serve(store, opts, config, background=background, ui_port=ui_port)
     return 0
