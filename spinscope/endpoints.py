@@ -31,24 +31,38 @@ class ParamError(UserError):
 # ---------------------------------------------------------------- parsers
 
 
+# Instants the store can hold (ClickHouse DateTime runs 1970..2106), with room for windows reaching back.
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(2105, 1, 1, tzinfo=UTC)
+
+
+def _in_range(at: datetime, name: str, value: Any) -> datetime:
+    if not EARLIEST <= at <= LATEST:
+        raise ParamError(f"{name} {value!r} is out of range: use a time between {EARLIEST:%Y} and {LATEST:%Y}")
+    return at
+
+
 def parse_time(value: Any, name: str) -> datetime:
     """An instant in UTC from ISO 8601 text (a trailing Z or no zone mean UTC) or a datetime."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return _in_range(value if value.tzinfo else value.replace(tzinfo=UTC), name, value)
     try:
         at = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
         raise ParamError(f"{name} {value!r} is not a time; write e.g. 2026-11-24T12:00:00Z") from None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return _in_range(at if at.tzinfo else at.replace(tzinfo=UTC), name, value)
 
 
 def parse_day(value: Any, name: str) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParamError(f"{name} {value!r} is not a date; write YYYY-MM-DD") from None
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ParamError(f"{name} {value!r} is not a date; write YYYY-MM-DD") from None
+    _in_range(datetime(day.year, day.month, day.day, tzinfo=UTC), name, value)
+    return day
 
 
 def parse_int(low: int, high: int) -> Callable[[Any, str], int]:
