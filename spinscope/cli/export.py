@@ -46,10 +46,21 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         finally:
             bar.finish()
+        _audit_export(store, f"weekly {result.iso_week} {','.join(formats)} to {args.out}")
     finally:
         store.close()
     print(jsonout.dumps(result.to_json(), indent=2))
     return 0
+
+
+def _audit_export(store: object, what: str) -> None:
+    """Exports are audited (spinscope.audit): who is the operating-system user, where this host."""
+    import getpass
+    import socket
+
+    from spinscope.audit import EXPORT, record
+
+    record(store, getpass.getuser(), EXPORT, what, f"cli@{socket.gethostname()}")
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
