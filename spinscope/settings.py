@@ -105,6 +105,12 @@ SETTINGS: tuple[Setting, ...] = (
         "SHA-256 digests (comma-separated) of ingest tokens the receivers accept (besides SPINSCOPE_INGEST_TOKEN).",
     ),
     Setting(
+        "app_secrets",
+        "SPINSCOPE_APP_SECRETS",
+        None,
+        "Streamlit secrets file whose [auth] section (OIDC provider, client, cookie secret) enables the app's sign-in.",
+    ),
+    Setting(
         "query_max_seconds",
         "SPINSCOPE_QUERY_MAX_SECONDS",
         60,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import streamlit as st
-from spinscope.app import charts, data, exports, sidebar, tables, view
+from spinscope.app import access, charts, data, exports, sidebar, tables, view
 
 from spinscope.export import week_name
 
@@ -68,19 +68,23 @@ with tab_wow:
     st.dataframe(tables.exact(exports.week_over_week(weekly, WOW_METRICS)), hide_index=True, width="stretch")
 
 st.subheader("Download")
-for grain, rows in (("daily", daily), ("weekly", weekly)):
+OPERATOR_ONLY = "Downloads and the weekly report are exports: they need the operator role."
+if not access.may("operator"):
+    st.info(OPERATOR_ONLY)
+for grain, rows in (("daily", daily), ("weekly", weekly)) if access.may("operator") else ():
     name = f"spinscope-kpis-{grain}-{first}-{last}"
     d1, d2, d3 = st.columns(3)
-    d1.download_button(f"{grain} CSV", exports.to_csv(rows), f"{name}.csv", "text/csv", key=f"csv_{grain}")
-    d2.download_button(
-        f"{grain} Excel", exports.to_excel(rows), f"{name}.xlsx", exports.EXCEL_MIME, key=f"xlsx_{grain}"
+    access.download(d1, f"{grain} CSV", lambda r=rows: exports.to_csv(r), f"{name}.csv", "text/csv", f"csv_{grain}")
+    access.download(
+        d2, f"{grain} Excel", lambda r=rows: exports.to_excel(r), f"{name}.xlsx", exports.EXCEL_MIME, f"xlsx_{grain}"
     )
-    d3.download_button(
+    access.download(
+        d3,
         f"{grain} Parquet",
-        exports.to_parquet(rows),
+        lambda r=rows: exports.to_parquet(r),
         f"{name}.parquet",
         "application/vnd.apache.parquet",
-        key=f"parquet_{grain}",
+        f"parquet_{grain}",
     )
 
 st.subheader("Weekly report")
@@ -92,8 +96,10 @@ mondays = [last - timedelta(days=last.weekday() + 7 * i) for i in range(1, 9)]
 monday = st.selectbox("ISO week", mondays, key="kpi_report_week", format_func=lambda m: week_name(m))
 w1, w2, w3, w4 = st.columns(4)
 for column, fmt in zip((w1, w2, w3, w4), ("xlsx", "csv", "parquet", "html"), strict=True):
+    if not access.may("operator"):
+        break
     name, payload, mime = view.fetch(data.weekly_report_file, source, monday, fmt, data.config_key())
-    column.download_button(f"{week_name(monday)} {fmt}", payload, name, mime, key=f"report_{fmt}")
+    access.download(column, f"{week_name(monday)} {fmt}", lambda p=payload: p, name, mime, f"report_{fmt}")
 
 st.subheader("Long-term trend (KPI archive)")
 trend = data.archive_trend_rows(26)

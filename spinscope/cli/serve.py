@@ -37,7 +37,7 @@ def refuse_open_listen(host: str, missing: list[str], insecure: bool, config_dir
     raise UserError(
         f"refusing to listen on {host} without auth for {', '.join(missing)}: add tokens to {config_dir}/auth.yaml "
         "(`spinscope auth token --role viewer|operator|ingest` prints the entry; docs/deploy.md, Access control) "
-        "and for the app an `oidc:` section with Streamlit's [auth] secrets, or pass --insecure"
+        "and for the app an `oidc:` section with SPINSCOPE_APP_SECRETS, or pass --insecure"
     )
 
 
@@ -50,7 +50,7 @@ def _missing_auth(config: object, api: bool, ingest: bool, ui: bool) -> list[str
         missing.append("the JSON API and /metrics (viewer/operator tokens)")
     if ingest and not authenticator.protects("ingest"):
         missing.append("the OTLP receivers (an ingest token)")
-    if ui and config.get().auth.oidc is None:  # type: ignore[attr-defined]
+    if ui and (config.get().auth.oidc is None or not resolve("app_secrets")):  # type: ignore[attr-defined]
         missing.append("the app (oidc single sign-on)")
     return missing
 
