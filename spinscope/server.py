@@ -89,6 +89,24 @@ def build_http_app(
     return Starlette(routes=routes, middleware=[guard])
 
 
+def build_api_app(store: Store, config: LiveConfig, policy: AccessPolicy | None = None) -> Starlette:
+    """The JSON API alone (`spinscope api`): /healthz and /api/v1/*, behind the same role check.
+
+    Run as ClickHouse's read-only user, it cannot write whatever a request asks.
+    """
+    from spinscope.api import api_routes
+    from spinscope.audit import denied_recorder
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "store": "embedded" if store.embedded else "server"})
+
+    routes = [Route("/healthz", healthz, methods=["GET"]), *api_routes(store, config)]
+    guard = Middleware(
+        AuthMiddleware, policy=policy or AccessPolicy(config), routes=lambda: routes, on_denied=denied_recorder(store)
+    )
+    return Starlette(routes=routes, middleware=[guard])
+
+
 class Service:
     """The receivers, writer and HTTP app on one store; start() returns once listening."""
 

@@ -38,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "SPINSCOPE_HOST", "127.0.0.1", "Address the receivers, API and app listen on."),
     Setting("otlp_http_port", "SPINSCOPE_OTLP_HTTP_PORT", 4318, "OTLP/HTTP receiver port."),
     Setting("ui_port", "SPINSCOPE_UI_PORT", 8501, "Port of the Streamlit app (`serve` hosts it unless --no-ui)."),
+    Setting("api_port", "SPINSCOPE_API_PORT", 8080, "Port of `spinscope api` (the JSON API alone)."),
     Setting("otlp_grpc_port", "SPINSCOPE_OTLP_GRPC_PORT", 4317, "OTLP/gRPC receiver port."),
     Setting(
         "ingest_token", "SPINSCOPE_INGEST_TOKEN", None, "Bearer token the receivers require when set (401 without it)."

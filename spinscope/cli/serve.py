@@ -85,6 +85,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     _insecure_arg(app)
     app.set_defaults(handler=cmd_app)
 
+    api = sub.add_parser("api", help="The JSON API alone (/api/v1/*, /healthz), e.g. as the read-only user.")
+    add_store_args(api)
+    add_config_arg(api)
+    api.add_argument("--host", help=HELP["host"])
+    api.add_argument("--api-port", type=int, help=HELP["api_port"] + " Env: SPINSCOPE_API_PORT.")
+    _insecure_arg(api)
+    api.set_defaults(handler=cmd_api)
+
     db = sub.add_parser("db", help="Store administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
     migrate_help = (
@@ -154,6 +162,24 @@ def cmd_app(args: argparse.Namespace) -> int:
     host = resolve("host", args.host)
     refuse_open_listen(host, _missing_auth(live, False, False, True), args.insecure, live.get().directory)
     return serve_app(dsn, resolve("host", args.host), resolve("ui_port", args.ui_port), resolve("config", args.config))
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from spinscope.configuration import LiveConfig
+    from spinscope.server import build_api_app
+
+    config = LiveConfig.load(resolve("config", args.config))
+    host, port = resolve("host", args.host), resolve("api_port", args.api_port)
+    refuse_open_listen(host, _missing_auth(config, True, False, False), args.insecure, config.get().directory)
+    store = open_args(args)
+    try:
+        print(f"spinscope: the JSON API on http://{host}:{port} (/api/v1/*, /healthz)", flush=True)
+        uvicorn.run(build_api_app(store, config), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        store.close()
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -170,3 +170,44 @@ def test_without_tokens_the_api_is_open_and_the_ingest_token_still_guards_receiv
             assert ok.status_code == 200
     finally:
         service.stop()
+
+
+def test_the_api_alone_checks_tokens_and_refuses_an_open_listen(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO, free_port, run_cli
+
+    store = ["--data-dir", str(tmp_path / "data")]
+    refused = run_cli("api", "--host", "0.0.0.0", *store)
+    assert refused.returncode == 2 and refused.stderr.startswith("spinscope: refusing to listen on 0.0.0.0")
+    assert run_cli("db", "migrate", *store).returncode == 0
+    port = free_port()
+    env = {**__import__("os").environ, "SPINSCOPE_VIEWER_TOKEN_SHA256": digest(TOKENS["viewer"])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spinscope.cli", "api", "--api-port", str(port), *store],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and "the JSON API on" in proc.stdout.readline()
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/healthz", timeout=5)
+                break
+            except httpx.HTTPError:
+                import time
+
+                time.sleep(0.1)
+        assert httpx.get(f"{base}/api/v1/slo", timeout=60).status_code == 401
+        assert httpx.get(f"{base}/api/v1/slo", headers=headers_for("viewer"), timeout=60).status_code == 200
+        assert httpx.get(f"{base}/api/v1/audit", headers=headers_for("viewer"), timeout=60).status_code == 403
+        assert httpx.post(f"{base}/v1/traces", timeout=60).status_code == 401, "an unknown write needs an operator"
+        assert httpx.get(f"{base}/metrics", headers=headers_for("viewer"), timeout=60).status_code == 404
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
