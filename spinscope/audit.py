@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from spinscope.db import Store, quote_identifier
+from spinscope.db import Store, first_line, quote_identifier
 
 log = logging.getLogger("spinscope.audit")
 
@@ -35,8 +35,8 @@ def record(store: Store | Any, who: str, action: str, what: str, where: str, at:
         client = store.client() if isinstance(store, Store) else store
         client.insert(quote_identifier(TABLE), [row], column_names=list(COLUMNS))
         return True
-    except Exception:
-        log.exception("audit row not stored: %s", row)
+    except Exception as exc:  # e.g. a read-only store user: one line each, not a traceback per refused token
+        log.warning("audit row not stored (%s): %s", first_line(exc), row)
         return False
 
 

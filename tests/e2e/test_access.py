@@ -211,3 +211,22 @@ def test_the_api_alone_checks_tokens_and_refuses_an_open_listen(tmp_path: Path) 
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_read_commands_ask_a_guarded_serve_with_the_api_token(tmp_path: Path) -> None:
+    from tests.conftest import ServeProcess, run_cli
+
+    data = str(tmp_path / "data")
+    serve = ServeProcess(tmp_path / "data", env={"SPINSCOPE_VIEWER_TOKEN_SHA256": digest(TOKENS["viewer"])})
+    try:
+        without = run_cli("slo", "status", "--json", "--data-dir", data, env={"SPINSCOPE_API_TOKEN": ""})
+        assert without.returncode == 2
+        assert "needs" not in without.stderr and "viewer token" in without.stderr
+        assert "set SPINSCOPE_API_TOKEN" in without.stderr
+        wrong = run_cli("slo", "status", "--json", "--data-dir", data, env={"SPINSCOPE_API_TOKEN": WRONG})
+        assert wrong.returncode == 2 and "unknown token" in wrong.stderr
+        done = run_cli("slo", "status", "--json", "--data-dir", data, env={"SPINSCOPE_API_TOKEN": TOKENS["viewer"]})
+        assert done.returncode == 0, done.stderr
+        assert "slos" in done.stdout
+    finally:
+        serve.stop()
