@@ -20,7 +20,7 @@ import streamlit as st
 from clickhouse_connect.driver.client import Client
 
 from spinscope.configuration import Config
-from spinscope.db import Store, StoreError, StoreLocked, first_line, open_store
+from spinscope.db import Store, StoreError, StoreLocked, first_line, limit_error, open_store
 from spinscope.endpoints import call
 from spinscope.jsonout import plain
 from spinscope.kpi import kpis
@@ -46,6 +46,9 @@ def explain(exc: BaseException, what: str) -> DataError:
         return DataError(f"{what}: {exc} — open the app that `spinscope serve` hosts (--ui-port, default 8501).")
     if isinstance(exc, StoreError):
         return DataError(f"{what}: {exc}")
+    limited = limit_error(exc)
+    if limited is not None:
+        return DataError(f"{what}: {limited}")
     text = first_line(exc)
     if "UNKNOWN_TABLE" in text or "Unknown table" in text or "does not exist" in text:
         return DataError(f"{what}: the store has no spinscope schema ({text}); run `spinscope db migrate`.")
@@ -82,7 +85,7 @@ def source_key() -> str:
 
 def client() -> Client:
     try:
-        return store().client()
+        return store().reader()
     except Exception as exc:
         raise explain(exc, "Opening the store") from exc
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from spinscope.app import sidebar
+from spinscope.app import access, sidebar
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="spinscope", page_icon=":material/casino:", layout="wide")
+access.gate()  # single sign-on when configured: the sign-in, or the role this session has
 navigation = st.navigation(
     [
         st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),

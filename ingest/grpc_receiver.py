@@ -37,9 +37,19 @@ def _abort_retryable(context: grpc.ServicerContext, message: str, retry_after_s:
     context.abort(grpc.StatusCode.UNAVAILABLE, message)
 
 
-def _handler(pipeline: Pipeline, signal: str, token: str | None) -> Callable[[bytes, grpc.ServicerContext], bytes]:
+# A bearer token in clear, or a check called with the `authorization` metadata that answers None to
+# admit, else (401 or 403, message): how spinscope.access applies its roles to this receiver.
+Authorize = str | Callable[[str], tuple[int, str] | None] | None
+
+
+def _handler(pipeline: Pipeline, signal: str, token: Authorize) -> Callable[[bytes, grpc.ServicerContext], bytes]:
     def export(request: bytes, context: grpc.ServicerContext) -> bytes:
-        if token is not None:
+        if callable(token):
+            refused = token(str(dict(context.invocation_metadata()).get("authorization", "")))
+            if refused is not None:
+                code = grpc.StatusCode.UNAUTHENTICATED if refused[0] == 401 else grpc.StatusCode.PERMISSION_DENIED
+                context.abort(code, refused[1])
+        elif token is not None:
             supplied = dict(context.invocation_metadata()).get("authorization", "")
             if not hmac.compare_digest(str(supplied).encode(), f"Bearer {token}".encode()):
                 context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or wrong bearer token")
@@ -57,7 +67,7 @@ def _handler(pipeline: Pipeline, signal: str, token: str | None) -> Callable[[by
 
 
 def start_grpc(
-    pipeline: Pipeline, host: str, port: int, token: str | None, max_body_bytes: int, workers: int = 8
+    pipeline: Pipeline, host: str, port: int, token: Authorize, max_body_bytes: int, workers: int = 8
 ) -> tuple[grpc.Server, int]:
     """Start the gRPC server in its own threads; returns it and the bound port."""
     server = grpc.server(

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from spinscope import jsonout
 from spinscope.configuration import LiveConfig
-from spinscope.db import Store, first_line
+from spinscope.db import Store, first_line, limit_error
 from spinscope.endpoints import ENDPOINTS, Endpoint
 from spinscope.errors import UserError
 
@@ -42,6 +42,9 @@ def answer(work: Callable[[], Any]) -> Response:
     except UserError as exc:
         return json_response({"error": str(exc)}, exc.status)
     except Exception as exc:
+        limited = limit_error(exc) if is_store_failure(exc) else None
+        if limited is not None:
+            return json_response({"error": str(limited)}, limited.status)
         if is_store_failure(exc):
             return json_response({"error": f"query failed: {first_line(exc)[:300]}"}, 503)
         log.exception("unexpected error answering the API")
@@ -68,7 +71,7 @@ def api_routes(store: Store, config: LiveConfig) -> list[Route]:
     def handler(endpoint: Endpoint) -> Callable[[Request], Response]:
         def handle(request: Request) -> Response:
             return answer(
-                lambda: endpoint.run(store.client(), config.get(), endpoint.parse(raw_params(request, endpoint)))
+                lambda: endpoint.run(store.reader(), config.get(), endpoint.parse(raw_params(request, endpoint)))
             )
 
         return handle

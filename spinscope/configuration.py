@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from spinscope.alerts.config import ALERTING_FILE, AlertingConfig, load_alerting
+from spinscope.auth import AUTH_FILE, AuthConfig, AuthConfigError, load_auth
 from spinscope.catalog import CatalogEntry, load_catalog
 from spinscope.currencies import CURRENCIES_FILE, load_currencies
 from spinscope.rtp.compliance import COMPLIANCE_FILE, ComplianceSettings, load_compliance_settings
@@ -52,6 +53,7 @@ class Config:
     """{currency code: fractional digits its amounts may have}; codes not listed get DEFAULT_SCALE."""
     compliance: ComplianceSettings = field(default_factory=ComplianceSettings)
     alerting: AlertingConfig = field(default_factory=AlertingConfig)
+    auth: AuthConfig = field(default_factory=AuthConfig)
 
     @property
     def catalog_path(self) -> Path:
@@ -89,6 +91,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         currencies=load_currencies(currencies_path),
         compliance=compliance,
         alerting=load_alerting(root),
+        auth=load_auth(root / AUTH_FILE),
     )
 
 
@@ -99,6 +102,7 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
         root / CURRENCIES_FILE,
         root / COMPLIANCE_FILE,
         root / ALERTING_FILE,
+        root / AUTH_FILE,
         *sorted((root / SLO_FOLDER).glob("*.y*ml")),
     ]
     out = []
@@ -144,7 +148,7 @@ class LiveConfig:
             signature = _signature(self._config.directory)
             try:
                 fresh = load_config(self._config.directory)
-            except (SloSpecError, ValueError, OSError) as exc:
+            except (SloSpecError, AuthConfigError, ValueError, OSError) as exc:
                 self._signature = signature  # do not retry the same broken files every call
                 self.last_error = str(exc)
                 log.error("configuration not reloaded, keeping the previous one: %s", exc)

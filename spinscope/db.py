@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 
-from spinscope.errors import Unavailable
+from spinscope.errors import Unavailable, UserError
 
 LOCK_NAME = "spinscope.lock"
 
@@ -38,6 +38,61 @@ class StoreLocked(StoreError):
     def __init__(self, message: str, holder: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.holder = holder or {}
+
+
+class QueryLimit(UserError):
+    """A read query stopped at a limit (time, memory, result rows): the fix is a narrower question."""
+
+
+# ClickHouse error codes of the read limits, and the answer each deserves: too many rows is the
+# question's fault (400); time and memory also depend on the load of the moment (503: retry or narrow).
+_LIMIT_CODES = {
+    "159": ("took longer than the {} s limit", 503),  # TIMEOUT_EXCEEDED
+    "241": ("needed more memory than the limit", 503),  # MEMORY_LIMIT_EXCEEDED
+    "396": ("returns more rows than the {} limit", 400),  # TOO_MANY_ROWS_OR_BYTES
+    "158": ("returns more rows than the {} limit", 400),  # TOO_MANY_ROWS
+}
+
+
+def read_settings() -> dict[str, Any]:
+    """What every read query runs with: read-only, bounded in time, memory and result rows.
+
+    `readonly` comes last: the embedded engine applies a client's settings one by one, and once
+    read-only no other setting may change.
+    """
+    from spinscope.settings import resolve
+
+    return {
+        "max_execution_time": resolve("query_max_seconds"),
+        "timeout_overflow_mode": "throw",
+        "max_memory_usage": resolve("query_max_memory_bytes"),
+        "max_result_rows": resolve("query_max_result_rows"),
+        "result_overflow_mode": "throw",
+        "readonly": 1,
+    }
+
+
+def _apply_server_read_settings(client: Client) -> None:
+    """On a ClickHouse server, a read-only user's profile fixes its limits (docker/clickhouse/users.d):
+    a setting the server marks read-only is left to it; the others are set on the client."""
+    for key, value in read_settings().items():
+        known = client.server_settings.get(key)
+        if known is not None and known.readonly:
+            continue
+        client.set_client_setting(key, str(value))
+
+
+def limit_error(exc: BaseException) -> QueryLimit | None:
+    """The QueryLimit a store error stands for (a read past its limits), else None."""
+    text = str(exc)
+    for code, (problem, status) in _LIMIT_CODES.items():
+        if f"Code: {code}." in text or f"code: {code}" in text.lower():
+            settings = read_settings()
+            bound = settings["max_execution_time"] if code == "159" else settings["max_result_rows"]
+            error = QueryLimit(f"the query {problem.format(bound)}: narrow the window or filters")
+            error.status = status
+            return error
+    return None
 
 
 def quote_identifier(name: str) -> str:
@@ -122,17 +177,21 @@ class Store:
     def embedded(self) -> bool:
         return is_embedded(self.dsn)
 
-    def new_client(self, database: str | None = "") -> Client:
+    def new_client(self, database: str | None = "", read_only: bool = False) -> Client:
         db = self.database if database == "" else database
         try:
             # Times are UTC everywhere: naive datetimes in and out mean UTC whatever the host's zone.
-            settings = {"session_timezone": "UTC"}
+            settings: dict[str, Any] = {"session_timezone": "UTC"}
+            if read_only and self.embedded:
+                settings.update(read_settings())
             if self.embedded:
                 client = clickhouse_connect.get_client(dsn=self.dsn, database=db, settings=settings)
             else:
                 client = clickhouse_connect.get_client(
                     dsn=self.dsn, database=db, settings=settings, autogenerate_session_id=False
                 )
+            if read_only and not self.embedded:
+                _apply_server_read_settings(client)
         except Exception as exc:  # clickhouse-connect raises several types; all mean "cannot connect"
             raise StoreError(f"cannot open the store {redact(self.dsn)}: {first_line(exc)}") from exc
         self._clients.append(client)
@@ -142,6 +201,14 @@ class Store:
         client = getattr(self._local, "client", None)
         if client is None:
             client = self._local.client = self.new_client()
+        return client
+
+    def reader(self) -> Client:
+        """This thread's read-only client, with the read limits (`read_settings`): for every query that
+        answers a user (app, API, CLI reads, exports). Writers (ingest, migrations, audit) use `client()`."""
+        client = getattr(self._local, "reader", None)
+        if client is None:
+            client = self._local.reader = self.new_client(read_only=True)
         return client
 
     def announce(self, **info: Any) -> None:

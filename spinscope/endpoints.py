@@ -107,6 +107,14 @@ def _alerts(client: Client, config: Config, a: dict[str, Any]) -> Any:
     return alerts_view(client, config.alerting, a["state"], a["since"], datetime.now(UTC))
 
 
+def _audit(client: Client, config: Config, a: dict[str, Any]) -> Any:
+    from spinscope.queries.loader import run
+
+    start, end = (a[k].astimezone(UTC).replace(tzinfo=None) for k in ("start", "end"))
+    rows = run(client, "audit/rpt_audit_log", start=start, end=end, action=a["action"] or "", limit=a["limit"])
+    return {"start": a["start"], "end": a["end"], "entries": rows}
+
+
 WHERE = Param("where", where_pair, many=True, help="Drill down: KEY=VALUE (repeatable).")
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -262,6 +270,20 @@ ENDPOINTS: dict[str, Endpoint] = {
             _alerts,
             columns=("severity", "state", "alertname", "scope", "since", "value", "silenced", "summary"),
             rows="alerts",
+        ),
+        Endpoint(
+            "audit",
+            "/api/v1/audit",
+            (
+                *window(timedelta(days=7), "UTC ISO 8601 (default: 7 days before --end)."),
+                Param("action", help="Only this action, e.g. export, login, login_failed, denied."),
+                Param("limit", parse_int(1, MAX_LIMIT), lambda a: 200),
+            ),
+            _audit,
+            columns=("recorded_at", "who", "action", "what", "client_address"),
+            rows="entries",
+            checks=(ordered("start", "end"),),
+            role="operator",
         ),
     )
 }

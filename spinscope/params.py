@@ -142,7 +142,10 @@ class Param:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A read feature: GET `path`, `params` read in order, `run(client, config, args)` answers JSON-ready data."""
+    """A read feature: GET `path`, `params` read in order, `run(client, config, args)` answers JSON-ready data.
+
+    `role`: who may ask (spinscope.access): `viewer` for figures, `operator` for e.g. the audit log.
+    """
 
     name: str
     path: str
@@ -151,6 +154,7 @@ class Endpoint:
     columns: tuple[str, ...] = ()
     rows: str = "rows"
     checks: tuple[Callable[[dict[str, Any]], None], ...] = field(default=())
+    role: str = "viewer"
 
     def parse(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Typed arguments from raw values (query string, CLI or app); defaults filled in declaration order."""

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 import grpc
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from spinscope.access import AccessPolicy, AuthMiddleware
 from spinscope.configuration import LiveConfig
 from spinscope.db import Store
 from spinscope.ingest.admission import BodyBudget
@@ -42,6 +44,7 @@ class ServeOptions:
     otlp_http_port: int = 4318
     otlp_grpc_port: int = 4317
     token: str | None = None
+    api: bool = True  # serve /api/v1/* (`spinscope ingest` does not: it runs with the writer's rights)
     max_body_bytes: int = 64 * 1024 * 1024
     queue_max_rows: int = 400_000
     body_budget_bytes: int = 128 * 1024 * 1024
@@ -50,8 +53,15 @@ class ServeOptions:
 
 
 def build_http_app(
-    pipeline: Pipeline, store: Store, opts: ServeOptions, config: LiveConfig, extra_routes: list[Route] | None = None
+    pipeline: Pipeline,
+    store: Store,
+    opts: ServeOptions,
+    config: LiveConfig,
+    extra_routes: list[Route] | None = None,
+    policy: AccessPolicy | None = None,
 ) -> Starlette:
+    """The HTTP app; every route passes spinscope.access's role check (the receivers' token included)."""
+
     async def healthz(request: Request) -> Response:
         return JSONResponse(
             {
@@ -71,13 +81,35 @@ def build_http_app(
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
-        *api_routes(store, config),
-        *silence_routes(store, answer),
+        *(api_routes(store, config) if opts.api else []),
+        *(silence_routes(store, answer) if opts.api else []),
         Route("/metrics", metrics, methods=["GET"]),
-        *otlp_routes(pipeline, opts.token, opts.max_body_bytes),
+        *otlp_routes(pipeline, None, opts.max_body_bytes),  # the middleware checks the ingest role
         *(extra_routes or []),
     ]
-    return Starlette(routes=routes)
+    from spinscope.audit import denied_recorder
+
+    policy = policy or AccessPolicy(config, opts.token)
+    guard = Middleware(AuthMiddleware, policy=policy, routes=lambda: routes, on_denied=denied_recorder(store))
+    return Starlette(routes=routes, middleware=[guard])
+
+
+def build_api_app(store: Store, config: LiveConfig, policy: AccessPolicy | None = None) -> Starlette:
+    """The JSON API alone (`spinscope api`): /healthz and /api/v1/*, behind the same role check.
+
+    Run as ClickHouse's read-only user, it cannot write whatever a request asks.
+    """
+    from spinscope.api import api_routes
+    from spinscope.audit import denied_recorder
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "store": "embedded" if store.embedded else "server"})
+
+    routes = [Route("/healthz", healthz, methods=["GET"]), *api_routes(store, config)]
+    guard = Middleware(
+        AuthMiddleware, policy=policy or AccessPolicy(config), routes=lambda: routes, on_denied=denied_recorder(store)
+    )
+    return Starlette(routes=routes, middleware=[guard])
 
 
 class Service:
@@ -95,7 +127,8 @@ class Service:
         self.config = config or LiveConfig.load()
         self.batcher = Batcher(StoreWriter(store), opts.queue_max_rows, opts.batch_max_rows, opts.batch_interval_s)
         self.pipeline = Pipeline(self.batcher, BodyBudget(opts.body_budget_bytes))
-        self.app = build_http_app(self.pipeline, store, opts, self.config, extra_routes)
+        self.policy = AccessPolicy(self.config, opts.token)
+        self.app = build_http_app(self.pipeline, store, opts, self.config, extra_routes, self.policy)
         self.grpc_port = 0
         self.http_port = 0
         self._grpc: grpc.Server | None = None
@@ -105,7 +138,7 @@ class Service:
     def start(self) -> None:
         opts = self.opts
         self._grpc, self.grpc_port = start_grpc(
-            self.pipeline, opts.host, opts.otlp_grpc_port, opts.token, opts.max_body_bytes
+            self.pipeline, opts.host, opts.otlp_grpc_port, self.policy.grpc_check, opts.max_body_bytes
         )
         config = uvicorn.Config(
             self.app,

@@ -38,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "SPINSCOPE_HOST", "127.0.0.1", "Address the receivers, API and app listen on."),
     Setting("otlp_http_port", "SPINSCOPE_OTLP_HTTP_PORT", 4318, "OTLP/HTTP receiver port."),
     Setting("ui_port", "SPINSCOPE_UI_PORT", 8501, "Port of the Streamlit app (`serve` hosts it unless --no-ui)."),
+    Setting("api_port", "SPINSCOPE_API_PORT", 8080, "Port of `spinscope api` (the JSON API alone)."),
     Setting("otlp_grpc_port", "SPINSCOPE_OTLP_GRPC_PORT", 4317, "OTLP/gRPC receiver port."),
     Setting(
         "ingest_token", "SPINSCOPE_INGEST_TOKEN", None, "Bearer token the receivers require when set (401 without it)."
@@ -86,6 +87,48 @@ SETTINGS: tuple[Setting, ...] = (
         "SPINSCOPE_API_TOKEN",
         None,
         "Bearer token the read commands send when they ask a running `serve`'s JSON API.",
+    ),
+    Setting(
+        "viewer_token_sha256",
+        "SPINSCOPE_VIEWER_TOKEN_SHA256",
+        None,
+        "SHA-256 digests (comma-separated) of viewer tokens: read API, /metrics (`spinscope auth token` prints one).",
+    ),
+    Setting(
+        "operator_token_sha256",
+        "SPINSCOPE_OPERATOR_TOKEN_SHA256",
+        None,
+        "SHA-256 digests (comma-separated) of operator tokens: a viewer who may also export, silence, read the audit.",
+    ),
+    Setting(
+        "ingest_token_sha256",
+        "SPINSCOPE_INGEST_TOKEN_SHA256",
+        None,
+        "SHA-256 digests (comma-separated) of ingest tokens the receivers accept (besides SPINSCOPE_INGEST_TOKEN).",
+    ),
+    Setting(
+        "app_secrets",
+        "SPINSCOPE_APP_SECRETS",
+        None,
+        "Streamlit secrets file whose [auth] section (OIDC provider, client, cookie secret) enables the app's sign-in.",
+    ),
+    Setting(
+        "query_max_seconds",
+        "SPINSCOPE_QUERY_MAX_SECONDS",
+        60,
+        "Longest a read query (app, API, CLI) may run before it is stopped with 'narrow the window or filters'.",
+    ),
+    Setting(
+        "query_max_memory_bytes",
+        "SPINSCOPE_QUERY_MAX_MEMORY_BYTES",
+        2 * 1024 * 1024 * 1024,
+        "Most memory one read query may use (ClickHouse max_memory_usage).",
+    ),
+    Setting(
+        "query_max_result_rows",
+        "SPINSCOPE_QUERY_MAX_RESULT_ROWS",
+        1_000_000,
+        "Most rows a read query may return (result_overflow_mode=throw: an error, never a silently cut answer).",
     ),
     Setting(
         "archive", "SPINSCOPE_ARCHIVE", None, "DuckDB KPI archive file (default <export folder>/kpi_archive.duckdb)."

@@ -140,6 +140,11 @@ def _configure(host: str, port: int, headless: bool) -> None:
             "logger.hideWelcomeMessage": True,
         }
     )
+    from spinscope.settings import resolve
+
+    secrets = resolve("app_secrets")
+    if secrets:  # Streamlit's secrets file: its [auth] section configures st.login (spinscope.app.access)
+        config.set_option("secrets.files", [str(Path(secrets).resolve())], "SPINSCOPE_APP_SECRETS")
     # A port given explicitly must be that port: no silent retry on the next one.
     config.set_option("server.port", port, "command-line argument or environment variable")
     bootstrap.prepare_streamlit_environment(str(APP_SCRIPT))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from spinscope.app import charts, data, exports, labels, sidebar, tables, view
+from spinscope.app import access, charts, data, exports, labels, sidebar, tables, view
 
 TREND_METRICS = (
     "ggr_amount",
@@ -81,11 +81,12 @@ FORMATS = (
     ("Excel", exports.to_excel, "xlsx", exports.EXCEL_MIME),
     ("Parquet", exports.to_parquet, "parquet", "application/vnd.apache.parquet"),
 )
+OPERATOR_ONLY = "Downloads and the weekly report are exports: they need the operator role."
 name = f"spinscope-kpis-{shown.lower().replace(' ', '-')}-{first}-{last}"
-for column, (title, build, ext, mime) in zip(st.columns(3), FORMATS, strict=True):
-    column.download_button(
-        f"{shown} {title}", exports.deferred(build, rows), f"{name}.{ext}", mime, key=f"{ext}_kpis", on_click="ignore"
-    )
+if not access.may("operator"):
+    st.info(OPERATOR_ONLY)
+for column, (title, build, ext, mime) in zip(st.columns(3), FORMATS, strict=True) if access.may("operator") else ():
+    access.download(column, f"{shown} {title}", exports.deferred(build, rows), f"{name}.{ext}", mime, f"{ext}_kpis")
 
 from spinscope.export import week_name  # noqa: E402 -- heavy (DuckDB, Excel): after the tables are shown
 
@@ -98,14 +99,16 @@ mondays = [last - timedelta(days=last.weekday() + 7 * i) for i in range(1, 9)]
 monday = st.selectbox("ISO week", mondays, key="kpi_report_week", format_func=lambda m: week_name(m))
 config = data.config_key()
 for column, fmt in zip(st.columns(4), ("xlsx", "csv", "parquet", "html"), strict=True):
+    if not access.may("operator"):
+        break
     file_name, mime = data.weekly_report_meta(monday, fmt)
-    column.download_button(
+    access.download(
+        column,
         f"{week_name(monday)} {fmt}",
         lambda fmt=fmt: data.weekly_report_file(source, monday, fmt, config)[1],
         file_name,
         mime,
-        key=f"report_{fmt}",
-        on_click="ignore",
+        f"report_{fmt}",
     )
 
 st.subheader("Long-term trend (KPI archive)")

@@ -11,13 +11,18 @@ spin_spans AS (
     LIMIT 1 BY SpanAttributes['slot.spin.id']
 ),
 
-trace_attributes AS (
+-- Which where pairs each trace carries (their indices), not every attribute of every span: memory
+-- follows the number of traces in the window, so a wide window stays within the read limits.
+trace_matches AS (
     SELECT
         TraceId AS trace_id,
-        arrayDistinct(groupArrayArray(arrayConcat(
-            arrayMap((k, v) -> (k, v), mapKeys(ResourceAttributes), mapValues(ResourceAttributes)),
-            arrayMap((k, v) -> (k, v), mapKeys(SpanAttributes), mapValues(SpanAttributes))
-        ))) AS pairs,
+        groupUniqArrayArray(arrayFilter(
+            i -> (mapContains(SpanAttributes, {where_keys:Array(String)}[i])
+                  AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i])
+              OR (mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
+                  AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]),
+            arrayEnumerate({where_keys:Array(String)})
+        )) AS matched,
         count() AS span_count
     FROM otel_traces
     WHERE Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
@@ -41,7 +46,7 @@ SELECT
     attributes['slot.currency'] AS currency,
     span_count
 FROM spin_spans
-INNER JOIN trace_attributes USING (trace_id)
-WHERE hasAll(pairs, arrayZip({where_keys:Array(String)}, {where_values:Array(String)}))
+INNER JOIN trace_matches USING (trace_id)
+WHERE length(matched) = length({where_keys:Array(String)})
 ORDER BY if({order:String} = 'errors', status_code = 'Error', 0) DESC, duration_ns DESC, trace_id
 LIMIT {limit:UInt32}

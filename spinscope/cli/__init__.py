@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from spinscope import __version__
-from spinscope.cli import alerts, export, math, reads, serve, sim
+from spinscope.cli import alerts, auth, export, math, reads, serve, sim
 from spinscope.errors import UserError
 
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spinscope", description="Observability and KPI analytics for slot servers.")
     parser.add_argument("--version", action="version", version=f"spinscope {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for family in (serve, reads, export, sim, math, alerts):
+    for family in (serve, reads, export, sim, math, alerts, auth):
         family.register(sub)
     return parser
 
@@ -39,4 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as exc:
         print(f"spinscope: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from spinscope.db import limit_error
+
+        limited = limit_error(exc)
+        if limited is None:
+            raise
+        print(f"spinscope: {limited}", file=sys.stderr)
         return 2

@@ -60,10 +60,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         bar = ProgressBar(f"export {args.week or 'last week'}")
         try:
             result = export_weekly(
-                store.client(), args.week, args.out, config, formats, resolve("archive", args.archive), progress=bar
+                store.reader(), args.week, args.out, config, formats, resolve("archive", args.archive), progress=bar
             )
         finally:
             bar.finish()
+        _audit_export(store, f"weekly {result.iso_week} {','.join(formats)} to {args.out}")
     finally:
         store.close()
     print(jsonout.dumps(result.to_json(), indent=2))
@@ -89,6 +90,16 @@ def cmd_compliance(args: argparse.Namespace) -> int:
         store.close()
     print(jsonout.dumps(result.to_json(), indent=2))
     return 0
+
+
+def _audit_export(store: object, what: str) -> None:
+    """Exports are audited (spinscope.audit): who is the operating-system user, where this host."""
+    import getpass
+    import socket
+
+    from spinscope.audit import EXPORT, record
+
+    record(store, getpass.getuser(), EXPORT, what, f"cli@{socket.gethostname()}")
 
 
 def cmd_archive(args: argparse.Namespace) -> int:

@@ -95,7 +95,7 @@ def ask(args: argparse.Namespace, name: str) -> Any:
             raise
         return _ask_server(api, endpoint, raw)
     try:
-        return jsonout.plain(endpoint.run(store.client(), config, parsed))
+        return jsonout.plain(endpoint.run(store.reader(), config, parsed))
     finally:
         store.close()
 
@@ -113,6 +113,8 @@ def _ask_server(api: str, endpoint: Endpoint, raw: dict[str, Any]) -> Any:
         payload = reply.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise StoreError(f"asking the running serve at {url} failed: {exc}") from None
+    if reply.status_code in (401, 403):
+        raise StoreError(f"{url}: {payload.get('error')}; set SPINSCOPE_API_TOKEN to such a token")
     if reply.status_code != 200:
         raise StoreError(f"{url}: {payload.get('error', reply.status_code)}")
     return payload

@@ -50,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     _read_parser(
         sub, "traces", "traces", "Spin traces matching attribute values, errored or slowest first."
     ).set_defaults(handler=lambda args: _print(args, "traces", "no matching traces"))
+    _read_parser(sub, "audit", "audit", "The audit trail: exports, silences, logins, refused tokens.").set_defaults(
+        handler=lambda args: _print(args, "audit", "nothing recorded in this window")
+    )
     _read_parser(sub, "trace", "trace", "One trace: its spans as a tree with timings, and its logs.").set_defaults(
         handler=cmd_trace
     )

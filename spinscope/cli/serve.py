@@ -17,6 +17,43 @@ def _listen_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help=HELP["host"])
     parser.add_argument("--otlp-http-port", type=int, help=HELP["otlp_http_port"])
     parser.add_argument("--otlp-grpc-port", type=int, help=HELP["otlp_grpc_port"])
+    _insecure_arg(parser)
+
+
+def _insecure_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="Listen beyond loopback even though some surface has no auth configured (anyone reaching it reads GGR).",
+    )
+
+
+def refuse_open_listen(host: str, missing: list[str], insecure: bool, config_dir: object) -> None:
+    """Zero-config is for loopback: beyond it, every surface served needs auth unless --insecure."""
+    from spinscope.auth import is_loopback
+    from spinscope.errors import UserError
+
+    if is_loopback(host) or not missing or insecure:
+        return
+    raise UserError(
+        f"refusing to listen on {host} without auth for {', '.join(missing)}: add tokens to {config_dir}/auth.yaml "
+        "(`spinscope auth token --role viewer|operator|ingest` prints the entry; docs/deploy.md, Access control) "
+        "and for the app an `oidc:` section with SPINSCOPE_APP_SECRETS, or pass --insecure"
+    )
+
+
+def _missing_auth(config: object, api: bool, ingest: bool, ui: bool) -> list[str]:
+    from spinscope.access import AccessPolicy
+
+    authenticator = AccessPolicy(config).authenticator()  # type: ignore[arg-type]
+    missing = []
+    if api and not authenticator.protects("viewer"):
+        missing.append("the JSON API and /metrics (viewer/operator tokens)")
+    if ingest and not authenticator.protects("ingest"):
+        missing.append("the OTLP receivers (an ingest token)")
+    if ui and (config.get().auth.oidc is None or not resolve("app_secrets")):  # type: ignore[attr-defined]
+        missing.append("the app (oidc single sign-on)")
+    return missing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +88,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_config_arg(app)
     app.add_argument("--host", help=HELP["host"])
     app.add_argument("--ui-port", type=int, help=HELP["ui_port"] + " Env: SPINSCOPE_UI_PORT.")
+    _insecure_arg(app)
     app.set_defaults(handler=cmd_app)
+
+    api = sub.add_parser("api", help="The JSON API alone (/api/v1/*, /healthz), e.g. as the read-only user.")
+    add_store_args(api)
+    add_config_arg(api)
+    api.add_argument("--host", help=HELP["host"])
+    api.add_argument("--api-port", type=int, help=HELP["api_port"] + " Env: SPINSCOPE_API_PORT.")
+    _insecure_arg(api)
+    api.set_defaults(handler=cmd_api)
 
     db = sub.add_parser("db", help="Store administration.")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="SUBCOMMAND")
@@ -136,7 +182,7 @@ def cmd_check_rollups(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     store = open_args(args)
     try:
-        result = store.client().query(args.sql, settings={"readonly": 1})
+        result = store.reader().query(args.sql)  # read-only, with the read limits
         for row in result.named_results():
             print(json.dumps(row, default=str))
     finally:
@@ -154,12 +200,34 @@ def cmd_app(args: argparse.Namespace) -> int:
             "`spinscope app` alone needs a ClickHouse server (--store http://...); on the embedded "
             "store the app runs inside `spinscope serve`"
         )
-    config_of(args)  # fail now, in one line, on an invalid config folder
+    from spinscope.configuration import LiveConfig
+
+    live = LiveConfig(config_of(args))  # fail now, in one line, on an invalid config folder
+    host = resolve("host", args.host)
+    refuse_open_listen(host, _missing_auth(live, False, False, True), args.insecure, live.get().directory)
     return serve_app(dsn, resolve("host", args.host), resolve("ui_port", args.ui_port), resolve("config", args.config))
 
 
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from spinscope.configuration import LiveConfig
+    from spinscope.server import build_api_app
+
+    config = LiveConfig.load(resolve("config", args.config))
+    host, port = resolve("host", args.host), resolve("api_port", args.api_port)
+    refuse_open_listen(host, _missing_auth(config, True, False, False), args.insecure, config.get().directory)
+    store = open_args(args)
+    try:
+        print(f"spinscope: the JSON API on http://{host}:{port} (/api/v1/*, /healthz)", flush=True)
+        uvicorn.run(build_api_app(store, config), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        store.close()
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -182,7 +250,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         body_budget_bytes=resolve("body_budget_bytes"),
         batch_max_rows=resolve("batch_max_rows"),
         batch_interval_s=resolve("batch_interval_s"),
+        api=args.command != "ingest",
     )
+    ui_port = None if getattr(args, "no_ui", False) or args.command == "ingest" else resolve("ui_port", args.ui_port)
+    missing = _missing_auth(config, opts.api, True, ui_port is not None)
+    refuse_open_listen(opts.host, missing, args.insecure, config.get().directory)
     store = open_args(args)
     try:
         migrate(
@@ -213,6 +285,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 log=lambda line: print(line, flush=True),
             )
         )
-    ui_port = None if getattr(args, "no_ui", False) or args.command == "ingest" else resolve("ui_port", args.ui_port)
     serve(store, opts, config, background=background, ui_port=ui_port)
     return 0

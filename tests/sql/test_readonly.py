@@ -147,6 +147,10 @@ def store_alert_rows(store) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("model", models())
 def test_sql_model_runs_read_only_with_the_same_rows(model: str, store, store_client) -> None:  # type: ignore[no-untyped-def]
     store_spin_traces(store)
+    if model.startswith("audit/"):
+        from spinscope.audit import record
+
+        assert record(store, "ops", "export", "weekly 2026-W47 xlsx", "127.0.0.1", at=NOW - timedelta(minutes=5))
     params = representative_parameters(sql(model))
     if "trace_id" in params:
         params["trace_id"] = store_client.query(

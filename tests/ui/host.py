@@ -27,6 +27,7 @@ def main() -> int:
     parser.add_argument("--days", type=float, default=1)
     parser.add_argument("--spins-per-day", type=int, default=20_000)
     parser.add_argument("--scenario", default=None)
+    parser.add_argument("--config", default=None, help="Config folder (default: the shipped one).")
     args = parser.parse_args()
 
     stop = threading.Event()
@@ -38,9 +39,12 @@ def main() -> int:
 
     if not has_spins(store):
         load_history(store, days=args.days, spins_per_day=args.spins_per_day, seed=1, scenario=args.scenario)
-    service = Service(store, ServeOptions(otlp_http_port=0, otlp_grpc_port=0))
+    from spinscope.configuration import LiveConfig
+
+    config = LiveConfig.load(args.config)
+    service = Service(store, ServeOptions(otlp_http_port=0, otlp_grpc_port=0), config)
     service.start()
-    app = run_app(store, "127.0.0.1", args.ui_port)
+    app = run_app(store, "127.0.0.1", args.ui_port, config)
     print(f"READY {app.url} http://127.0.0.1:{service.http_port}", flush=True)
     stop.wait()
     app.stop()

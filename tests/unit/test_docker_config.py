@@ -588,3 +588,50 @@ def test_build_context_excludes_secrets_and_history() -> None:
         if line.strip() and not line.startswith("#")
     }
     assert {".git", "docker", "**/.env"} <= ignored
+
+
+# --- access control and safe reads (issue 16) ------------------------------------------------
+
+LOOPBACK_PUBLISH = re.compile(r"^(127\.0\.0\.1|\$\{SPINSCOPE_PUBLISH_ADDRESS:-127\.0\.0\.1\}):\d+:\d+$")
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_every_published_port_binds_to_loopback_by_default(name: str) -> None:
+    for service_name, service in compose(name)["services"].items():
+        for port in service.get("ports", []):
+            assert LOOPBACK_PUBLISH.match(str(port)), f"{service_name} publishes {port!r} on every interface"
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_the_json_api_runs_as_the_read_only_user_behind_tokens(name: str) -> None:
+    services = spinscope_services(compose(name))
+    serving_api = {n for n, s in services.items() if s["command"][1] in ("api", "serve")}
+    assert serving_api == {"api"}, "only the api service serves /api/v1 (ingest runs without it)"
+    env = environment(services["api"])
+    assert env["SPINSCOPE_STORE"].startswith("http://spinscope_app:")
+    for var in ("SPINSCOPE_VIEWER_TOKEN_SHA256", "SPINSCOPE_OPERATOR_TOKEN_SHA256"):
+        assert REQUIRED_VAR.fullmatch(env[var]), var
+        assert var in {s.env for s in SETTINGS}
+
+
+def _profile(name: str) -> dict[str, str]:
+    profiles = ET.parse(USERS_XML).getroot().find("profiles")
+    assert profiles is not None
+    found = profiles.find(name)
+    assert found is not None
+    return {child.tag: (child.text or "").strip() for child in found}
+
+
+def test_read_only_profile_fixes_the_read_limits_spinscope_sets_on_the_embedded_store() -> None:
+    from spinscope.db import read_settings
+
+    profile = _profile("spinscope_readonly")
+    assert set(read_settings()) <= set(profile), "a read limit is missing from the read-only profile"
+    assert profile["readonly"] == "1"
+    assert profile["result_overflow_mode"] == profile["timeout_overflow_mode"] == "throw"
+    assert int(profile["max_result_rows"]) == read_settings()["max_result_rows"]
+
+
+def test_writer_profile_has_limits_too() -> None:
+    profile = _profile("spinscope_writer")
+    assert int(profile["max_memory_usage"]) > 0 and int(profile["max_execution_time"]) > 0

@@ -1,0 +1,88 @@
+"""trace_list answers exactly as its earlier formulation (every attribute pair of every span of each
+trace, then hasAll), which needed memory per attribute and ran out on a 7-day demo window; the
+model now keeps only which where pairs each trace matched. The earlier SQL is kept here as the
+independent reference.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from spinscope.queries.loader import sql
+from tests.sql.test_readonly import NOW, store_spin_traces
+
+REFERENCE = """
+WITH
+spin_spans AS (
+    SELECT TraceId AS trace_id, SpanId AS span_id, Timestamp AS started_at, Duration AS duration_ns,
+           StatusCode AS status_code, SpanAttributes AS attributes, ResourceAttributes AS resource
+    FROM otel_traces
+    WHERE SpanName = 'spin' AND Timestamp >= {start:DateTime64(9)} AND Timestamp < {end:DateTime64(9)}
+    LIMIT 1 BY SpanAttributes['slot.spin.id']
+),
+
+trace_attributes AS (
+    SELECT
+        TraceId AS trace_id,
+        arrayDistinct(groupArrayArray(arrayConcat(
+            arrayMap((k, v) -> (k, v), mapKeys(ResourceAttributes), mapValues(ResourceAttributes)),
+            arrayMap((k, v) -> (k, v), mapKeys(SpanAttributes), mapValues(SpanAttributes))
+        ))) AS pairs,
+        count() AS span_count
+    FROM otel_traces
+    WHERE Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND TraceId IN (SELECT trace_id FROM spin_spans)
+    GROUP BY TraceId
+)
+
+SELECT
+    trace_id,
+    started_at,
+    round(duration_ns / 1e6, 3) AS duration_ms,
+    if(status_code = 'Error', 'error', 'ok') AS status,
+    attributes['error.type'] AS error_type,
+    attributes['slot.spin.id'] AS spin_id,
+    attributes['slot.game.id'] AS game_id,
+    attributes['slot.game.version'] AS game_version,
+    resource['cloud.region'] AS region,
+    resource['service.instance.id'] AS instance_id,
+    attributes['slot.bet.amount'] AS bet_amount,
+    attributes['slot.win.amount'] AS win_amount,
+    attributes['slot.currency'] AS currency,
+    span_count
+FROM spin_spans
+INNER JOIN trace_attributes USING (trace_id)
+WHERE hasAll(pairs, arrayZip({where_keys:Array(String)}, {where_values:Array(String)}))
+ORDER BY if({order:String} = 'errors', status_code = 'Error', 0) DESC, duration_ns DESC, trace_id
+LIMIT {limit:UInt32}
+"""
+PAIRS = [
+    ("wallet.provider", "acme-pay"),
+    ("wallet.provider", "globalwallet"),
+    ("slot.game.id", "fortune-tiger"),
+    ("error.type", ""),
+    ("nope", "x"),
+    ("service.name", "slot-server"),
+    ("wallet.provider", "' OR 1=1 --"),
+]
+
+
+def test_trace_list_matches_the_reference_for_every_where_combination(store, store_client) -> None:  # type: ignore[no-untyped-def]
+    store_spin_traces(store)
+    cases = [[], *([p] for p in PAIRS), *(list(c) for c in itertools.combinations(PAIRS, 2)), [PAIRS[0], PAIRS[0]]]
+    non_empty = 0
+    for where in cases:
+        for order in ("errors", "slowest"):
+            params = {
+                "start": NOW - timedelta(hours=3),
+                "end": NOW + timedelta(hours=1),
+                "where_keys": [k for k, _ in where],
+                "where_values": [v for _, v in where],
+                "order": order,
+                "limit": 1000,
+            }
+            expected = store_client.query(REFERENCE, parameters=params).result_rows
+            assert store_client.query(sql("traces/trace_list"), parameters=params).result_rows == expected, where
+            non_empty += bool(where and expected)
+    assert non_empty >= 20, "the cases must include filters that match"
