@@ -61,6 +61,10 @@ PAST_THE_BOUND: list[tuple[str, str, dict[str, object], str]] = [
     ("traces", "/api/v1/traces", TOO_LONG, "the most is 400"),
     ("traces", "/api/v1/traces", {**SEL, **MANY_WHERE}, f"give at most {MAX_WHERE}"),
     ("trace", "/api/v1/traces/" + "ab" * 40, {}, "expected 32 hex digits"),
+    ("alerts", "/api/v1/alerts", {"state": "burning"}, "use one of"),
+    ("alerts", "/api/v1/alerts", {"since": "9999-12-31T23:59:00Z"}, "out of bounds"),
+    ("audit", "/api/v1/audit", TOO_LONG, "the most is 400"),
+    ("audit", "/api/v1/audit", {"limit": str(MAX_LIMIT + 1)}, f"use 1 to {MAX_LIMIT}"),
 ]
 
 AT_THE_BOUND: list[tuple[str, dict[str, object]]] = [
