@@ -19,7 +19,7 @@ from starlette.routing import Route
 from spinscope.alerts import store as alert_store
 from spinscope.alerts.silences import SilenceError, parse_matchers
 from spinscope.db import Store
-from spinscope.endpoints import parse_time
+from spinscope.params import parse_time
 
 
 def silence_from_json(body: Any, now: datetime) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from spinscope.configuration import LiveConfig
 from spinscope.db import Store, read_settings
-from spinscope.endpoints import MAX_WINDOW
+from spinscope.params import MAX_WINDOW
 from spinscope.server import ServeOptions, Service
 from spinscope.sim.demo import load_history
 
