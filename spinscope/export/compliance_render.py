@@ -22,15 +22,15 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from clickhouse_connect.driver.client import Client
+from xlsxwriter.workbook import Workbook
 
 from spinscope.configuration import Config
 from spinscope.errors import UserError
 from spinscope.export import formats as machine
 from spinscope.export.compliance import GATHER_STEPS, ComplianceReport, gather_compliance
 from spinscope.export.tables import Column, Table
-from spinscope.export.xlsx import EXCEL_MIME, _Formats, _write_table
+from spinscope.export.xlsx import EXCEL_MIME, Sheets, workbook
 
 FORMATS = ("csv", "xlsx", "pdf", "html")
 DEFAULT_FORMATS = ("csv", "xlsx", "pdf")
@@ -102,32 +102,24 @@ def resolve_period(first: str | date | None, last: str | date | None, today: dat
 
 def to_xlsx(report: ComplianceReport) -> bytes:
     """The workbook: a sheet per table in report order, the summary's evidence cells linking to their rows."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    book.set_properties(
-        {
-            "title": f"spinscope RTP compliance {report.first_day} to {report.last_day}",
-            "subject": "RTP compliance report",
-            "author": "spinscope",
-            "company": "",
-            "created": datetime.combine(report.last_day + timedelta(days=1), time()),
-            "comments": f"period={report.first_day}..{report.last_day}",
-        }
-    )
-    formats = _Formats(book)
-    link = book.add_format({"font_color": "blue", "underline": 1})
-    for table in report.tables:
-        sheet, positions = _write_table(book, table, formats)
-        if table.name == "summary":
-            if not table.rows:
-                sheet.write_string(1, 0, NO_OUTSIDE)
-            for r, row in enumerate(table.rows, start=1):
-                target = f"internal:'{row['evidence_table']}'!A{row['evidence_row'] + 2}"
-                sheet.write_url(r, positions["evidence"], target, link, string=row["evidence"])
-    book.close()
-    return buffer.getvalue()
+    properties = {
+        "title": f"spinscope RTP compliance {report.first_day} to {report.last_day}",
+        "subject": "RTP compliance report",
+        "created": datetime.combine(report.last_day + timedelta(days=1), time()),
+        "comments": f"period={report.first_day}..{report.last_day}",
+    }
+
+    def link_evidence(book: Workbook, sheets: Sheets) -> None:
+        sheet, positions = sheets["summary"]
+        summary = next(table for table in report.tables if table.name == "summary")
+        if not summary.rows:
+            sheet.write_string(1, 0, NO_OUTSIDE)
+        link = book.add_format({"font_color": "blue", "underline": 1})
+        for r, row in enumerate(summary.rows, start=1):
+            target = f"internal:'{row['evidence_table']}'!A{row['evidence_row'] + 2}"
+            sheet.write_url(r, positions["evidence"], target, link, string=row["evidence"])
+
+    return workbook(report.tables, properties, link_evidence)
 
 
 # ---------------------------------------------------------------- HTML and PDF
