@@ -1,0 +1,48 @@
+-- trace_ranked: the trace ids of the first `limit` spins in [start, end) in the trace list's order
+-- (errored first then slowest for order 'errors', slowest first for 'slowest'; then trace id), among
+-- the traces whose spans (any span of the trace, resource or span attribute) carry every where pair.
+-- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit.
+--
+-- The first half of the trace list (traces/trace_list reads the ranked traces' fields): the order is
+-- decided on `spins`, the typed copy of every spin span ordered by hour, so the window is a primary
+-- key prefix and only status and duration are read to rank (the engine reads the ids of the first
+-- rows only). Without where pairs no attribute map is read; with them, otel_traces' spans of the
+-- window are scanned once and only the traces carrying a pair are grouped, so memory follows the
+-- matching traces, not every attribute of the window.
+WITH
+matched AS (
+    SELECT TraceId AS trace_id
+    FROM otel_traces
+    WHERE length({where_keys:Array(String)}) > 0
+      AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND arrayExists(
+            i -> (mapContains(SpanAttributes, {where_keys:Array(String)}[i])
+                  AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i])
+              OR (mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
+                  AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]),
+            arrayEnumerate({where_keys:Array(String)}))
+    GROUP BY TraceId
+    HAVING length(groupUniqArrayArray(arrayFilter(
+            i -> (mapContains(SpanAttributes, {where_keys:Array(String)}[i])
+                  AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i])
+              OR (mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
+                  AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]),
+            arrayEnumerate({where_keys:Array(String)})
+        ))) = length({where_keys:Array(String)})
+),
+
+-- Read with room for a few spins stored twice (spins is a ReplacingMergeTree: a replay older than
+-- the duplicate gate's hour waits for a merge to be dropped), then one row per spin.
+candidates AS (
+    SELECT trace_id, spin_id
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND (length({where_keys:Array(String)}) = 0 OR trace_id IN (SELECT trace_id FROM matched))
+    ORDER BY if({order:String} = 'errors', status = 'error', 0) DESC, duration_ns DESC, trace_id
+    LIMIT {limit:UInt32} + 20
+)
+
+SELECT trace_id
+FROM candidates
+LIMIT 1 BY spin_id
+LIMIT {limit:UInt32}
