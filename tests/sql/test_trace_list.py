@@ -70,17 +70,18 @@ PAIRS = [
 
 def test_trace_list_matches_the_reference_for_every_where_combination(store, store_client) -> None:  # type: ignore[no-untyped-def]
     store_spin_traces(store)
+    store_spin_traces(store)  # a replayed batch: every span stored twice in otel_traces, each spin once in spins
     cases = [[], *([p] for p in PAIRS), *(list(c) for c in itertools.combinations(PAIRS, 2)), [PAIRS[0], PAIRS[0]]]
     non_empty = 0
     for where in cases:
-        for order in ("errors", "slowest"):
+        for order, limit in itertools.product(("errors", "slowest"), (1000, 3)):  # 3: the ranking decides
             params = {
                 "start": NOW - timedelta(hours=3),
                 "end": NOW + timedelta(hours=1),
                 "where_keys": [k for k, _ in where],
                 "where_values": [v for _, v in where],
                 "order": order,
-                "limit": 1000,
+                "limit": limit,
             }
             expected = store_client.query(REFERENCE, parameters=params).result_rows
             rows = trace_list(store_client, **params)
