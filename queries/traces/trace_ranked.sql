@@ -7,28 +7,24 @@
 -- decided on `spins`, the typed copy of every spin span ordered by hour, so the window is a primary
 -- key prefix and only status and duration are read to rank (the engine reads the ids of the first
 -- rows only). Without where pairs no attribute map is read; with them, otel_traces' spans of the
--- window are scanned once and only the traces carrying a pair are grouped, so memory follows the
--- matching traces, not every attribute of the window.
+-- window are scanned once and only the traces carrying a pair are grouped, each with a bit mask of
+-- the pairs it carries (at most 20 pairs, endpoints.py), so memory follows the matching traces.
 WITH
 matched AS (
+    WITH arraySum(arrayMap(
+            i -> bitShiftLeft(toUInt64(
+                (mapContains(SpanAttributes, {where_keys:Array(String)}[i])
+                 AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i])
+                OR (mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
+                    AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i])), i - 1),
+            arrayEnumerate({where_keys:Array(String)}))) AS pairs_carried
     SELECT TraceId AS trace_id
     FROM otel_traces
     WHERE length({where_keys:Array(String)}) > 0
       AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-      AND arrayExists(
-            i -> (mapContains(SpanAttributes, {where_keys:Array(String)}[i])
-                  AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i])
-              OR (mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
-                  AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]),
-            arrayEnumerate({where_keys:Array(String)}))
+      AND pairs_carried > 0
     GROUP BY TraceId
-    HAVING length(groupUniqArrayArray(arrayFilter(
-            i -> (mapContains(SpanAttributes, {where_keys:Array(String)}[i])
-                  AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i])
-              OR (mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
-                  AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]),
-            arrayEnumerate({where_keys:Array(String)})
-        ))) = length({where_keys:Array(String)})
+    HAVING groupBitOr(pairs_carried) = bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1
 ),
 
 -- Read with room for a few spins stored twice (spins is a ReplacingMergeTree: a replay older than
