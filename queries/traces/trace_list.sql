@@ -1,19 +1,22 @@
--- trace_list: the trace list's rows for the ranked traces (traces/trace_ranked gives their ids):
--- one row per spin in [start, end) with the fields on-call scans first, errored first then slowest
--- (order 'errors') or slowest first (order 'slowest'), and the trace's span count.
--- Parameters: start, end (DateTime64(9)), trace_ids (Array(String)), order, limit.
+-- trace_list: what the trace list shows of the ranked spins (traces/trace_ranked) that `spins` does
+-- not hold as sent: the spin span's raw amounts, and the number of spans each trace has in
+-- [start - 1 minute, end + 1 minute). One row per (trace id, spin id).
+-- Parameters: start, end (DateTime64(9)), trace_ids (Array(String)).
 --
 -- The ids are bound as a literal array (not a subquery), so the exporter's bloom filter on TraceId
--- picks the granules that hold them before any attribute map is read: the cost follows `limit`,
--- not the window.
+-- picks the granules that hold them before any attribute map is read: the cost follows the number
+-- of ids, not the window. Only SpanAttributes is read, and only for the spin spans.
 WITH
 spin_spans AS (
-    SELECT TraceId AS trace_id, Timestamp AS started_at, Duration AS duration_ns,
-           StatusCode AS status_code, SpanAttributes AS attributes, ResourceAttributes AS resource
+    SELECT
+        TraceId AS trace_id,
+        SpanAttributes['slot.spin.id'] AS spin_id,
+        SpanAttributes['slot.bet.amount'] AS bet_amount,
+        SpanAttributes['slot.win.amount'] AS win_amount
     FROM otel_traces
     WHERE SpanName = 'spin' AND Timestamp >= {start:DateTime64(9)} AND Timestamp < {end:DateTime64(9)}
       AND TraceId IN {trace_ids:Array(String)}
-    LIMIT 1 BY SpanAttributes['slot.spin.id']
+    LIMIT 1 BY trace_id, spin_id
 ),
 
 span_counts AS (
@@ -24,22 +27,6 @@ span_counts AS (
     GROUP BY TraceId
 )
 
-SELECT
-    trace_id,
-    started_at,
-    round(duration_ns / 1e6, 3) AS duration_ms,
-    if(status_code = 'Error', 'error', 'ok') AS status,
-    attributes['error.type'] AS error_type,
-    attributes['slot.spin.id'] AS spin_id,
-    attributes['slot.game.id'] AS game_id,
-    attributes['slot.game.version'] AS game_version,
-    resource['cloud.region'] AS region,
-    resource['service.instance.id'] AS instance_id,
-    attributes['slot.bet.amount'] AS bet_amount,
-    attributes['slot.win.amount'] AS win_amount,
-    attributes['slot.currency'] AS currency,
-    span_count
+SELECT trace_id, spin_id, bet_amount, win_amount, span_count
 FROM spin_spans
 INNER JOIN span_counts USING (trace_id)
-ORDER BY if({order:String} = 'errors', status_code = 'Error', 0) DESC, duration_ns DESC, trace_id
-LIMIT {limit:UInt32}
