@@ -17,7 +17,17 @@ previous insert ran, about half the rows in flight (48 clients x 1,000 spans -> 
 inserts), and each insert has a fixed cost (~85 ms here: a part per table and view), so the
 figure grows with the number of clients; the note on issue 2 gives it for 24, 48 and 96.
 
+Before and after a schema change (issue 17: new rollups may cost at most 10 % of end-to-end
+ingest): `--baseline REF` runs the end-to-end phase on two stores back to back, `--rounds` times
+each, alternating: "before" has this checkout's schema with the ingest-path objects that the git
+commit REF does not have taken out again (the materialized views its later migrations create are
+dropped, the skip indexes and projections they add to a table are dropped), "after" has all of
+them. Same code, same requests, same machine minutes; the ratio after/before is the cost of the
+new rollups. A later migration that changes an existing view in place (ALTER ... MODIFY QUERY)
+cannot be taken out this way: it is named in the output and stays in both.
+
 Usage: python bench/ingest.py [--requests 600] [--clients 48] [--overload-seconds 15]
+       python bench/ingest.py --baseline c0f7b23 [--rounds 2] [--overload-seconds 0]
 """
 
 from __future__ import annotations
@@ -26,6 +36,8 @@ import argparse
 import http.client
 import os
 import random
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -267,61 +279,98 @@ def reference_insert(bodies: list[bytes]) -> float:
     return len(bodies) * 1000 / elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=600, help="1,000-span requests in the end-to-end phase")
-    parser.add_argument("--clients", type=int, default=48, help="concurrent clients (each waits for its 200)")
-    parser.add_argument("--overload-seconds", type=float, default=15)
-    parser.add_argument("--overload-senders", type=int, default=480, help="connections offering the overload")
-    args = parser.parse_args()
+PREPARE = """
+import sys
+from spinscope.db import open_store
+from spinscope.schema.migrate import RenderOptions, migrate
+store = open_store("chdb://" + sys.argv[1])
+client = store.client()
+migrate(client, RenderOptions(), log=lambda *_: None)
+for statement in sys.argv[2:]:
+    client.command(statement)
+store.close()
+"""
 
-    print(f"building {args.requests} requests of 1,000 spin spans ...", flush=True)
-    bodies = [build_request(i) for i in range(args.requests)]
-    overload_bodies = [build_request(100_000 + i) for i in range(40)]
-    with tempfile.TemporaryDirectory() as data_dir:
-        port, grpc_port = 43180 + os.getpid() % 1000, 44170 + os.getpid() % 1000
-        serve = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "spinscope.cli",
-                "serve",
-                "--no-ui",
-                "--data-dir",
-                data_dir,
-                "--otlp-http-port",
-                str(port),
-                "--otlp-grpc-port",
-                str(grpc_port),
-            ],
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
+
+def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], list[str]]:
+    """Statements that take a migrated store's ingest path back to git commit `ref`'s schema, and the
+    later migrations that cannot be taken out (named, they stay in both runs)."""
+    from spinscope.schema.migrate import load_migrations
+
+    listed = subprocess.run(
+        ["git", "ls-tree", "--name-only", ref, "spinscope/schema/"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    at_ref = {Path(name).name for name in listed}
+    undo, kept = [], []
+    for m in load_migrations():
+        if f"{m.version:04d}_{m.name}.sql" in at_ref:
+            continue
+        body = "\n".join(line for line in m.template.splitlines() if not line.lstrip().startswith("--"))
+        added = re.search(
+            r"ALTER\s+TABLE\s+\$db\.(\w+).*?\bADD\s+(INDEX|PROJECTION)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", body, re.S
         )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                    conn.request("GET", "/healthz")
-                    if conn.getresponse().status == 200:
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-            post(http.client.HTTPConnection("127.0.0.1", port), build_request(999_999, spans=10))  # warm-up
-            before = writer_figures(port)
-            e2e = end_to_end(port, bodies, args.clients)
-            wall = args.requests * 1000 / e2e
-            print(f"end to end: {e2e:,.0f} spans/s ({args.requests} x 1,000 spans, {args.clients} clients)", flush=True)
-            seconds, inserts, rows = (a - b for a, b in zip(writer_figures(port), before, strict=True))
-            # Busy near 100 %: the store is the bottleneck; well below: receiving and decoding are.
-            print(
-                f"  writer: {inserts} inserts of {rows / max(inserts, 1):,.0f} rows on average, "
-                f"inserting {seconds / wall:.0%} of the time",
-                flush=True,
-            )
+        if re.search(r"CREATE\s+MATERIALIZED\s+VIEW", body):
+            undo.append(f"DROP VIEW IF EXISTS {database}.{m.name}")
+        elif added:
+            undo.append(f"ALTER TABLE {database}.{added[1]} DROP {added[2]} IF EXISTS {added[3]}")
+        elif re.search(r"CREATE\s+TABLE", body) or not re.search(r"ALTER\s+TABLE", body):
+            continue  # a table that no view fills, a backfill: nothing on the ingest path
+        else:
+            kept.append(f"{m.version:04d}_{m.name}")
+    return undo, kept
+
+
+def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, overload_bodies: list[bytes]) -> dict:
+    """Start serve on `data_dir`, run the end-to-end phase (and the overload one unless disabled)."""
+    port, grpc_port = 43180 + os.getpid() % 1000, 44170 + os.getpid() % 1000
+    serve = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "spinscope.cli",
+            "serve",
+            "--no-ui",
+            "--data-dir",
+            data_dir,
+            "--otlp-http-port",
+            str(port),
+            "--otlp-grpc-port",
+            str(grpc_port),
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        post(http.client.HTTPConnection("127.0.0.1", port), build_request(999_999, spans=10))  # warm-up
+        before = writer_figures(port)
+        e2e = end_to_end(port, bodies, args.clients)
+        wall = args.requests * 1000 / e2e
+        print(f"end to end: {e2e:,.0f} spans/s ({args.requests} x 1,000 spans, {args.clients} clients)", flush=True)
+        seconds, inserts, rows = (a - b for a, b in zip(writer_figures(port), before, strict=True))
+        # Busy near 100 %: the store is the bottleneck; well below: receiving and decoding are.
+        print(
+            f"  writer: {inserts} inserts of {rows / max(inserts, 1):,.0f} rows on average, "
+            f"inserting {seconds / wall:.0%} of the time",
+            flush=True,
+        )
+        over = None
+        if args.overload_seconds > 0:
             over = overload(port, overload_bodies, 2 * e2e, args.overload_seconds, serve.pid, args.overload_senders)
             print(
                 f"2x overload ({2 * e2e:,.0f} spans/s offered for {args.overload_seconds:.0f}s): "
@@ -335,15 +384,63 @@ def main() -> None:
                 f"not yet decoded",
                 flush=True,
             )
-        finally:
-            serve.terminate()
-            serve.wait(60)
+        return {"e2e": e2e, "overload": over}
+    finally:
+        serve.terminate()
+        serve.wait(60)
+
+
+def compare(ref: str, bodies: list[bytes], args: argparse.Namespace, overload_bodies: list[bytes]) -> dict:
+    """Before (REF's ingest path) and after (this checkout's), alternating, `args.rounds` times each."""
+    undo, kept = baseline_undo(ref)
+    print(f"before = this schema less what {ref} lacks: {undo or 'nothing to take out'}", flush=True)
+    if kept:
+        print(f"  cannot be taken out (in both runs): {', '.join(kept)}", flush=True)
+    rates: dict[str, list[float]] = {"before": [], "after": []}
+    result: dict = {}
+    for _ in range(args.rounds):
+        for label, statements in (("before", undo), ("after", [])):
+            with tempfile.TemporaryDirectory() as data_dir:
+                subprocess.run([sys.executable, "-c", PREPARE, data_dir, *statements], cwd=REPO, check=True)
+                print(f"[{label}]", end=" ", flush=True)
+                result = measure_serve(data_dir, bodies, args, overload_bodies)
+                rates[label].append(result["e2e"])
+    b, a = statistics.median(rates["before"]), statistics.median(rates["after"])
+    print(
+        f"before {', '.join(f'{r:,.0f}' for r in rates['before'])} spans/s; after "
+        f"{', '.join(f'{r:,.0f}' for r in rates['after'])} spans/s; after / before (medians) {a / b:.3f} "
+        f"(target >= 0.90: the new rollups cost at most 10 %)",
+        flush=True,
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=600, help="1,000-span requests in the end-to-end phase")
+    parser.add_argument("--clients", type=int, default=48, help="concurrent clients (each waits for its 200)")
+    parser.add_argument("--overload-seconds", type=float, default=15)
+    parser.add_argument("--overload-senders", type=int, default=480, help="connections offering the overload")
+    parser.add_argument("--baseline", default="", help="git commit whose ingest path is 'before' (see above)")
+    parser.add_argument("--rounds", type=int, default=2, help="with --baseline: runs of each, alternating")
+    args = parser.parse_args()
+
+    print(f"building {args.requests} requests of 1,000 spin spans ...", flush=True)
+    bodies = [build_request(i) for i in range(args.requests)]
+    overload_bodies = [build_request(100_000 + i) for i in range(40)]
+    if args.baseline:
+        result = compare(args.baseline, bodies, args, overload_bodies)
+    else:
+        with tempfile.TemporaryDirectory() as data_dir:
+            result = measure_serve(data_dir, bodies, args, overload_bodies)
+    e2e, over = result["e2e"], result["overload"]
     raw = reference_insert(bodies)
     print(f"reference raw bulk insert (clickhouse-connect, Native): {raw:,.0f} rows/s")
     print(f"ratio end-to-end / raw insert: {e2e / raw:.2f}  (target >= 0.5)")
+    rss = "not measured (--overload-seconds 0)" if over is None else f"{over['peak_rss_mib']:,.0f} MiB"
     print(
-        f"target >= 100,000 spans/s: {'met' if e2e >= 100_000 else 'NOT met'}; "
-        f"peak RSS <= 1,536 MiB: {'met' if over['peak_rss_mib'] <= 1536 else 'NOT met'}"
+        f"target >= 100,000 spans/s: {'met' if e2e >= 100_000 else 'NOT met'}; peak RSS <= 1,536 MiB: "
+        f"{rss if over is None else 'met' if over['peak_rss_mib'] <= 1536 else 'NOT met'}"
     )
 
 

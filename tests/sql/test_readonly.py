@@ -156,6 +156,8 @@ def test_sql_model_runs_read_only_with_the_same_rows(model: str, store, store_cl
         params["trace_id"] = store_client.query(
             "SELECT TraceId FROM otel_traces WHERE StatusCode = 'Error' ORDER BY Timestamp LIMIT 1"
         ).result_rows[0][0]
+    if "trace_ids" in params:  # traces/trace_list: the ranked traces' ids
+        params["trace_ids"] = [r[0] for r in store_client.query("SELECT trace_id FROM spins").result_rows]
     read_only = store_client.query(sql(model), parameters=params, settings={"readonly": 1}).result_rows
     unrestricted = store_client.query(sql(model), parameters=params).result_rows
     assert read_only, f"{model} returned no rows: give it data in store_spin_traces or a better parameter"
