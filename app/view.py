@@ -33,10 +33,11 @@ def number(value: Any, places: int = 2) -> str:
 
 
 def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
-    """A display table (app/labels.py `table`): full width, no index, each column's meaning on hover."""
+    """A display table (app/labels.py `table`): full width, no index, each column's meaning on hover;
+    numeric columns sort by value while showing their formatted text (labels.styled)."""
     helps = frame.attrs.get("help", {})
     config = {header: st.column_config.Column(help=text) for header, text in helps.items()}
-    return st.dataframe(frame, hide_index=True, width="stretch", column_config=config or None, **kwargs)
+    return st.dataframe(labels.styled(frame), hide_index=True, width="stretch", column_config=config or None, **kwargs)
 
 
 STATE_LABELS = {
