@@ -227,3 +227,27 @@ def logs_table(logs: list[dict[str, Any]]) -> pd.DataFrame:
         {**log, "attributes": ", ".join(f"{k}={v}" for k, v in (log.get("attributes") or {}).items())} for log in logs
     ]
     return labels.table(shaped, ("logged_at", "severity", "service_name", "body", "span_id", "attributes"))
+
+
+ALERT_LINKS = ("investigate_url", "dashboard_url", "runbook_url")
+
+
+def alerts_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Firing (and pending) alerts as people read them; the link columns keep their URLs (`ALERT_LINKS`)."""
+    shaped = [
+        {
+            "Severity": r["severity"].upper() if r["severity"] == "page" else r["severity"],
+            "State": r["state"],
+            "Alert": r["alertname"],
+            "Scope": r["scope"],
+            "Since": labels.utc(r["since"]),
+            "Value": labels.Cell(labels.number(r["value"], 2), r["value"]),
+            "Silenced": "yes" if r.get("silenced") else "",
+            "Summary": r["summary"],
+            **{k: r.get(k) or None for k in ALERT_LINKS},
+        }
+        for r in rows
+    ]
+    frame = _frame(shaped, {"Value": "The burn rate (SLO alerts) or z (RTP alerts) when it last fired."})
+    frame.attrs["links"] = {"investigate_url": "Investigate", "dashboard_url": "Open", "runbook_url": "Runbook"}
+    return frame

@@ -36,7 +36,9 @@ def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
     """A display table (app/labels.py `table`): full width, no index, each column's meaning on hover;
     numeric columns sort by value while showing their formatted text (labels.styled)."""
     helps = frame.attrs.get("help", {})
-    config = {header: st.column_config.Column(help=text) for header, text in helps.items()}
+    config: dict[str, Any] = {header: st.column_config.Column(help=text) for header, text in helps.items()}
+    for column, text in frame.attrs.get("links", {}).items():  # URL columns drawn as links named `text`
+        config[column] = st.column_config.LinkColumn(text, display_text=text)
     return st.dataframe(labels.styled(frame), hide_index=True, width="stretch", column_config=config or None, **kwargs)
 
 
