@@ -73,8 +73,11 @@ def build_http_app(
 
     async def metrics(request: Request) -> Response:
         from spinscope.alerts.metrics import prometheus as alert_metrics
+        from spinscope.audit import prometheus as audit_metrics
 
-        return PlainTextResponse(pipeline.prometheus() + alert_metrics(), media_type="text/plain; version=0.0.4")
+        return PlainTextResponse(
+            pipeline.prometheus() + alert_metrics() + audit_metrics(), media_type="text/plain; version=0.0.4"
+        )
 
     from spinscope.alerts.api import silence_routes
     from spinscope.api import answer, api_routes
