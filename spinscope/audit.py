@@ -15,6 +15,10 @@ Refused requests are rate-limited (`RefusalLimiter`): at most `SPINSCOPE_AUDIT_R
 rows a minute per client address and reason; the refusals past that are counted and written as one
 `<reason>_suppressed` row when the minute closes, and `/metrics` counts them
 (`spinscope_audit_refusals_total`), so a token-guessing flood costs a few rows a minute, not one each.
+
+Successful token use is sampled (`TokenUseSampler`): a token's first admitted request in an hour is
+recorded as `token_used`, with how many requests it made since its previous row, so an operator can
+see which tokens are alive and from where without a row per request.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ EXPORT = "export"
 LOGIN = "login"
 LOGIN_FAILED = "login_failed"
 DENIED = "denied"
+TOKEN_USED = "token_used"
 
 
 _AUDIT_STORES: dict[tuple[str, str], Store] = {}
@@ -190,6 +195,52 @@ class RefusalLimiter:
                 pending = [w.start + self.window_s for w in self._windows.values() if w.suppressed]
                 if pending:
                     self._schedule(min(pending) - self.clock())
+
+
+class TokenUseSampler:
+    """One `token_used` row per token per `every_s` (an hour): `due(who)` is the cheap in-memory check
+    the middleware makes on each admitted request; when it says yes, `record_use` writes the row."""
+
+    def __init__(self, every_s: float = 3600.0, clock: Callable[[], float] = time.time) -> None:
+        self.every_s = every_s
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._uses: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def due(self, who: str) -> int | None:
+        """None when this use is only counted; else the uses since the token's previous row (this one
+        included), and the token's hour starts now."""
+        now = self.clock()
+        with self._lock:
+            self._uses[who] += 1
+            last = self._last.get(who)
+            if last is not None and now < last + self.every_s:
+                return None
+            if len(self._last) >= MAX_SOURCES and who not in self._last:
+                self._last.clear()  # a bounded table: forgetting only makes the next rows come sooner
+            self._last[who] = now
+            uses, self._uses[who] = self._uses[who], 0
+            return uses
+
+
+def token_use_recorder(store: Store, sampler: TokenUseSampler | None = None) -> Callable[[Any, str, str], Any]:
+    """What the access middleware calls on an admitted request. Returns None (nothing to write) or a
+    callable that writes the sampled `token_used` row (run off the event loop). Anonymous requests
+    (auth off) are not recorded."""
+    sampler = sampler or TokenUseSampler()
+
+    def on_admitted(identity: Any, address: str, what: str) -> Callable[[], bool] | None:
+        if identity.who == "anonymous":
+            return None
+        uses = sampler.due(identity.who)
+        if uses is None:
+            return None
+        text = f"{what} as {identity.role}; {uses} request{'s' * (uses > 1)} since this token's previous row"
+        return lambda: record(store, identity.who, TOKEN_USED, text, address)
+
+    on_admitted.sampler = sampler  # type: ignore[attr-defined]
+    return on_admitted
 
 
 def prometheus() -> str:

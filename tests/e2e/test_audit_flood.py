@@ -52,3 +52,19 @@ def test_a_flood_of_wrong_tokens_is_recorded_up_to_the_limit_then_summarised(
     finally:
         service.stop()
     assert audit.REFUSALS["suppressed"] >= GUESSES - LIMIT
+
+
+def test_a_tokens_use_is_recorded_once_an_hour(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    service = Service(store, ServeOptions(otlp_http_port=0, otlp_grpc_port=0), LiveConfig.load(auth_folder(tmp_path)))
+    service.start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{service.http_port}", timeout=60) as http:
+            for _ in range(5):
+                assert http.get("/metrics", headers=headers_for("viewer")).status_code == 200
+            reply = http.get("/api/v1/audit", headers=headers_for("operator"), params={"action": "token_used"})
+        assert reply.status_code == 200
+        used = [(e["who"], e["what"], e["client_address"]) for e in reply.json()["entries"]]
+        assert ("viewer-test", "GET /metrics as viewer; 1 request since this token's previous row", "127.0.0.1") in used
+        assert [u[0] for u in used].count("viewer-test") == 1
+    finally:
+        service.stop()

@@ -93,3 +93,35 @@ def test_metrics_lines_count_refusals_by_outcome() -> None:
     assert "# TYPE spinscope_audit_refusals_total counter" in text
     for outcome in ("recorded", "suppressed", "unstored"):
         assert f'spinscope_audit_refusals_total{{outcome="{outcome}"}} {audit.REFUSALS[outcome]}' in text
+
+
+def test_token_use_is_sampled_once_per_token_and_hour_with_its_count() -> None:
+    clock = Clock(T0)
+    sampler = audit.TokenUseSampler(every_s=3600, clock=clock)
+    assert sampler.due("grafana") == 1  # the first use is recorded
+    assert [sampler.due("grafana") for _ in range(99)] == [None] * 99  # the rest of the hour is counted
+    assert sampler.due("collector") == 1  # each token has its own hour
+    clock.at = T0 + 3599
+    assert sampler.due("grafana") is None
+    clock.at = T0 + 3600
+    assert sampler.due("grafana") == 101  # 99 + the one at 3599 + this one
+
+
+def test_token_use_rows_name_the_token_role_request_and_count(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rows: list[tuple] = []
+
+    class Identity:
+        who, role = "grafana", "viewer"
+
+    class Anonymous:
+        who, role = "anonymous", "viewer"
+
+    on_admitted = audit.token_use_recorder(store=None, sampler=audit.TokenUseSampler())  # type: ignore[arg-type]
+    monkeypatch.setattr(audit, "record", lambda store, *row: rows.append(row) or True)  # the store write: e2e
+    write = on_admitted(Identity(), "10.0.0.8", "GET /api/v1/slo")
+    assert write is not None and write() is True
+    assert on_admitted(Identity(), "10.0.0.8", "GET /api/v1/slo") is None  # counted, not written
+    assert on_admitted(Anonymous(), "10.0.0.8", "GET /api/v1/slo") is None  # auth off: nothing to record
+    assert rows == [
+        ("grafana", "token_used", "GET /api/v1/slo as viewer; 1 request since this token's previous row", "10.0.0.8")
+    ]
