@@ -15,16 +15,14 @@ Formats (display only; downloads keep machine names and exact values):
 
 Display text and sort order: a grid sorts a column by its cells' values, so a column of formatted text
 would sort alphabetically ("€9.00" after "€10.00"). `table()` (and `frame()` for hand-built rows)
-keeps each numeric column's values beside its text (`attrs["sort"]`); `styled()` turns that into
-a pandas Styler whose data are the numbers and whose display values are the text, which is what
-Streamlit's grid sorts by and shows.
+keeps each numeric column's values beside its text (`attrs["sort"]`); app/grid.py `styled()` turns
+that into what Streamlit's grid sorts by (the numbers) and shows (the text).
 
 Pure: no Streamlit, no store. `table()` builds the display frame; `app/view.py` draws it.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,7 +31,6 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 # TODO(config/currencies.yaml): minor units per currency move to config/currencies.yaml (being added in
 # parallel); read them from Config then and delete this mapping. Keep it the only copy until then.
@@ -295,7 +292,7 @@ def table(
     and formatted; money uses each row's `currency` column, or `currency` when rows have none.
 
     The frame's `attrs["help"]` holds each labelled column's hover text (view.show_table uses it), and
-    `attrs["sort"]` each numeric column's values (what the grid sorts by; see `styled`)."""
+    `attrs["sort"]` each numeric column's values (what the grid sorts by; see app/grid.py)."""
     rows = list(rows)
     names = list(columns) if columns is not None else [c for c in (rows[0] if rows else {}) if c not in set(drop)]
     headers = _headers(names)
@@ -357,53 +354,6 @@ def sort_value(value: Any) -> float | None:
     if number_ is None or not number_.is_finite():
         return None
     return float(number_)
-
-
-def styled(display: pd.DataFrame) -> pd.DataFrame | Styler:
-    """The frame Streamlit should draw: numeric columns hold their values (so the grid sorts them as
-    numbers) and show their text through the Styler's display values; a frame without numeric
-    columns is drawn as it is.
-
-    The Styler formats per cell by value: a column's cells are split into groups in which each value
-    has one text (one group per currency in a money column), and each group gets a lookup."""
-    sort = {h: v for h, v in (display.attrs.get("sort") or {}).items() if h in display.columns}
-    if not sort or display.empty:
-        return display
-    # Columns read through to_numpy and a drawn frame without attrs: pandas deep-copies attrs on every
-    # operation (the Styler runs dozens), which cost seconds on a few hundred rows.
-    headers = list(display.columns)
-    cells = display.to_numpy(dtype=object)
-    texts = {h: list(cells[:, i]) for i, h in enumerate(headers)}
-    data = pd.DataFrame(
-        {
-            h: pd.Series([math.nan if v is None else v for v in sort[h]], dtype="float64")
-            if h in sort
-            else pd.Series(texts[h], dtype=object)
-            for h in headers
-        }
-    )
-    styler = data.style
-    for header, values in sort.items():
-        styler.format(lambda _v: DASH, subset=[header], na_rep=DASH)  # empty cells; the groups write the rest
-        for positions, lookup in _groups(values, texts[header]):
-            styler.format(lambda v, lookup=lookup: lookup.get(v, DASH), subset=(positions, [header]), na_rep=DASH)
-    return styler
-
-
-def _groups(values: list[float | None], texts: list[str]) -> list[tuple[list[int], dict[float, str]]]:
-    """Row positions grouped so that within a group each value is written one way."""
-    groups: list[tuple[list[int], dict[float, str]]] = []
-    for i, (value, text) in enumerate(zip(values, texts, strict=True)):
-        if value is None:
-            continue
-        for positions, lookup in groups:
-            if lookup.get(value, text) == text:
-                positions.append(i)
-                lookup[value] = text
-                break
-        else:
-            groups.append(([i], {value: text}))
-    return groups
 
 
 def _headers(names: list[str]) -> list[str]:

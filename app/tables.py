@@ -1,7 +1,7 @@
 """Display tables: model and analytics rows → DataFrames people read (labels and formats from app/labels.py).
 
 Row-wise only (no aggregation). Cells are display text, and numeric columns carry their values for
-sorting (labels.styled draws both); the exact figures stay in the rows the downloads are built from.
+sorting (app/grid.py draws both); the exact figures stay in the rows the downloads are built from.
 """
 
 from __future__ import annotations
@@ -232,10 +232,12 @@ def logs_table(logs: list[dict[str, Any]]) -> pd.DataFrame:
 ALERT_LINKS = ("investigate_url", "dashboard_url", "runbook_url")
 
 
-def alerts_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Firing (and pending) alerts as people read them; the link columns keep their URLs (`ALERT_LINKS`)."""
+def alerts_table(rows: list[dict[str, Any]], resolved: bool = False) -> pd.DataFrame:
+    """Alerts as people read them (firing and pending, or `resolved` ones with when they resolved); the
+    link columns keep their URLs (`ALERT_LINKS`) and are drawn as links."""
     shaped = [
         {
+            **({"Resolved": labels.utc(r.get("resolved_at"))} if resolved else {}),
             "Severity": r["severity"].upper() if r["severity"] == "page" else r["severity"],
             "State": r["state"],
             "Alert": r["alertname"],
@@ -251,3 +253,20 @@ def alerts_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = _frame(shaped, {"Value": "The burn rate (SLO alerts) or z (RTP alerts) when it last fired."})
     frame.attrs["links"] = {"investigate_url": "Investigate", "dashboard_url": "Open", "runbook_url": "Runbook"}
     return frame
+
+
+def silences_table(silences: list[dict[str, Any]]) -> pd.DataFrame:
+    return _frame(
+        [
+            {
+                "Matchers": ", ".join(f"{k}={v}" for k, v in sorted(s["matchers"].items())),
+                "From": labels.utc(s["starts_at"]),
+                "Until": labels.utc(s["ends_at"]),
+                "Created by": s["created_by"],
+                "Comment": s["comment"],
+                "Maintenance": "yes" if s["is_maintenance"] else "",
+                "Silence": str(s["silence_id"]),
+            }
+            for s in silences
+        ]
+    )

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
-from spinscope.app import labels
+from spinscope.app import grid, labels
 
 
 def test_money_uses_each_currency_minor_units_and_symbol() -> None:
@@ -98,7 +98,7 @@ def test_money_columns_sort_by_amount_and_show_each_currency_text() -> None:
     frame = labels.table(rows)
     alphabetical = sorted(frame["GGR"])  # what a grid of text does: '-€3.00', '—', '€10.26', '€100.00', '€9.50', '₩100'
     assert alphabetical.index("€100.00") < alphabetical.index("€9.50")
-    drawn = labels.styled(frame)
+    drawn = grid.styled(frame)
     assert str(drawn.data["GGR"].dtype) == "float64"  # the grid sorts this column by value
     order = drawn.data.sort_values("GGR", na_position="last").index.tolist()
     assert [frame["GGR"][i] for i in order] == ["-€3.00", "€9.50", "€10.26", "€100.00", "₩100", "—"]
@@ -114,6 +114,6 @@ def test_hand_built_cells_sort_by_value() -> None:
             {"SLO": "c", "Budget left": labels.cell(Decimal("0.0999"), labels.PERCENT, 1)},
         ]
     )
-    drawn = labels.styled(frame)
+    drawn = grid.styled(frame)
     assert drawn.data.sort_values("Budget left")["SLO"].tolist() == ["b", "c", "a"]
     assert _drawn_text(drawn) == [["a", "50.0 %"], ["b", "-95.0 %"], ["c", "10.0 %"]]
