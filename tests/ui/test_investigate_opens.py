@@ -42,9 +42,12 @@ def test_opened_from_the_nav_it_shows_the_latest_error_burst_and_its_cause(burst
     begin = end - timedelta(days=1)
     burst_start, burst_end = (begin + timedelta(days=share) for share in BURST)
     start, stop = window(at)
-    # The whole burst, to within one 10-minute bucket of the 24-hour range's series either side.
-    slack = timedelta(minutes=10)
+    # The burst, to within half an hour at either end (traffic comes in player sessions, so the burst's
+    # first and last minutes may hold too few of walletly's spins to stand out), covering most of it.
+    slack = timedelta(minutes=30)
     assert abs(start - burst_start) <= slack and abs(stop - burst_end) <= slack, (start, stop, burst_start, burst_end)
+    covered = min(stop, burst_end) - max(start, burst_start)
+    assert covered >= 0.75 * (burst_end - burst_start), (start, stop, burst_start, burst_end)
     said = [c.value for c in at.caption if c.value.startswith("Showing the latest error burst")]
     assert len(said) == 1 and f"{start:%Y-%m-%d %H:%M}" in said[0]
     # The link still names no window (a later visit finds the latest anomaly again) ...
