@@ -10,7 +10,7 @@ wobbles out, the z keeps a quiet minute's one error out. The usual rate is the m
 buckets' rates (robust to the burst itself). The episode is the latest run of standing-out buckets,
 bridging quiet stretches of up to `GAP_S` seconds. Nothing stands out: None, and the page keeps its last hour.
 
-Pure: no Streamlit, no store.
+Pure: no Streamlit, no store (percentages written by app/labels.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from statistics import median
 from typing import Any
+
+from spinscope.app.labels import percent
 
 COUNTS = {"errors": "error_spins", "latency": "slow_spins"}  # signal -> the series column it counts
 RATIO = 2.0
@@ -50,8 +52,8 @@ class Episode:
         if self.end - self.start >= timedelta(days=1) or self.end.date() != self.start.date():
             span = f"{self.start:%Y-%m-%d %H:%M} – {self.end:%Y-%m-%d %H:%M} UTC"
         return (
-            f"Showing the latest {NAMES[self.signal]}, {span}: {self.ratio:.1%} of spins {what} "
-            f"against {self.usual_ratio:.2%} usually. Brush the chart to choose another window."
+            f"Showing the latest {NAMES[self.signal]}, {span}: {percent(self.ratio, 1)} of spins {what} "
+            f"against {percent(self.usual_ratio, 2)} usually. Brush the chart to choose another window."
         )
 
 

@@ -29,7 +29,7 @@ def test_the_latest_burst_is_chosen_with_its_whole_extent() -> None:
         "errors", T0 + timedelta(minutes=100), T0 + timedelta(minutes=140), 80 + 90 + 5 + 85, 4000, 0.0055
     )
     assert got.sentence() == (
-        "Showing the latest error burst, 2026-11-30 01:40–02:20 UTC: 6.5% of spins errored against 0.55% "
+        "Showing the latest error burst, 2026-11-30 01:40–02:20 UTC: 6.5 % of spins errored against 0.55 % "
         "usually. Brush the chart to choose another window."
     )
 
