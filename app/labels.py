@@ -13,6 +13,11 @@ Formats (display only; downloads keep machine names and exact values):
 - counts with thousands separators; durations in ms below a second, in s above;
 - times in UTC with the zone written out.
 
+Display text and sort order: a grid sorts a column by its cells' values, so a column of formatted text
+would sort alphabetically ("€9.00" after "€10.00"). `table()` (and `frame()` for hand-built rows)
+keeps each numeric column's values beside its text (`attrs["sort"]`); app/grid.py `styled()` turns
+that into what Streamlit's grid sorts by (the numbers) and shows (the text).
+
 Pure: no Streamlit, no store. `table()` builds the display frame; `app/view.py` draws it.
 """
 
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -35,7 +40,7 @@ SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "KRW": "₩", 
 DEFAULT_MINOR_UNITS = 2
 DASH = "—"
 
-MONEY, PERCENT, COUNT, DURATION, TIME, DAY, NUMBER, MULTIPLE, TEXT = (
+MONEY, PERCENT, COUNT, DURATION, TIME, DAY, NUMBER, MULTIPLE, TEXT = KINDS = (
     "money",
     "percent",
     "count",
@@ -46,6 +51,9 @@ MONEY, PERCENT, COUNT, DURATION, TIME, DAY, NUMBER, MULTIPLE, TEXT = (
     "multiple",
     "text",
 )
+
+# Kinds whose columns sort by value, not by their text (times and days sort right as text already).
+NUMERIC = frozenset((MONEY, PERCENT, COUNT, DURATION, NUMBER, MULTIPLE))
 
 
 @dataclass(frozen=True)
@@ -283,18 +291,69 @@ def table(
     """Rows as a display table: `columns` (default: every column of the first row minus `drop`), labelled
     and formatted; money uses each row's `currency` column, or `currency` when rows have none.
 
-    The frame's `attrs["help"]` holds each labelled column's hover text (view.show_table uses it)."""
+    The frame's `attrs["help"]` holds each labelled column's hover text (view.show_table uses it), and
+    `attrs["sort"]` each numeric column's values (what the grid sorts by; see app/grid.py)."""
     rows = list(rows)
     names = list(columns) if columns is not None else [c for c in (rows[0] if rows else {}) if c not in set(drop)]
     headers = _headers(names)
     data: dict[str, list[str]] = {h: [] for h in headers}
+    numeric = [(c, h) for c, h in zip(names, headers, strict=True) if metric(c).kind in NUMERIC]
+    sort: dict[str, list[float | None]] = {h: [] for _, h in numeric}
     for row in rows:
         code = row.get("currency") or currency
         for c, h in zip(names, headers, strict=True):
             data[h].append(write(c, row.get(c), code))
+        for c, h in numeric:
+            sort[h].append(sort_value(row.get(c)))
     frame = pd.DataFrame(data, columns=headers)
     frame.attrs["help"] = column_help(names, headers)
+    frame.attrs["sort"] = sort
     return frame
+
+
+class Cell(NamedTuple):
+    """A hand-built table's cell: the text shown and the number it sorts by."""
+
+    text: str
+    value: Any  # a number (Decimal, Fraction, float...) or None
+
+
+def cell(value: Any, kind: str, places: int = 2, currency: str | None = None) -> Cell:
+    """`value` written as `kind` (percent, count, multiple...) with its sort value."""
+    return Cell(_WRITERS[kind](value, places, currency), sort_value(value))
+
+
+_WRITERS = {
+    MONEY: lambda v, _p, cur: money(v, cur),
+    PERCENT: lambda v, p, _c: percent(v, p),
+    COUNT: lambda v, _p, _c: count(v),
+    DURATION: lambda v, _p, _c: duration(v),
+    NUMBER: lambda v, p, _c: number(v, p),
+    MULTIPLE: lambda v, p, _c: multiple(v, p),
+}
+
+
+def frame(rows: list[dict[str, Any]], helps: dict[str, str] | None = None) -> pd.DataFrame:
+    """Hand-built display rows (header -> text or Cell) as a display frame; Cell columns sort by value."""
+    headers = list(rows[0]) if rows else []
+    numeric = [h for h in headers if any(isinstance(r.get(h), Cell) for r in rows)]
+    out = pd.DataFrame(
+        {h: [v.text if isinstance(v, Cell) else v for v in (r.get(h) for r in rows)] for h in headers},
+        columns=headers,
+    )
+    out.attrs["help"] = helps or {}
+    out.attrs["sort"] = {
+        h: [sort_value(v.value) if isinstance(v, Cell) else None for v in (r.get(h) for r in rows)] for h in numeric
+    }
+    return out
+
+
+def sort_value(value: Any) -> float | None:
+    """The number a numeric cell sorts by (a double: display and downloads keep the exact value)."""
+    number_ = _decimal(value)
+    if number_ is None or not number_.is_finite():
+        return None
+    return float(number_)
 
 
 def _headers(names: list[str]) -> list[str]:

@@ -1,7 +1,7 @@
 """Display tables: model and analytics rows → DataFrames people read (labels and formats from app/labels.py).
 
-Row-wise only (no aggregation). Cells are display text; the exact figures stay in the rows the
-downloads are built from.
+Row-wise only (no aggregation). Cells are display text, and numeric columns carry their values for
+sorting (app/grid.py draws both); the exact figures stay in the rows the downloads are built from.
 """
 
 from __future__ import annotations
@@ -57,19 +57,18 @@ def _group(group: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in group.items()) or "all"
 
 
-def current_burn(slo: dict[str, Any]) -> str:
+def current_burn(slo: dict[str, Any]) -> labels.Cell:
     """The burn rate of the shortest long window (the burn happening now), with its window."""
     pairs = slo["alert"]["pairs"]
     if not pairs or pairs[0]["long_burn_rate"] is None:
-        return labels.DASH
+        return labels.Cell(labels.DASH, None)
     first = pairs[0]
-    return f"{labels.multiple(first['long_burn_rate'], 2)} ({first['long']})"
+    return labels.Cell(f"{labels.multiple(first['long_burn_rate'], 2)} ({first['long']})", first["long_burn_rate"])
 
 
 def _frame(rows: list[dict[str, Any]], helps: dict[str, str] | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    frame.attrs["help"] = helps or {}
-    return frame
+    """Hand-built rows (text or labels.Cell) as a display frame whose Cell columns sort by value."""
+    return labels.frame(rows, helps)
 
 
 def slo_table(slos: list[dict[str, Any]]) -> pd.DataFrame:
@@ -78,13 +77,13 @@ def slo_table(slos: list[dict[str, Any]]) -> pd.DataFrame:
             "SLO": s["display_name"] or s["slo"],
             "Group": _group(s["group"]),
             "State": view.state(s["alert"]["state"]),
-            "SLI": labels.percent(s["sli"], 3),
-            "Target": labels.percent(s["target"], 3),
-            "Budget left": labels.percent(s["budget"]["remaining_ratio"], 1),
+            "SLI": labels.cell(s["sli"], labels.PERCENT, 3),
+            "Target": labels.cell(s["target"], labels.PERCENT, 3),
+            "Budget left": labels.cell(s["budget"]["remaining_ratio"], labels.PERCENT, 1),
             "Budget": s["budget"]["state"].replace("_", " "),
             "Burn rate now": current_burn(s),
-            "Good events": labels.count(s["events"]["good"]),
-            "Events": labels.count(s["events"]["total"]),
+            "Good events": labels.cell(s["events"]["good"], labels.COUNT),
+            "Events": labels.cell(s["events"]["total"], labels.COUNT),
             "Window": s["window"]["duration"],
         }
         for s in slos
@@ -111,11 +110,11 @@ def burn_table(slo: dict[str, Any]) -> pd.DataFrame:
                 "Severity": p["severity"],
                 "Long window": p["long"],
                 "Short window": p["short"],
-                "Fires at": labels.multiple(p["factor"], 1),
-                "Long burn": labels.multiple(p["long_burn_rate"], 2),
-                "Short burn": labels.multiple(p["short_burn_rate"], 2),
-                "Long events": labels.count(p["long_events"]["total"]),
-                "Short events": labels.count(p["short_events"]["total"]),
+                "Fires at": labels.cell(p["factor"], labels.MULTIPLE, 1),
+                "Long burn": labels.cell(p["long_burn_rate"], labels.MULTIPLE, 2),
+                "Short burn": labels.cell(p["short_burn_rate"], labels.MULTIPLE, 2),
+                "Long events": labels.cell(p["long_events"]["total"], labels.COUNT),
+                "Short events": labels.cell(p["short_events"]["total"], labels.COUNT),
                 "State": state if p["can_fire"] else "cannot fire at this target",
             }
         )
@@ -128,14 +127,16 @@ def rtp_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
             "Game": r["game_id"],
             "Version": r["game_version"],
             "Currency": "all" if r["currency"] == "*" else r["currency"],
-            "Spins": labels.count(r["spins"]),
-            "Observed RTP": labels.percent(r["observed_rtp"], 2),
-            "Theoretical RTP": labels.percent(r["theoretical_rtp"], 2),
+            "Spins": labels.cell(r["spins"], labels.COUNT),
+            "Observed RTP": labels.cell(r["observed_rtp"], labels.PERCENT, 2),
+            "Theoretical RTP": labels.cell(r["theoretical_rtp"], labels.PERCENT, 2),
             "Band": labels.DASH
             if r["band_low"] is None
             else f"{labels.percent(r['band_low'], 2)} … {labels.percent(r['band_high'], 2)}",
-            "z": labels.number(r["z"], 2),
-            "p-value": labels.DASH if r["p_value"] is None else f"{float(r['p_value']):.3g}",
+            "z": labels.cell(r["z"], labels.NUMBER, 2),
+            "p-value": labels.Cell(
+                labels.DASH if r["p_value"] is None else f"{float(r['p_value']):.3g}", labels.sort_value(r["p_value"])
+            ),
             "State": view.state(r["state"]),
             "Reference": r["reference"] or labels.DASH,
             "Drift began": labels.utc(r["drift_began"]),
@@ -226,3 +227,46 @@ def logs_table(logs: list[dict[str, Any]]) -> pd.DataFrame:
         {**log, "attributes": ", ".join(f"{k}={v}" for k, v in (log.get("attributes") or {}).items())} for log in logs
     ]
     return labels.table(shaped, ("logged_at", "severity", "service_name", "body", "span_id", "attributes"))
+
+
+ALERT_LINKS = ("investigate_url", "dashboard_url", "runbook_url")
+
+
+def alerts_table(rows: list[dict[str, Any]], resolved: bool = False) -> pd.DataFrame:
+    """Alerts as people read them (firing and pending, or `resolved` ones with when they resolved); the
+    link columns keep their URLs (`ALERT_LINKS`) and are drawn as links."""
+    shaped = [
+        {
+            **({"Resolved": labels.utc(r.get("resolved_at"))} if resolved else {}),
+            "Severity": r["severity"].upper() if r["severity"] == "page" else r["severity"],
+            "State": r["state"],
+            "Alert": r["alertname"],
+            "Scope": r["scope"],
+            "Since": labels.utc(r["since"]),
+            "Value": labels.Cell(labels.number(r["value"], 2), r["value"]),
+            "Silenced": "yes" if r.get("silenced") else "",
+            "Summary": r["summary"],
+            **{k: r.get(k) or None for k in ALERT_LINKS},
+        }
+        for r in rows
+    ]
+    frame = _frame(shaped, {"Value": "The burn rate (SLO alerts) or z (RTP alerts) when it last fired."})
+    frame.attrs["links"] = {"investigate_url": "Investigate", "dashboard_url": "Open", "runbook_url": "Runbook"}
+    return frame
+
+
+def silences_table(silences: list[dict[str, Any]]) -> pd.DataFrame:
+    return _frame(
+        [
+            {
+                "Matchers": ", ".join(f"{k}={v}" for k, v in sorted(s["matchers"].items())),
+                "From": labels.utc(s["starts_at"]),
+                "Until": labels.utc(s["ends_at"]),
+                "Created by": s["created_by"],
+                "Comment": s["comment"],
+                "Maintenance": "yes" if s["is_maintenance"] else "",
+                "Silence": str(s["silence_id"]),
+            }
+            for s in silences
+        ]
+    )

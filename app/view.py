@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from spinscope.app import data, labels
+from spinscope.app import data, grid, labels
 
 T = TypeVar("T")
 
@@ -33,10 +33,13 @@ def number(value: Any, places: int = 2) -> str:
 
 
 def show_table(frame: pd.DataFrame, **kwargs: Any) -> Any:
-    """A display table (app/labels.py `table`): full width, no index, each column's meaning on hover."""
+    """A display table (app/labels.py `table`): full width, no index, each column's meaning on hover;
+    numeric columns sort by value while showing their formatted text (app/grid.py)."""
     helps = frame.attrs.get("help", {})
-    config = {header: st.column_config.Column(help=text) for header, text in helps.items()}
-    return st.dataframe(frame, hide_index=True, width="stretch", column_config=config or None, **kwargs)
+    config: dict[str, Any] = {header: st.column_config.Column(help=text) for header, text in helps.items()}
+    for column, text in frame.attrs.get("links", {}).items():  # URL columns drawn as links named `text`
+        config[column] = st.column_config.LinkColumn(text, display_text=text)
+    return st.dataframe(grid.styled(frame), hide_index=True, width="stretch", column_config=config or None, **kwargs)
 
 
 STATE_LABELS = {

@@ -8,7 +8,8 @@ is never left open by mistake: a route not declared here needs `viewer` to read 
 
 A refusal is JSON `{"error", "required_role"}` with 401 or 403; on the receivers' paths it is the
 OTLP `google.rpc.Status` in the request's content type, as the OTLP specification asks. Failed
-authentications are handed to `on_denied` (the audit log).
+authentications are handed to `on_denied` (the audit log, rate-limited), admitted tokens to
+`on_admitted` (a sampled `token_used` row per token and hour).
 """
 
 from __future__ import annotations
@@ -84,11 +85,13 @@ class AuthMiddleware:
         policy: AccessPolicy,
         routes: Callable[[], list[Any]],
         on_denied: Callable[[Denied, str, str], None] | None = None,
+        on_admitted: Callable[[Identity, str, str], Callable[[], Any] | None] | None = None,
     ) -> None:
         self.app = app
         self.policy = policy
         self.routes = routes
         self.on_denied = on_denied
+        self.on_admitted = on_admitted  # cheap on the loop; what it returns (a store write) runs off it
 
     def _route_path(self, scope: dict[str, Any]) -> str | None:
         from starlette.routing import Match
@@ -109,6 +112,8 @@ class AuthMiddleware:
         verdict = self.policy.authenticator().check(headers.get("authorization"), required)
         if isinstance(verdict, Identity):
             scope[IDENTITY_KEY] = verdict
+            if self.on_admitted is not None:
+                await self._note_use(verdict, scope)
             await self.app(scope, receive, send)
             return
         if self.on_denied is not None:
@@ -120,6 +125,17 @@ class AuthMiddleware:
             except Exception:  # the audit log failing must not turn a 401 into a 500
                 log.exception("could not record a refused request")
         await self._refuse(verdict, scope, headers, send)
+
+    async def _note_use(self, identity: Identity, scope: dict[str, Any]) -> None:
+        """The sampled audit row of a token's use (spinscope.audit.TokenUseSampler); never fails the request."""
+        try:
+            write = self.on_admitted(identity, client_address(scope), f"{scope['method']} {scope['path']}")  # type: ignore[misc]
+            if write is not None:
+                import anyio
+
+                await anyio.to_thread.run_sync(write)
+        except Exception:
+            log.exception("could not record a token's use")
 
     async def _refuse(self, denied: Denied, scope: dict[str, Any], headers: dict[str, str], send: Any) -> None:
         extra = [(b"www-authenticate", b'Bearer realm="spinscope"')] if denied.status == 401 else []

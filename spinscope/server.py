@@ -73,8 +73,11 @@ def build_http_app(
 
     async def metrics(request: Request) -> Response:
         from spinscope.alerts.metrics import prometheus as alert_metrics
+        from spinscope.audit import prometheus as audit_metrics
 
-        return PlainTextResponse(pipeline.prometheus() + alert_metrics(), media_type="text/plain; version=0.0.4")
+        return PlainTextResponse(
+            pipeline.prometheus() + alert_metrics() + audit_metrics(), media_type="text/plain; version=0.0.4"
+        )
 
     from spinscope.alerts.api import silence_routes
     from spinscope.api import answer, api_routes
@@ -87,10 +90,16 @@ def build_http_app(
         *otlp_routes(pipeline, None, opts.max_body_bytes),  # the middleware checks the ingest role
         *(extra_routes or []),
     ]
-    from spinscope.audit import denied_recorder
+    from spinscope.audit import denied_recorder, token_use_recorder
 
     policy = policy or AccessPolicy(config, opts.token)
-    guard = Middleware(AuthMiddleware, policy=policy, routes=lambda: routes, on_denied=denied_recorder(store))
+    guard = Middleware(
+        AuthMiddleware,
+        policy=policy,
+        routes=lambda: routes,
+        on_denied=denied_recorder(store),
+        on_admitted=token_use_recorder(store),
+    )
     return Starlette(routes=routes, middleware=[guard])
 
 
@@ -100,14 +109,18 @@ def build_api_app(store: Store, config: LiveConfig, policy: AccessPolicy | None 
     Run as ClickHouse's read-only user, it cannot write whatever a request asks.
     """
     from spinscope.api import api_routes
-    from spinscope.audit import denied_recorder
+    from spinscope.audit import denied_recorder, token_use_recorder
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "store": "embedded" if store.embedded else "server"})
 
     routes = [Route("/healthz", healthz, methods=["GET"]), *api_routes(store, config)]
     guard = Middleware(
-        AuthMiddleware, policy=policy or AccessPolicy(config), routes=lambda: routes, on_denied=denied_recorder(store)
+        AuthMiddleware,
+        policy=policy or AccessPolicy(config),
+        routes=lambda: routes,
+        on_denied=denied_recorder(store),
+        on_admitted=token_use_recorder(store),
     )
     return Starlette(routes=routes, middleware=[guard])
 

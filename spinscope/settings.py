@@ -113,6 +113,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Streamlit secrets file whose [auth] section (OIDC provider, client, cookie secret) enables the app's sign-in.",
     ),
     Setting(
+        "audit_store",
+        "SPINSCOPE_AUDIT_STORE",
+        None,
+        "DSN of a ClickHouse user that may only INSERT into audit_log (docker: spinscope_audit); audit rows go "
+        "through it, so the app and the API can run as the read-only user (default: the store's own user).",
+    ),
+    Setting(
+        "audit_refusals_per_minute",
+        "SPINSCOPE_AUDIT_REFUSALS_PER_MINUTE",
+        10,
+        "Audit rows a minute for refused requests per client address and reason; the rest are counted in one "
+        "summary row when the minute closes (and in /metrics).",
+    ),
+    Setting(
         "query_max_seconds",
         "SPINSCOPE_QUERY_MAX_SECONDS",
         60,

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from spinscope.app import charts, data, view
+from spinscope.app import charts, data, tables, view
 
 source = data.source_key()
 st.title("Alerts")
@@ -19,13 +19,6 @@ now = data.now_minute()
 days = st.segmented_control("History", [1, 3, 7], default=3, format_func=lambda d: f"{d} day{'s' * (d > 1)}") or 3
 payload = view.fetch(data.alerts, source, now - timedelta(days=days), data.config_key())
 rows, silences = payload["alerts"], payload["silences"]
-
-LINKS = {
-    "investigate_url": st.column_config.LinkColumn("investigate", display_text="Investigate"),
-    "dashboard_url": st.column_config.LinkColumn("view", display_text="Open"),
-    "runbook_url": st.column_config.LinkColumn("runbook", display_text="Runbook"),
-}
-COLUMNS = ["severity", "alertname", "scope", "since", "value", "silenced", "summary", *LINKS]
 
 firing = [r for r in rows if r["state"] == "firing"]
 pending = [r for r in rows if r["state"] == "pending"]
@@ -36,14 +29,8 @@ c2.metric("Firing", len(firing))
 c3.metric("Pending", len(pending))
 
 st.subheader("Firing now")
-if firing:
-    st.dataframe(
-        [{k: data.text(r[k]) if k in ("since", "value") else r[k] for k in COLUMNS} for r in firing + pending],
-        column_order=COLUMNS,
-        column_config=LINKS,
-        hide_index=True,
-        width="stretch",
-    )
+if firing or pending:
+    view.show_table(tables.alerts_table(firing + pending))
 else:
     st.success("Nothing is firing.")
 
@@ -53,34 +40,13 @@ if episodes:
     st.altair_chart(charts.alert_timeline_chart(episodes, now), width="stretch")
     resolved = [r for r in rows if r["state"] == "resolved"]
     if resolved:
-        st.dataframe(
-            [{**{k: r[k] for k in COLUMNS}, "resolved_at": r["resolved_at"]} for r in resolved],
-            column_order=["resolved_at", *COLUMNS],
-            column_config=LINKS,
-            hide_index=True,
-            width="stretch",
-        )
+        view.show_table(tables.alerts_table(resolved, resolved=True))
 else:
     st.caption("No alert fired in this period.")
 
 st.subheader("Silences")
 if silences:
-    st.dataframe(
-        [
-            {
-                "matchers": ", ".join(f"{k}={v}" for k, v in sorted(s["matchers"].items())),
-                "from": s["starts_at"],
-                "until": s["ends_at"],
-                "created_by": s["created_by"],
-                "comment": s["comment"],
-                "maintenance": s["is_maintenance"],
-                "id": s["silence_id"],
-            }
-            for s in silences
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    view.show_table(tables.silences_table(silences))
 else:
     st.caption("No silence in force or planned.")
 

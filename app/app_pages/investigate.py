@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from spinscope.app import charts, data, findings, labels, sidebar, tables, view
+from spinscope.app import anomaly, charts, data, findings, labels, sidebar, tables, view
 from spinscope.app.investigation import KEYS, ORDERS, SIGNALS, Investigation, brushed_window, parse
 from spinscope.jsonout import plain
 
@@ -22,8 +22,11 @@ source = data.source_key()
 state = parse(st.query_params.to_dict(), st.query_params.get_all("where"))
 
 
-def go(new: Investigation) -> None:
-    """Put `new` in the URL and rerun: the URL is the investigation's only state."""
+def go(new: Investigation, pin: bool = False) -> None:
+    """Put `new` in the URL and rerun: the URL is the investigation's only state. `pin`: write the window
+    the page chose by itself (the latest anomaly) into the URL, so a drill-down keeps looking at it."""
+    if pin and new.start is None and chosen is not None:
+        new = replace(new, start=chosen.start, end=chosen.end)
     for key in KEYS:
         if key in st.query_params:
             del st.query_params[key]
@@ -37,13 +40,34 @@ signal = st.radio("Signal", SIGNALS, index=SIGNALS.index(state.signal), horizont
 if signal != state.signal:
     go(replace(state, signal=signal, trace=""))
 
-# Without a brushed window: the range's last hour (what on-call looks at first; ranking a whole day of
-# raw spans takes seconds at production scale).
-start, end = (state.start, state.end) if state.start and state.end else (max(f.start, f.end - DEFAULT_WINDOW), f.end)
 series = view.fetch(data.signal_series, source, f.start, f.end, f.step_s, f.environment, f.game_id)
 if not series:
     st.info(f"No spins in the {f.label} for these filters.")
     st.stop()
+# Without a brushed window: the latest stretch where the signal stood out (app/anomaly.py, from the series
+# drawn anyway, then the same model by the minute over that stretch); else the range's last hour (ranking
+# a whole day of raw spans takes seconds at production scale).
+chosen: anomaly.Episode | None = None
+if not state.start:
+    chosen = anomaly.latest_episode(series, state.signal, f.step_s)
+    if chosen is not None and f.step_s > 60:
+        step = timedelta(seconds=f.step_s)
+        minutes = view.fetch(
+            data.signal_series,
+            source,
+            max(f.start, chosen.start - step),
+            min(f.end, chosen.end + step),
+            60,
+            f.environment,
+            f.game_id,
+        )
+        chosen = anomaly.refine(chosen, minutes, f.step_s)
+if state.start and state.end:
+    start, end = state.start, state.end
+elif chosen is not None:
+    start, end = chosen.start, chosen.end
+else:
+    start, end = max(f.start, f.end - DEFAULT_WINDOW), f.end
 window_key = f"{state.signal}_{state.start}_{state.end}"
 window = (f.start, f.end, f.step_s)
 event = st.altair_chart(
@@ -61,8 +85,10 @@ if charts.has_partial(series, window):
 w1, w2 = st.columns([5, 1])
 w1.markdown(
     f"**Window** {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC"
-    + ("" if state.start else " (the last hour: brush the chart to choose the anomalous window)")
+    + ("" if state.start or chosen else " (the last hour: nothing stood out; brush the chart to choose a window)")
 )
+if chosen is not None:
+    st.caption(chosen.sentence())
 if state.start and w2.button("Clear window"):
     go(replace(state, start=None, end=None, trace=""))
 
@@ -102,7 +128,7 @@ else:
             narrowed = state
             for key, value in pairs.items():
                 narrowed = narrowed.with_where(key, str(value))
-            go(narrowed)
+            go(narrowed, pin=True)
 
     chosen_rows = picked_finding.selection.rows if picked_finding else []
     if chosen_rows:
@@ -150,7 +176,7 @@ order = st.radio(
     format_func={"errors": "errors first", "slowest": "slowest first"}.get,
 )
 if order != state.order:
-    go(replace(state, order=order))
+    go(replace(state, order=order), pin=True)
 traces = view.fetch(data.rca_traces, source, start, end, where, state.order)
 if not traces:
     st.info("No spin trace in this window matches the drill-down.")
@@ -163,14 +189,14 @@ else:
     )
     rows_picked = picked_row.selection.rows if picked_row else []
     if rows_picked and traces[rows_picked[0]]["trace_id"] != state.trace:
-        go(replace(state, trace=traces[rows_picked[0]]["trace_id"]))
+        go(replace(state, trace=traces[rows_picked[0]]["trace_id"]), pin=True)
     ids = [t["trace_id"] for t in traces]
     t1, t2 = st.columns([4, 1])
     trace_choice = t1.selectbox(
         "Trace", ids, index=ids.index(state.trace) if state.trace in ids else 0, key="trace_choice"
     )
     if t2.button("Open trace", key="open_trace"):
-        go(replace(state, trace=trace_choice))
+        go(replace(state, trace=trace_choice), pin=True)
 
 if state.trace:
     detail = view.fetch(data.rca_trace, source, state.trace)

@@ -1,14 +1,29 @@
-"""Overview: fleet health at a glance — SLO states, spins/s, error rate, p99, RTP alerts, new versions."""
+"""Overview: fleet health at a glance — firing alerts first, then SLO states, spins/s, error rate, p99, RTP
+alerts, new versions."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import streamlit as st
 
 from spinscope.app import charts, data, labels, sidebar, tables, view
 
+ALERT_DAYS = 3  # the Alerts page's default history, so both pages share the cached answer
+
 f = sidebar.current()
 source = data.source_key()
 st.title("Overview")
+
+# What fires comes first (the Alerts page's data: GET /api/v1/alerts), each alert linked to Investigate.
+payload = view.fetch(data.alerts, source, data.now_minute() - timedelta(days=ALERT_DAYS), data.config_key())
+firing = [a for a in payload["alerts"] if a["state"] in ("firing", "pending")]
+if firing:
+    paging = sum(1 for a in firing if a["state"] == "firing" and a["severity"] == "page" and not a["silenced"])
+    st.subheader(f"Firing now: {len(firing)} alert{'s' * (len(firing) > 1)}" + (f", {paging} paging" if paging else ""))
+    view.show_table(tables.alerts_table(firing))
+else:
+    st.success("Nothing is firing.", icon=":material/check_circle:")
 
 totals = view.fetch(data.fleet_totals, source, f.start, f.end, f.environment, f.game_id)
 if not totals["spins"]:

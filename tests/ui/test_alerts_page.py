@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from spinscope.alerts import store as alert_store
 from spinscope.alerts.lifecycle import step
 from spinscope.alerts.rules import Signal
+from spinscope.app import labels
 from spinscope.configuration import load_config
 from spinscope.endpoints import call
 from tests.ui.conftest import fresh_database
+from tests.ui.grid import shown as grid
 
 
 def _signal(game: str, severity: str) -> Signal:
@@ -39,12 +41,16 @@ def test_alerts_page_shows_firing_alerts_history_and_silences(session_store, app
         at = app_on(store, page="alerts")
         assert not at.exception, at.exception
         assert [m.value for m in at.metric] == ["0", "1", "0"]  # the one page is silenced
-        firing, resolved, silences = (df.value for df in at.dataframe)
-        assert list(firing["alertname"]) == ["RtpDrift"]
+        firing, resolved, silences = (grid(df) for df in at.dataframe)
+        assert list(firing["Alert"]) == ["RtpDrift"] and list(firing["Silenced"]) == ["yes"]
         assert firing["investigate_url"][0] == expected["alerts"][0]["investigate_url"]
         assert "investigate?signal=rtp" in firing["investigate_url"][0]
         assert firing["dashboard_url"][0].endswith("/rtp?game_id=fortune-tiger&version=1.0")
-        assert list(resolved["alertname"]) == ["RtpWatch"]
-        assert list(silences["created_by"]) == ["ana@example"] and list(silences["comment"]) == ["known issue"]
+        assert list(resolved["Alert"]) == ["RtpWatch"]
+        assert list(resolved["Resolved"]) == [labels.utc(expected["alerts"][1]["resolved_at"])]
+        assert list(silences["Created by"]) == ["ana@example"] and list(silences["Comment"]) == ["known issue"]
+        links = {"investigate_url", "dashboard_url", "runbook_url"}
+        for table in (firing, resolved, silences):  # people read labels; only the link columns keep URLs' names
+            assert not labels.raw_names(c for c in table.columns if c not in links)
     finally:
         store.close()

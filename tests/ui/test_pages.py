@@ -18,6 +18,7 @@ from spinscope.rca.rank import rank
 from spinscope.rtp.status import rtp_status
 from spinscope.slo.status import slo_statuses
 from spinscope.traces import traces
+from tests.ui.grid import shown as grid
 
 
 def filters(at) -> sidebar.Filters:  # type: ignore[no-untyped-def]
@@ -64,7 +65,7 @@ def test_overview_slo_table_equals_slo_status(demo_store: Store, app_on) -> None
     expected = tables.slo_table(
         [s.to_json() for s in slo_statuses(demo_store.client(), load_config().slos, f.end - timedelta(minutes=1))]
     )
-    shown = at.dataframe[0].value.reset_index(drop=True)
+    shown = grid(at.dataframe[0]).reset_index(drop=True)
     live = ["SLI", "Budget left", "Good events", "Events"]  # the current minute may have moved on
     pd.testing.assert_frame_equal(shown.drop(columns=live), expected.drop(columns=live))
     events = [sum(int(v.replace(",", "")) for v in frame["Events"]) for frame in (shown, expected)]
@@ -83,7 +84,7 @@ def test_overview_lists_every_version_seen(demo_store: Store, app_on) -> None:  
         environment="",
         game_id="",
     )
-    shown = at.dataframe[-1].value
+    shown = grid(at.dataframe[-1])
     assert sorted(zip(shown["Game"], shown["Version"], strict=True)) == sorted(
         (r["game_id"], r["game_version"]) for r in rows
     )
@@ -94,12 +95,12 @@ def test_slos_page_shows_each_slo_and_its_burn_rate_pairs(demo_store: Store, app
     at = app_on(demo_store, "slos", params={"slo": "spin-latency"})
     no_failure(at)
     specs = load_config().slos
-    assert list(at.dataframe[0].value["SLO"].unique()) == [s.display_name or s.name for s in specs]
+    assert list(grid(at.dataframe[0])["SLO"].unique()) == [s.display_name or s.name for s in specs]
     assert at.selectbox(key="slo_name").value == "spin-latency"
     status = slo_statuses(
         demo_store.client(), [s for s in specs if s.name == "spin-latency"], filters(at).end - timedelta(minutes=1)
     )[0].to_json()
-    burn = at.dataframe[1].value
+    burn = grid(at.dataframe[1])
     assert list(burn["Pair"]) == [p["name"] for p in status["alert"]["pairs"]]
     assert list(burn["Long window"]) == [p["long"] for p in status["alert"]["pairs"]]
     assert [t.value for t in at.subheader][:3] == [
@@ -114,7 +115,7 @@ def test_slos_breakdown_regroups_by_the_chosen_dimension(demo_store: Store, app_
     at = app_on(demo_store, "slos", params={"slo": "spin-availability"})
     at.selectbox(key="slo_breakdown").select("game_id").run()
     no_failure(at)
-    groups = at.dataframe[-1].value["Group"]
+    groups = grid(at.dataframe[-1])["Group"]
     assert sorted(groups) == [f"game_id={g}" for g in ("dragon-hoard", "fortune-tiger", "lucky-sevens", "mega-vault")]
 
 
@@ -123,7 +124,7 @@ def test_rtp_page_table_equals_rtp_status(demo_store: Store, app_on) -> None:  #
     no_failure(at)
     f = filters(at)
     expected = tables.rtp_table(rtp_status(demo_store.client(), f.start, f.end, load_config().catalog))
-    pd.testing.assert_frame_equal(at.dataframe[0].value.reset_index(drop=True), expected)
+    pd.testing.assert_frame_equal(grid(at.dataframe[0]).reset_index(drop=True), expected)
     assert at.selectbox(key="rtp_cell").value == (expected["Game"][0], expected["Version"][0])
     assert len(at.get("vega_lite_chart")) == 2  # funnel and detector
 
@@ -131,16 +132,21 @@ def test_rtp_page_table_equals_rtp_status(demo_store: Store, app_on) -> None:  #
 def test_kpi_tables_equal_the_kpi_model_to_the_last_digit(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store, "kpis")
     no_failure(at)
-    daily = at.dataframe[0].value
+    daily = grid(at.dataframe[0])
+    daily_values = at.dataframe[0].value  # what the grid sorts by
     assert len(at.get("download_button")) == 7  # the shown table x 3 formats, the weekly report x 4
     at.session_state["kpi_view"] = "Weekly"  # one grain at a time: the weekly query runs only when asked
     at.run()
     no_failure(at)
-    weekly = at.dataframe[0].value
+    weekly = grid(at.dataframe[0])
     last = filters(at).end.date()
     rows = kpis(demo_store.client(), last - timedelta(days=6), last, "day", "game,version")
     pd.testing.assert_frame_equal(daily.reset_index(drop=True), tables.kpi_table(rows, "day"))
     assert not labels.raw_names(daily.columns) and not labels.raw_names(weekly.columns)
+    # Money, percentages and counts sort as numbers (the cells hold values, the text is their display).
+    assert daily_values["GGR"].tolist() == [float(r["ggr_amount"]) for r in rows]
+    assert daily_values["Hold %"].tolist() == pytest.approx([float(r["hold_ratio"]) for r in rows], nan_ok=True)
+    assert daily_values["Spins"].tolist() == [float(r["spins"]) for r in rows]
     # Each currency in its own minor units with its symbol, rounded half-even from the exact model figure.
     places = {"EUR": 2, "USD": 2, "KRW": 0, "BTC": 8}
     symbols = {"EUR": "€", "USD": "$", "KRW": "₩", "BTC": ""}
@@ -164,7 +170,7 @@ def test_kpi_tables_equal_the_kpi_model_to_the_last_digit(demo_store: Store, app
 def test_kpis_follow_the_sidebar_game(demo_store: Store, app_on) -> None:  # type: ignore[no-untyped-def]
     at = app_on(demo_store, "kpis", params={"game": "mega-vault"})
     no_failure(at)
-    assert set(at.dataframe[0].value["Game"]) == {"mega-vault"}
+    assert set(grid(at.dataframe[0])["Game"]) == {"mega-vault"}
 
 
 def whole_day(signal: str = "errors") -> dict[str, str]:
@@ -181,7 +187,7 @@ def test_investigate_ranks_the_window_the_link_names(demo_store: Store, app_on, 
     start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
     expected = rank(demo_store.client(), signal, start, end, catalog=load_config().catalog)
     assert expected["rows"]
-    shown = at.dataframe[0].value
+    shown = grid(at.dataframe[0])
     assert list(zip(shown["Attribute"], shown["Value"], strict=True)) == [
         (r["attribute"], r["value"]) for r in expected["rows"][:20]
     ]
@@ -193,7 +199,7 @@ def test_investigate_drill_down_and_trace_live_in_the_url(demo_store: Store, app
     link = whole_day()
     at = app_on(demo_store, "investigate", params=link)
     no_failure(at)
-    top = at.dataframe[0].value.iloc[0]
+    top = grid(at.dataframe[0]).iloc[0]
     at.button(key="drill").click().run()
     no_failure(at)
     # A conjunction's row names two values ("a & b" = "x & y"): drilling keeps both.
@@ -203,7 +209,7 @@ def test_investigate_drill_down_and_trace_live_in_the_url(demo_store: Store, app
     assert got == {k: [v] for k, v in link.items()}
     start, end = (datetime.fromisoformat(link[k]).replace(tzinfo=UTC) for k in ("from", "to"))
     expected = traces(demo_store.client(), start, end, where=kept)
-    assert list(at.dataframe[-1].value["Trace"]) == [t["trace_id"] for t in expected]
+    assert list(grid(at.dataframe[-1])["Trace"]) == [t["trace_id"] for t in expected]
     at.button(key="open_trace").click().run()
     no_failure(at)
     assert params(at)["trace"] == [expected[0]["trace_id"]]

@@ -635,3 +635,46 @@ def test_read_only_profile_fixes_the_read_limits_spinscope_sets_on_the_embedded_
 def test_writer_profile_has_limits_too() -> None:
     profile = _profile("spinscope_writer")
     assert int(profile["max_memory_usage"]) > 0 and int(profile["max_execution_time"]) > 0
+
+
+# --- the audit user: read-only services still leave their trail ------------------------------
+
+
+def test_audit_user_may_only_insert_into_the_audit_log() -> None:
+    from spinscope.audit import TABLE
+
+    root = ET.parse(USERS_XML).getroot()
+    user = root.find("users/spinscope_audit")
+    assert user is not None
+    assert user.find("password").get("from_env") == "SPINSCOPE_AUDIT_PASSWORD"
+    assert [q.text for q in user.find("grants")] == [
+        f"GRANT INSERT ON spinscope.{TABLE}",
+        f"GRANT INSERT ON spinscope.{TABLE}_local",  # the cluster's shard tables the Distributed one feeds
+    ]
+    profile = _profile(user.findtext("profile"))
+    assert profile.get("readonly", "0") == "0"  # INSERT needs it; the grants are the fence
+    assert profile["session_timezone"] == "UTC"
+    assert int(profile["max_execution_time"]) <= 60 and int(profile["max_memory_usage"]) <= 1_000_000_000
+    constrained = root.find(f"profiles/{user.findtext('profile')}/constraints")
+    assert {c.tag for c in constrained} >= {"max_execution_time", "max_memory_usage"}  # it cannot raise them
+    quota = root.find(f"quotas/{user.findtext('quota')}/interval")
+    assert quota is not None and int(quota.findtext("queries")) > 0
+
+
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_read_only_services_write_their_audit_rows_as_the_audit_user(name: str) -> None:
+    services = compose(name)["services"]
+    for service_name in ("app", "api"):
+        env = environment(services[service_name])
+        assert env["SPINSCOPE_STORE"].startswith("http://spinscope_app:"), service_name
+        audit_dsn = env["SPINSCOPE_AUDIT_STORE"]
+        assert audit_dsn.startswith("http://spinscope_audit:${SPINSCOPE_AUDIT_PASSWORD:?"), service_name
+        assert audit_dsn.rsplit("@", 1)[1] == env["SPINSCOPE_STORE"].rsplit("@", 1)[1]  # the same server
+    assert "SPINSCOPE_AUDIT_STORE" in {s.env for s in SETTINGS}
+    servers = [n for n, s in services.items() if any("users.d/spinscope.xml" in str(v) for v in s.get("volumes", []))]
+    assert servers
+    for service_name in servers:  # each server that reads our users.d sets the audit user's password
+        assert "SPINSCOPE_AUDIT_PASSWORD" in environment(services[service_name]), service_name
+    writers = [n for n, s in spinscope_services(compose(name)).items() if n not in ("app", "api")]
+    for service_name in writers:  # writers write their own rows as the writer
+        assert "SPINSCOPE_AUDIT_STORE" not in environment(services[service_name]), service_name

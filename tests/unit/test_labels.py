@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 
-from spinscope.app import labels
+from spinscope.app import grid, labels
 
 
 def test_money_uses_each_currency_minor_units_and_symbol() -> None:
@@ -73,3 +73,47 @@ def test_a_table_shows_labels_and_formats_money_by_each_rows_currency() -> None:
     assert "exact amount" in frame.attrs["help"]["Handle"]
     assert labels.raw_names(frame.columns) == []
     assert labels.raw_names(["handle_amount", "Hold %"]) == ["handle_amount"]
+
+
+def _drawn_text(drawn) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The display values Streamlit sends for a Styler (its own marshaller), row by row."""
+    from streamlit import dataframe_util
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    proto = ArrowData()
+    marshall_styler(proto, drawn, "t")
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(proto.styler.display_values).values.tolist()
+
+
+def test_money_columns_sort_by_amount_and_show_each_currency_text() -> None:
+    rows = [
+        {"currency": "EUR", "ggr_amount": Decimal("9.5")},
+        {"currency": "EUR", "ggr_amount": Decimal("100")},
+        {"currency": "KRW", "ggr_amount": Decimal("100")},
+        {"currency": "EUR", "ggr_amount": Decimal("10.255")},
+        {"currency": "BTC", "ggr_amount": None},
+        {"currency": "EUR", "ggr_amount": Decimal("-3")},
+    ]
+    frame = labels.table(rows)
+    alphabetical = sorted(frame["GGR"])  # what a grid of text does: '-€3.00', '—', '€10.26', '€100.00', '€9.50', '₩100'
+    assert alphabetical.index("€100.00") < alphabetical.index("€9.50")
+    drawn = grid.styled(frame)
+    assert str(drawn.data["GGR"].dtype) == "float64"  # the grid sorts this column by value
+    order = drawn.data.sort_values("GGR", na_position="last").index.tolist()
+    assert [frame["GGR"][i] for i in order] == ["-€3.00", "€9.50", "€10.26", "€100.00", "₩100", "—"]
+    # What the grid shows is the text, per row: 100 in euros and 100 in won read differently.
+    assert _drawn_text(drawn) == [[r["Currency"], r["GGR"]] for r in frame.to_dict("records")]
+
+
+def test_hand_built_cells_sort_by_value() -> None:
+    frame = labels.frame(
+        [
+            {"SLO": "a", "Budget left": labels.cell(Decimal("0.5"), labels.PERCENT, 1)},
+            {"SLO": "b", "Budget left": labels.cell(Fraction(-19, 20), labels.PERCENT, 1)},
+            {"SLO": "c", "Budget left": labels.cell(Decimal("0.0999"), labels.PERCENT, 1)},
+        ]
+    )
+    drawn = grid.styled(frame)
+    assert drawn.data.sort_values("Budget left")["SLO"].tolist() == ["b", "c", "a"]
+    assert _drawn_text(drawn) == [["a", "50.0 %"], ["b", "-95.0 %"], ["c", "10.0 %"]]
