@@ -193,8 +193,11 @@ def silence_verdict(
     The silent window's expected count is the smaller of the baseline's (median of the lags, when
     two or more have traffic) and the stream's own pace over the rest of the lookback; its
     dispersion the larger of the baseline's and the lookback's (windows of `silent_minutes`).
-    The silence's probability is a negative binomial's zero term with that mean and dispersion,
-    φ^(−μ/(φ−1)) (e^−μ when φ = 1): silence is only news where spins were many and steady.
+    The silence's probability is the compound-Poisson zero term e^(−μ/φ): spins come in clumps
+    (sessions) of about φ spins within the window, about μ/φ clumps are due, and silence means
+    none came. (A negative binomial's zero term, φ^(−μ/(φ−1)), is far smaller for large φ: on the
+    simulator's fleet it called 13-minute silences that happen weekly a one-in-a-billion event.)
+    Silence is only news where many independent sessions were due.
     """
     b = history.bucket_minutes
     per = max(1, silent_minutes // b)
@@ -214,7 +217,7 @@ def silence_verdict(
     mu, phi = min(means), max(phis)
     if mu <= 0:
         return SilenceVerdict(False, mu, 1.0, phi)
-    p = math.exp(-mu) if phi <= 1.0 + 1e-9 else math.exp(-mu * math.log(phi) / (phi - 1))
+    p = math.exp(-mu / phi)
     return SilenceVerdict(p < max_probability, mu, p, phi)
 
 
