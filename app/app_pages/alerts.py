@@ -74,6 +74,7 @@ if silences:
                 "created_by": s["created_by"],
                 "comment": s["comment"],
                 "maintenance": s["is_maintenance"],
+                "excludes_budget": s["excludes_budget"],
                 "id": s["silence_id"],
             }
             for s in silences
@@ -91,10 +92,11 @@ with st.form("new_silence"):
     author = st.text_input("Created by")
     comment = st.text_input("Comment")
     maintenance = st.checkbox("Maintenance window")
+    excludes_budget = st.checkbox("Exclude its minutes from SLO budgets (planned downtime; a maintenance window)")
     if st.form_submit_button("Silence"):
         pairs = dict(p.strip().partition("=")[::2] for p in matchers.split(",") if p.strip())
         try:
-            made = data.create_silence(pairs, float(hours), author, comment, maintenance)
+            made = data.create_silence(pairs, float(hours), author, comment, maintenance, excludes_budget)
         except data.DataError as exc:
             st.error(str(exc))
         else:
