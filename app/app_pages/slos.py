@@ -59,8 +59,10 @@ else:
 excluded = view.fetch(data.slo_excluded_spans, source, name, f.start, f.end)
 if excluded:
     st.markdown(f"**Excluded from the budget** (maintenance windows) in the {f.label}:")
-    view.show_table(
-        [{"from": e["start"], "until": e["end"], "matches": e["matchers"], "id": e["silence_id"]} for e in excluded]
+    st.dataframe(
+        [{"from": e["start"], "until": e["end"], "matches": e["matchers"], "id": e["silence_id"]} for e in excluded],
+        hide_index=True,
+        width="stretch",
     )
 
 st.subheader("Multi-window burn rates")
