@@ -179,28 +179,55 @@ class Evaluator:
 
 
 def alert_job(store_: object, config: Callable[[], Config], interval_s: float | None = None):  # type: ignore[no-untyped-def]
-    """`serve`'s background job: evaluate every `evaluation_interval` until stopped."""
+    """`serve`'s (and `alerts run`'s) background job: evaluate every `evaluation_interval` until stopped,
+    while this process holds the database's evaluation lease (`lease.py`); otherwise stand by."""
     from spinscope.alerts import metrics
+    from spinscope.alerts.lease import Lease
 
     def job(stop: threading.Event) -> None:
         client = store_.client()  # type: ignore[attr-defined]
+        database = getattr(store_, "database", "the database")
+        every = lambda: interval_s or config().alerting.evaluation_interval_s  # noqa: E731
         notifier = Notifier(
             config().alerting,
             recorder=lambda a, r, at: store.record_delivery(store_.client(), a, r, at),  # type: ignore[attr-defined]
         )
         metrics.register(notifier)
+        lease = Lease(client, ttl=timedelta(seconds=max(180.0, 3 * every())))
+        evaluator: Evaluator | None = None
+        standing_by: str | None = None
         try:
-            evaluator = Evaluator(client, config, notifier)
-            metrics.register(notifier, evaluator)
             while not stop.is_set():
                 try:
-                    evaluator.run_once(stop=stop)
+                    if lease.hold():
+                        if evaluator is None:  # (re)starts from the stored state the previous holder left
+                            evaluator = Evaluator(client, config, notifier)
+                            metrics.register(notifier, evaluator)
+                            log.warning(
+                                "spinscope: evaluating the alert rules of %s (lease %s)", database, lease.holder
+                            )
+                            standing_by = None
+                        evaluator.run_once(stop=stop)
+                    else:
+                        other = lease.other.holder if lease.other else "?"
+                        if standing_by != other:
+                            log.warning(
+                                "spinscope: another alert evaluator (%s) holds the lease of %s: standing by, "
+                                "taking over if its claim lapses (one evaluator per database)",
+                                other,
+                                database,
+                            )
+                            standing_by = other
+                        evaluator = None
+                        metrics.register(notifier, None, standby=True)
                 except Exception:
                     log.exception("alert evaluation failed; trying again next interval")
-                stop.wait(interval_s or config().alerting.evaluation_interval_s)
-        except Exception:
-            log.exception("the alert evaluator could not start")
+                stop.wait(every())
         finally:
+            try:
+                lease.release()
+            except Exception:  # the store may be going away: the claim then simply expires
+                log.warning("spinscope: could not release the alert evaluation lease; it expires by itself")
             notifier.drain(timeout=3)
             notifier.stop()
 

@@ -91,9 +91,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.once:
             at = parse_time(args.at, "--at") if args.at else datetime.now(UTC)
             from spinscope.alerts import store as alert_store
+            from spinscope.alerts.lease import Lease
             from spinscope.alerts.notify import Notifier
 
             client = store.client()
+            lease = Lease(client)
+            if not lease.hold():
+                holder = lease.other.holder if lease.other else "?"
+                print(
+                    f"spinscope: another alert evaluator ({holder}) holds the lease of {store.database}: not evaluating"
+                )
+                return 0
             notifier = Notifier(
                 live.get().alerting, recorder=lambda a, r, when: alert_store.record_delivery(client, a, r, when)
             )
@@ -102,6 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 notifier.drain(timeout=30)
             finally:
                 notifier.stop()
+                lease.release()
             for event in events:
                 print(
                     f"{event.at:%Y-%m-%dT%H:%MZ} {event.state:9} {event.severity:6} {event.alertname} {event.summary}"
