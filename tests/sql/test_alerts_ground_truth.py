@@ -15,7 +15,7 @@ import pytest
 from spinscope.alerts.evaluator import Evaluator
 from spinscope.configuration import load_config
 
-pytestmark = pytest.mark.slow  # ~6 min (15 days of history, ~70 evaluation rounds): run with -m slow
+pytestmark = pytest.mark.slow  # ~6 min alone, ~15 on a shared machine (15 days of history, ~70 rounds): -m slow
 
 END = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 
