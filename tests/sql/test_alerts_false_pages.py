@@ -20,7 +20,7 @@ from spinscope.alerts.rules import no_data_signals, traffic_signals
 from spinscope.alerts.traffic import SPAN_MINUTES, History
 from spinscope.configuration import load_config
 
-pytestmark = pytest.mark.slow  # ~5 min (a million spins of history): run with -m slow
+pytestmark = pytest.mark.slow  # ~5 min alone, ~12 on a shared machine (a million spins of history): -m slow
 
 END = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 DAYS = 28
