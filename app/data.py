@@ -247,6 +247,20 @@ def slo_sli_series(
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
+def slo_excluded_spans(source: str, name: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Maintenance windows leaving their minutes out of this SLO's budget, clipped to [start, end)."""
+    from spinscope.slo import exclusions
+    from spinscope.slo.status import read_exclusions
+
+    spec = _spec(source, name)
+    try:
+        found = exclusions.applicable(read_exclusions(client()), spec.name, spec.service, start, end)
+    except Exception as exc:
+        raise explain(exc, "Reading the maintenance windows") from exc
+    return exclusions.excluded_spans(found, start, end)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
 def slo_burndown(
     source: str, name: str, at: datetime, step_s: int, environment: str, game_id: str
 ) -> list[dict[str, Any]]:
@@ -405,7 +419,9 @@ def alerts(source: str, since: datetime, config: str) -> dict[str, Any]:
     return _endpoint("Alerts", "alerts", state="all", since=since)
 
 
-def create_silence(matchers: dict[str, str], hours: float, author: str, comment: str, maintenance: bool) -> str:
+def create_silence(
+    matchers: dict[str, str], hours: float, author: str, comment: str, maintenance: bool, excludes_budget: bool = False
+) -> str:
     """A silence from the Alerts page's form, checked like the API's; returns its id."""
     from spinscope.alerts import store as alert_store
     from spinscope.alerts.api import silence_from_json
@@ -418,6 +434,7 @@ def create_silence(matchers: dict[str, str], hours: float, author: str, comment:
         "created_by": author,
         "comment": comment,
         "is_maintenance": maintenance,
+        "excludes_budget": excludes_budget,
     }
     try:
         made = alert_store.create_silence(client(), **silence_from_json(body, now))

@@ -265,6 +265,7 @@ def silences_table(silences: list[dict[str, Any]]) -> pd.DataFrame:
                 "Created by": s["created_by"],
                 "Comment": s["comment"],
                 "Maintenance": "yes" if s["is_maintenance"] else "",
+                "Excludes budget": "yes" if s.get("excludes_budget") else "",
                 "Silence": str(s["silence_id"]),
             }
             for s in silences

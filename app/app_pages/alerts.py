@@ -57,10 +57,11 @@ with st.form("new_silence"):
     author = st.text_input("Created by")
     comment = st.text_input("Comment")
     maintenance = st.checkbox("Maintenance window")
+    excludes_budget = st.checkbox("Exclude its minutes from SLO budgets (planned downtime; a maintenance window)")
     if st.form_submit_button("Silence"):
         pairs = dict(p.strip().partition("=")[::2] for p in matchers.split(",") if p.strip())
         try:
-            made = data.create_silence(pairs, float(hours), author, comment, maintenance)
+            made = data.create_silence(pairs, float(hours), author, comment, maintenance, excludes_budget)
         except data.DataError as exc:
             st.error(str(exc))
         else:

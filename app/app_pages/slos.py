@@ -56,6 +56,15 @@ if burndown:
 else:
     st.info(f"No events for {name} in its period yet.")
 
+excluded = view.fetch(data.slo_excluded_spans, source, name, f.start, f.end)
+if excluded:
+    st.markdown(f"**Excluded from the budget** (maintenance windows) in the {f.label}:")
+    st.dataframe(
+        [{"from": e["start"], "until": e["end"], "matches": e["matchers"], "id": e["silence_id"]} for e in excluded],
+        hide_index=True,
+        width="stretch",
+    )
+
 st.subheader("Multi-window burn rates")
 for status in mine:
     label = ", ".join(f"{k}={v}" for k, v in status["group"].items()) or "all events"

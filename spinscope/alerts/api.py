@@ -45,7 +45,8 @@ def silence_from_json(body: Any, now: datetime) -> dict[str, Any]:
         "ends_at": ends,
         "created_by": str(body["created_by"]),
         "comment": str(body["comment"]),
-        "is_maintenance": bool(body.get("is_maintenance", False)),
+        # a window that excludes its minutes from SLO budgets is planned downtime: a maintenance window
+        "is_maintenance": bool(body.get("is_maintenance", False) or body.get("excludes_budget", False)),
         "excludes_budget": bool(body.get("excludes_budget", False)),
     }
 

@@ -20,7 +20,8 @@ Shape (every key optional):
       - {match: {severity: page}, receivers: [am, hook]}
       - {receivers: [am]}
     rules:
-      traffic: {window: 15m, weeks: 3, ratio: 0.3, min_expected: 200, z: 5, by: [[], [game_id], [region]]}
+      traffic: {window: 15m, max_window: 12h, weeks: 3, days: 6, ratio: 0.3, min_expected: 200, z: 5,
+                by: [[], [game_id], [region]]}
       no_data: {silent_for: 10m, lookback: 1h, min_spins: 100, max_probability: 0.000001, by: [[], [game_id]]}
       rtp: {window: 7d, every: 5m}
 """
@@ -68,14 +69,27 @@ class Route:
         return all(labels.get(k) == v for k, v in self.match)
 
 
+BUCKET_S = 300  # the traffic rules read spins in 5-minute buckets: their windows are multiples of it
+
+
 @dataclass(frozen=True)
 class TrafficRule:
-    window_s: int = 15 * 60
-    weeks: int = 3
-    ratio: float = 0.3  # fires when spins fall below this share of the seasonal baseline...
+    """Traffic anomaly settings (the statistics: spinscope/alerts/traffic.py)."""
+
+    window_s: int = 15 * 60  # the shortest window judged; then 2x, 4x, ... up to max_window
+    max_window_s: int = 12 * 3600
+    weeks: int = 3  # baseline: the same minutes 1..weeks weeks ago...
+    days: int = 6  # ...and 1..days days ago
+    ratio: float = 0.3  # fires when spins fall below this share of the baseline...
     min_expected: int = 200  # ...the baseline expects at least this many spins in the window...
-    z: float = 5.0  # ...and the shortfall is this many Poisson standard deviations
+    z: float = 5.0  # ...and so few spins have a one-sided p below that of a normal z (5: 2.9e-7)
     by: tuple[tuple[str, ...], ...] = ((), ("game_id",), ("region",))
+
+    @property
+    def lags_s(self) -> tuple[int, ...]:
+        return tuple(d * 86400 for d in range(1, self.days + 1)) + tuple(
+            w * 7 * 86400 for w in range(1, self.weeks + 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,12 @@ def _duration(d: Fields, value: Any, f: str) -> int:
     if not match:
         d.fail(f, f"{show(value)} is not a duration", "write e.g. 30s, 5m, 4h or 1d")
     return int(match.group(1)) * _UNIT_S[match.group(2)]
+
+
+def _buckets(d: Fields, seconds: int, f: str) -> int:
+    if seconds <= 0 or seconds % BUCKET_S:
+        d.fail(f, f"{seconds}s is not a whole number of 5-minute buckets", "use 5m, 10m, 15m, 1h, ...")
+    return seconds
 
 
 def _number(d: Fields, value: Any, f: str, low: float, high: float) -> float:
@@ -223,11 +243,23 @@ def parse_alerting(doc: Any, source: str) -> AlertingConfig:
     out["routes"] = tuple(routes)
     rules = d.mapping(doc.get("rules") or {}, "rules", ("traffic", "no_data", "rtp"))
     if "traffic" in rules:
-        t = d.mapping(rules["traffic"], "rules.traffic", ("window", "weeks", "ratio", "min_expected", "z", "by"))
+        t = d.mapping(
+            rules["traffic"],
+            "rules.traffic",
+            ("window", "max_window", "weeks", "days", "ratio", "min_expected", "z", "by"),
+        )
         base = TrafficRule()
+        window = _buckets(d, _duration(d, t.get("window", "15m"), "rules.traffic.window"), "rules.traffic.window")
+        max_window = _buckets(
+            d, _duration(d, t.get("max_window", "12h"), "rules.traffic.max_window"), "rules.traffic.max_window"
+        )
+        if not window <= max_window <= 12 * 3600:
+            d.fail("rules.traffic.max_window", "not between window and 12h", "use e.g. 12h, at least the window")
         out["traffic"] = TrafficRule(
-            window_s=_duration(d, t.get("window", "15m"), "rules.traffic.window"),
-            weeks=int(_number(d, t.get("weeks", base.weeks), "rules.traffic.weeks", 1, 8)),
+            window_s=window,
+            max_window_s=max_window,
+            weeks=int(_number(d, t.get("weeks", base.weeks), "rules.traffic.weeks", 0, 8)),
+            days=int(_number(d, t.get("days", base.days), "rules.traffic.days", 0, 6)),
             ratio=_number(d, t.get("ratio", base.ratio), "rules.traffic.ratio", 0.0, 1.0),
             min_expected=int(
                 _number(d, t.get("min_expected", base.min_expected), "rules.traffic.min_expected", 1, 1e9)
@@ -235,13 +267,19 @@ def parse_alerting(doc: Any, source: str) -> AlertingConfig:
             z=_number(d, t.get("z", base.z), "rules.traffic.z", 0.0, 100.0),
             by=_by(d, t["by"], "rules.traffic.by") if "by" in t else base.by,
         )
+        if len(out["traffic"].lags_s) < 2:
+            d.fail("rules.traffic", "fewer than 2 baseline lags (days + weeks)", "use days: 6 and weeks: 3, or more")
     if "no_data" in rules:
         n = d.mapping(
             rules["no_data"], "rules.no_data", ("silent_for", "lookback", "min_spins", "max_probability", "by")
         )
         base_n = NoDataRule()
-        silent = _duration(d, n.get("silent_for", "10m"), "rules.no_data.silent_for")
-        lookback = _duration(d, n.get("lookback", "1h"), "rules.no_data.lookback")
+        silent = _buckets(
+            d, _duration(d, n.get("silent_for", "10m"), "rules.no_data.silent_for"), "rules.no_data.silent_for"
+        )
+        lookback = _buckets(
+            d, _duration(d, n.get("lookback", "1h"), "rules.no_data.lookback"), "rules.no_data.lookback"
+        )
         if lookback <= silent:
             d.fail("rules.no_data.lookback", "not longer than silent_for", "make lookback longer than silent_for")
         out["no_data"] = NoDataRule(

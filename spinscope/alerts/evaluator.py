@@ -27,12 +27,11 @@ from spinscope.alerts.config import AlertingConfig
 from spinscope.alerts.lifecycle import OPEN, Alert, step
 from spinscope.alerts.notify import Notifier
 from spinscope.alerts.silences import silenced_by
+from spinscope.alerts.traffic import History
 from spinscope.configuration import Config
 from spinscope.slo.evaluate import truncate_to_step
 
 log = logging.getLogger("spinscope.alerts")
-WEEK = timedelta(days=7)
-MINUTE = timedelta(minutes=1)
 
 
 def gather(
@@ -41,10 +40,13 @@ def gather(
     at: datetime,
     figures: dict[str, Any] | None = None,
     skip: frozenset[str] = frozenset(),
+    stop: threading.Event | None = None,
 ) -> tuple[list[rules.Signal], set[str], dict[str, str]]:
     """Every rule's signals at `at` (but those in `skip`), the rules evaluated, and why the others were not.
 
     `figures` (when given) receives the SLO statuses and RTP rows the signals came from, for `/metrics`.
+    Once `stop` is set no further rule is started (a query in flight cannot be cut short, so the
+    rules are the steps a shutdown waits for at most one of).
     """
     figures = {} if figures is None else figures
     alerting = config.alerting
@@ -53,7 +55,7 @@ def gather(
     failures: dict[str, str] = {}
 
     def attempt(names: tuple[str, ...], work: Callable[[], list[rules.Signal]]) -> None:
-        if names[0] in skip:
+        if names[0] in skip or (stop is not None and stop.is_set()):
             return
         try:
             signals.extend(work())
@@ -75,27 +77,22 @@ def gather(
         figures["rtp"] = rtp_status(client, start, at, config.catalog)
         return rules.rtp_signals(figures["rtp"], start, at)
 
+    histories: dict[tuple[str, ...], dict[rules.Scope, History]] = {}
+
+    def history(dims: tuple[str, ...]) -> dict[rules.Scope, History]:
+        """Each scope's recent buckets and baseline lags, read once a round for both rules."""
+        if dims not in histories:
+            t, n = alerting.traffic, alerting.no_data
+            current = timedelta(seconds=max(t.max_window_s, n.lookback_s))
+            lags = tuple(timedelta(seconds=s) for s in t.lags_s)
+            histories[dims] = store.scope_histories(client, at, dims, current, lags)
+        return histories[dims]
+
     def traffic() -> list[rules.Signal]:
-        rule, window = alerting.traffic, timedelta(seconds=alerting.traffic.window_s)
-        out = []
-        for dims in rule.by:
-            current = store.scope_spins(client, at - window, at, dims)
-            past: dict[rules.Scope, list[list[int]]] = {}
-            n_minutes = rule.window_s // 60
-            for k in range(1, rule.weeks + 1):
-                week = store.scope_buckets(client, at - k * WEEK - window, at - k * WEEK, dims, MINUTE)
-                for scope in set(week) | set(past) | set(current):
-                    past.setdefault(scope, []).append(week.get(scope, [0] * n_minutes))
-            out += rules.traffic_signals(current, past, rule, at)
-        return out
+        return [s for dims in alerting.traffic.by for s in rules.traffic_signals(history(dims), alerting.traffic, at)]
 
     def no_data() -> list[rules.Signal]:
-        rule = alerting.no_data
-        lookback = timedelta(seconds=rule.lookback_s)
-        out = []
-        for dims in rule.by:
-            out += rules.no_data_signals(store.scope_buckets(client, at - lookback, at, dims, MINUTE), rule, at)
-        return out
+        return [s for dims in alerting.no_data.by for s in rules.no_data_signals(history(dims), alerting.no_data, at)]
 
     attempt((rules.SLO_BURN, rules.SLO_BUDGET), slo)
     attempt((rules.RTP,), rtp)
@@ -139,15 +136,23 @@ class Evaluator:
             delivered = store.deliveries(self.client, since - timedelta(days=30))
             self.notifier.resume([a for a in self.open.values()], self.resolved, delivered)
 
-    def run_once(self, at: datetime | None = None) -> list[Alert]:
-        """One round at `at` (default now; cut to the last whole minute). Returns the transitions recorded."""
+    def run_once(self, at: datetime | None = None, stop: threading.Event | None = None) -> list[Alert]:
+        """One round at `at` (default now; cut to the last whole minute). Returns the transitions recorded.
+
+        A round interrupted by `stop` is abandoned whole: nothing recorded or sent, so the next
+        evaluator (after the restart) steps from the same stored state.
+        """
         at = truncate_to_step(at or datetime.now(UTC))
         config = self.config()
         alerting = config.alerting
         figures: dict[str, Any] = {"rtp": self.figures.get("rtp", [])}
         rtp_due = self.rtp_at is None or at - self.rtp_at >= timedelta(seconds=alerting.rtp_every_s) or at < self.rtp_at
         skip = frozenset() if rtp_due else frozenset({rules.RTP})
-        signals, evaluated, self.failures = gather(self.client, config, at, figures, skip)
+        signals, evaluated, failures = gather(self.client, config, at, figures, skip, stop)
+        if stop is not None and stop.is_set():
+            log.info("alert round at %s abandoned: stopping", at)
+            return []
+        self.failures = failures
         if rules.RTP in evaluated:
             self.rtp_at = at
         else:  # RTP not looked at this round: its open alerts keep their state, their signals stand
@@ -174,28 +179,55 @@ class Evaluator:
 
 
 def alert_job(store_: object, config: Callable[[], Config], interval_s: float | None = None):  # type: ignore[no-untyped-def]
-    """`serve`'s background job: evaluate every `evaluation_interval` until stopped."""
+    """`serve`'s (and `alerts run`'s) background job: evaluate every `evaluation_interval` until stopped,
+    while this process holds the database's evaluation lease (`lease.py`); otherwise stand by."""
     from spinscope.alerts import metrics
+    from spinscope.alerts.lease import Lease
 
     def job(stop: threading.Event) -> None:
         client = store_.client()  # type: ignore[attr-defined]
+        database = getattr(store_, "database", "the database")
+        every = lambda: interval_s or config().alerting.evaluation_interval_s  # noqa: E731
         notifier = Notifier(
             config().alerting,
             recorder=lambda a, r, at: store.record_delivery(store_.client(), a, r, at),  # type: ignore[attr-defined]
         )
         metrics.register(notifier)
+        lease = Lease(client, ttl=timedelta(seconds=max(180.0, 3 * every())))
+        evaluator: Evaluator | None = None
+        standing_by: str | None = None
         try:
-            evaluator = Evaluator(client, config, notifier)
-            metrics.register(notifier, evaluator)
             while not stop.is_set():
                 try:
-                    evaluator.run_once()
+                    if lease.hold():
+                        if evaluator is None:  # (re)starts from the stored state the previous holder left
+                            evaluator = Evaluator(client, config, notifier)
+                            metrics.register(notifier, evaluator)
+                            log.warning(
+                                "spinscope: evaluating the alert rules of %s (lease %s)", database, lease.holder
+                            )
+                            standing_by = None
+                        evaluator.run_once(stop=stop)
+                    else:
+                        other = lease.other.holder if lease.other else "?"
+                        if standing_by != other:
+                            log.warning(
+                                "spinscope: another alert evaluator (%s) holds the lease of %s: standing by, "
+                                "taking over if its claim lapses (one evaluator per database)",
+                                other,
+                                database,
+                            )
+                            standing_by = other
+                        evaluator = None
+                        metrics.register(notifier, None, standby=True)
                 except Exception:
                     log.exception("alert evaluation failed; trying again next interval")
-                stop.wait(interval_s or config().alerting.evaluation_interval_s)
-        except Exception:
-            log.exception("the alert evaluator could not start")
+                stop.wait(every())
         finally:
+            try:
+                lease.release()
+            except Exception:  # the store may be going away: the claim then simply expires
+                log.warning("spinscope: could not release the alert evaluation lease; it expires by itself")
             notifier.drain(timeout=3)
             notifier.stop()
 

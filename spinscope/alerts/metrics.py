@@ -12,9 +12,10 @@ from typing import Any
 _REGISTERED: dict[str, Any] = {"notifier": None, "evaluator": None}
 
 
-def register(notifier: Any, evaluator: Any = None) -> None:
+def register(notifier: Any, evaluator: Any = None, standby: bool = False) -> None:
+    """The job's notifier and evaluator; `standby` clears the evaluator (another process evaluates)."""
     _REGISTERED["notifier"] = notifier
-    if evaluator is not None:
+    if evaluator is not None or standby:
         _REGISTERED["evaluator"] = evaluator
 
 

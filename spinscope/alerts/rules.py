@@ -5,13 +5,11 @@ disagree with the page that explains it: SLO burn-rate pairs and budgets come fr
 `spinscope.slo.evaluate.SloStatus` (the `slo status` path), RTP states from the rows of
 `spinscope.rtp.status.rtp_status`. Two rules are spinscope's own and live here:
 
-- **traffic anomaly**: spins in the last window of a scope (fleet, a game, a region) against
-  the same minutes of the previous weeks (a seasonal baseline: the median of the weeks that
-  had traffic). It fires when the count is below `ratio` × baseline *and* the shortfall is
-  `z` Poisson standard deviations, with a floor on the expected count so a quiet hour at 4 am
-  does not page.
-- **no data**: a scope that sent at least `min_spins` in the lookback before the last
-  `silent_for` minutes and nothing since.
+- **traffic anomaly**: spins in a window ending now of a scope (fleet, a game, a region) against
+  the same minutes of earlier days and weeks, with over-dispersed (session-bursty) counts;
+  the statistics are `traffic.py`'s.
+- **no data**: a scope that was sending and then sent nothing for `silent_for`, where a
+  silence that long is improbable for its volume and burstiness (`traffic.silence_verdict`).
 
 A signal only says "this holds now"; the lifecycle (pending → firing → resolved) is
 `lifecycle.py`'s.
@@ -20,14 +18,13 @@ A signal only says "this holds now"; the lifecycle (pending → firing → resol
 from __future__ import annotations
 
 import hashlib
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from statistics import median
 from typing import Any
 
 from spinscope.alerts.config import NoDataRule, TrafficRule
+from spinscope.alerts.traffic import History, alpha_of, silence_verdict, traffic_verdict
 from spinscope.slo.evaluate import SloStatus
 
 # Rule names (what `alert_events.rule` holds) and the alertname each one gives.
@@ -167,64 +164,15 @@ def _scope_text(scope: Scope) -> str:
     return ", ".join(f"{k}={v}" for k, v in scope) if scope else "the whole fleet"
 
 
-@dataclass(frozen=True)
-class TrafficVerdict:
-    anomalous: bool
-    expected: float | None  # the seasonal baseline (median of the past weeks with traffic)
-    ratio: float | None  # current / expected
-    z: float | None  # (current − expected) / √(dispersion × expected)
-    dispersion: float = 1.0
-
-
-def dispersion(minutes: Sequence[Sequence[int]]) -> float:
-    """Variance over mean of per-minute spins, averaged over the given windows, at least 1 (Poisson).
-
-    Spins come in sessions, so a stream of few players is far burstier than Poisson: a quiet
-    quarter hour of a game played by three people is normal. Measuring the burstiness of the
-    stream's own past windows keeps its normal gaps from paging, while a real drop of a busy
-    stream (small relative variance) still stands out.
-    """
-    ratios = []
-    for window in minutes:
-        if len(window) < 2:
-            continue
-        mean = sum(window) / len(window)
-        if mean > 0:
-            var = sum((x - mean) ** 2 for x in window) / (len(window) - 1)
-            ratios.append(var / mean)
-    return max(1.0, sum(ratios) / len(ratios)) if ratios else 1.0
-
-
-def traffic_verdict(current: int, past_weeks: Sequence[int], rule: TrafficRule, phi: float = 1.0) -> TrafficVerdict:
-    """Is `current` (spins in the window) far below the same window of the previous weeks?
-
-    `phi` is the stream's dispersion (see `dispersion`); the shortfall is measured in standard
-    deviations of a count with that much extra variance.
-    """
-    seen = [w for w in past_weeks if w > 0]
-    if not seen:
-        return TrafficVerdict(False, None, None, None, phi)
-    expected = float(median(seen))
-    ratio = current / expected
-    z = (current - expected) / math.sqrt(phi * expected)
-    anomalous = expected >= rule.min_expected and ratio < rule.ratio and z <= -rule.z
-    return TrafficVerdict(anomalous, expected, ratio, z, phi)
-
-
-def traffic_signals(
-    current: Mapping[Scope, int], past: Mapping[Scope, Sequence[Sequence[int]]], rule: TrafficRule, end: datetime
-) -> list[Signal]:
-    """Scopes whose spins in [end − window, end) are far below the seasonal baseline.
-
-    `past[scope]` holds, per previous week, the per-minute spins of the same window.
-    """
+def traffic_signals(histories: Mapping[Scope, History], rule: TrafficRule, end: datetime) -> list[Signal]:
+    """Scopes whose spins in a window ending at `end` are far below their baseline (`traffic.traffic_verdict`)."""
     out = []
-    start = end - timedelta(seconds=rule.window_s)
-    for scope in sorted(set(current) | set(past)):
-        now = current.get(scope, 0)
-        weeks = past.get(scope, ())
-        verdict = traffic_verdict(now, [sum(w) for w in weeks], rule, dispersion(weeks))
-        if not verdict.anomalous:
+    alpha = alpha_of(rule.z)
+    for scope in sorted(histories):
+        v = traffic_verdict(
+            histories[scope], rule.window_s // 60, rule.max_window_s // 60, rule.ratio, rule.min_expected, alpha
+        )
+        if not v.anomalous or v.window_minutes is None or v.ratio is None:
             continue
         out.append(
             Signal(
@@ -232,51 +180,31 @@ def traffic_signals(
                 "TrafficAnomaly",
                 "page",
                 scope_labels(scope),
-                verdict.ratio,
-                f"Spins from {_scope_text(scope)} fell to {verdict.ratio:.0%} of the usual",
-                f"{now} spins in the last {rule.window_s // 60} minutes against {verdict.expected:.0f} in the same "
-                f"minutes of the previous weeks (z = {verdict.z:.1f}, dispersion {verdict.dispersion:.1f}).",
-                start,
+                v.ratio,
+                f"Spins from {_scope_text(scope)} fell to {v.ratio:.0%} of the usual",
+                f"{v.current} spins in the last {_minutes(v.window_minutes)} against {v.expected:.0f} in the same "
+                f"minutes of earlier days and weeks (median of {v.lags}); p = {v.p:.1e} for traffic as usual "
+                f"(z = {v.z:.1f}, dispersion {v.dispersion:.0f}).",
+                end - timedelta(minutes=v.window_minutes),
                 end,
                 "errors",
-                {"expected": verdict.expected, "current": now},
+                {"expected": v.expected, "current": v.current, "window_minutes": v.window_minutes, "p": v.p},
             )
         )
     return out
 
 
-def silence_probability(minutes: Sequence[int], silent_minutes: int) -> float:
-    """How likely `silent_minutes` without a spin are for a stream that sent `minutes` (per-minute counts)
-    before: the zero term of a negative binomial with the stream's mean and dispersion (Poisson when
-    the stream is not bursty: e^-m)."""
-    if not minutes:
-        return 1.0
-    m = sum(minutes) / len(minutes) * silent_minutes
-    if m <= 0:
-        return 1.0
-    phi = dispersion([minutes])
-    return math.exp(-m) if phi <= 1.0 + 1e-9 else float(phi ** (-m / (phi - 1)))
+def _minutes(m: int) -> str:
+    return f"{m // 60} h" if m % 60 == 0 else f"{m} minutes"
 
 
-def went_silent(minutes: Sequence[int], silent_minutes: int, min_spins: int, max_probability: float) -> bool:
-    """`minutes` (per-minute spins, latest first): nothing in the last `silent_minutes`, at least
-    `min_spins` before, and a silence that long improbable for this stream (below `max_probability`)."""
-    recent, earlier = minutes[:silent_minutes], list(minutes[silent_minutes:])
-    if any(recent) or sum(earlier) < min_spins:
-        return False
-    return silence_probability(earlier, silent_minutes) < max_probability
-
-
-def no_data_signals(minutes: Mapping[Scope, Sequence[int]], rule: NoDataRule, end: datetime) -> list[Signal]:
-    """Scopes that sent over the lookback and then, improbably for them, nothing in the last `silent_for`.
-
-    `minutes[scope]` holds the per-minute spins of the lookback, latest first.
-    """
+def no_data_signals(histories: Mapping[Scope, History], rule: NoDataRule, end: datetime) -> list[Signal]:
+    """Scopes that were sending and then, improbably for them, sent nothing in the last `silent_for`."""
     out = []
-    silent = rule.silent_for_s // 60
-    for scope in sorted(minutes):
-        counts = minutes[scope]
-        if not went_silent(counts, silent, rule.min_spins, rule.max_probability):
+    silent, lookback = rule.silent_for_s // 60, rule.lookback_s // 60
+    for scope in sorted(histories):
+        v = silence_verdict(histories[scope], silent, lookback, rule.min_spins, rule.max_probability)
+        if not v.silent:
             continue
         out.append(
             Signal(
@@ -285,9 +213,9 @@ def no_data_signals(minutes: Mapping[Scope, Sequence[int]], rule: NoDataRule, en
                 "page",
                 scope_labels(scope),
                 0.0,
-                f"No spins from {_scope_text(scope)} for {rule.silent_for_s // 60} minutes",
-                f"{sum(counts)} spins arrived in the {(rule.lookback_s - rule.silent_for_s) // 60} minutes before, "
-                "none since: the stream went silent (a stopped exporter, a network partition, a crashed server).",
+                f"No spins from {_scope_text(scope)} for {silent} minutes",
+                f"About {v.expected:.0f} spins were due in those minutes and none came (a silence that long has "
+                f"p = {v.p:.1e} for this stream): a stopped exporter, a network partition, a crashed server.",
                 end - timedelta(seconds=rule.lookback_s),
                 end,
                 "errors",

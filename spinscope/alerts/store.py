@@ -14,6 +14,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from spinscope.alerts.lifecycle import Alert
+from spinscope.alerts.traffic import History
 from spinscope.queries.loader import run
 from spinscope.times import utc_naive
 
@@ -141,6 +142,48 @@ def scope_buckets(
         scope = tuple(zip(dims, r["scope_values"], strict=True))
         out.setdefault(scope, [0] * n)[int(r["bucket"])] = int(r["spins"])
     return out
+
+
+def scope_histories(
+    client: Client,
+    at: datetime,
+    dims: tuple[str, ...],
+    current: timedelta,
+    lags: tuple[timedelta, ...],
+    span: timedelta = timedelta(days=1),
+    bucket: timedelta = timedelta(minutes=5),
+) -> dict[tuple, History]:
+    """Per scope: the `current` buckets ending at `at`, and the `span` ending at (at − lag) per lag.
+
+    Ranges that touch are read in one query (the day lags and the current window are one 7-day read).
+    """
+    wanted = sorted([(timedelta(0), current), *((lag, span) for lag in lags)])  # (end offset, length)
+    blocks: list[list[timedelta]] = []  # [end offset, start offset] of each read, nearest first
+    for end_off, length in wanted:
+        if blocks and end_off <= blocks[-1][1]:
+            blocks[-1][1] = max(blocks[-1][1], end_off + length)
+        else:
+            blocks.append([end_off, end_off + length])
+    read: list[tuple[timedelta, dict[tuple, list[int]]]] = []
+    for end_off, start_off in blocks:
+        read.append((end_off, scope_buckets(client, at - start_off, at - end_off, dims, bucket)))
+
+    def piece(scope: tuple, end_off: timedelta, length: timedelta) -> list[int]:
+        for block_end, counts in read:
+            if block_end <= end_off:
+                first = int((end_off - block_end) / bucket)
+                last = first + int(length / bucket)
+                got = counts.get(scope)
+                if got is not None and last <= len(got):
+                    return got[first:last]
+        return [0] * int(length / bucket)
+
+    scopes = {scope for _, counts in read for scope in counts}
+    n_bucket = int(bucket.total_seconds() // 60)
+    return {
+        scope: History(n_bucket, piece(scope, timedelta(0), current), [piece(scope, lag, span) for lag in lags])
+        for scope in scopes
+    }
 
 
 # ---------------------------------------------------------------- silences

@@ -52,6 +52,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--author", required=True, help="Who creates it (shown with the silence).")
     add.add_argument("--comment", required=True, help="Why (shown with the silence).")
     add.add_argument("--maintenance", action="store_true", help="Mark it a maintenance window.")
+    add.add_argument(
+        "--exclude-budget",
+        action="store_true",
+        help="A maintenance window whose minutes the matching SLOs leave out of their error budgets.",
+    )
     add.set_defaults(handler=cmd_silence_add)
     ls = silence_sub.add_parser("list", help="Silences in force or to come, with who created them.")
     add_store_args(ls)
@@ -86,9 +91,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.once:
             at = parse_time(args.at, "--at") if args.at else datetime.now(UTC)
             from spinscope.alerts import store as alert_store
+            from spinscope.alerts.lease import Lease
             from spinscope.alerts.notify import Notifier
 
             client = store.client()
+            lease = Lease(client)
+            if not lease.hold():
+                holder = lease.other.holder if lease.other else "?"
+                print(
+                    f"spinscope: another alert evaluator ({holder}) holds the lease of {store.database}: not evaluating"
+                )
+                return 0
             notifier = Notifier(
                 live.get().alerting, recorder=lambda a, r, when: alert_store.record_delivery(client, a, r, when)
             )
@@ -97,6 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 notifier.drain(timeout=30)
             finally:
                 notifier.stop()
+                lease.release()
             for event in events:
                 print(
                     f"{event.at:%Y-%m-%dT%H:%MZ} {event.state:9} {event.severity:6} {event.alertname} {event.summary}"
@@ -172,6 +186,7 @@ def cmd_silence_add(args: argparse.Namespace) -> int:
         "created_by": args.author,
         "comment": args.comment,
         "is_maintenance": args.maintenance,
+        "excludes_budget": args.exclude_budget,
     }
     fields = silence_from_json(body, datetime.now(UTC))  # checked here first, the same way serve checks it
     made = _write(args, lambda client: alert_store.create_silence(client, **fields), "POST", "/api/v1/silences", body)
@@ -194,7 +209,16 @@ def cmd_silence_list(args: argparse.Namespace) -> int:
         print(jsonout.dumps({"silences": rows}, indent=2))
         return 0
     flat = [{**r, "matchers": ",".join(f"{k}={v}" for k, v in sorted(r["matchers"].items()))} for r in rows]
-    columns = ["silence_id", "matchers", "starts_at", "ends_at", "created_by", "comment", "is_maintenance"]
+    columns = [
+        "silence_id",
+        "matchers",
+        "starts_at",
+        "ends_at",
+        "created_by",
+        "comment",
+        "is_maintenance",
+        "excludes_budget",
+    ]
     print(textout.table(flat, columns) if flat else "no silences")
     return 0
 

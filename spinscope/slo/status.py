@@ -15,6 +15,7 @@ from clickhouse_connect.driver.client import Client
 
 from spinscope.queries.loader import run
 from spinscope.slo import SloSpec
+from spinscope.slo import exclusions as excl
 from spinscope.slo.evaluate import SloStatus, evaluate
 from spinscope.times import utc_naive
 
@@ -49,10 +50,13 @@ def _model(spec: SloSpec) -> str:
 class StoreCounts:
     """`counts` and `series` providers over one client."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, exclusions: Sequence[excl.Exclusion] | None = None) -> None:
         self.client = client
+        self.exclusions = read_exclusions(client) if exclusions is None else exclusions
 
     def counts(self, spec: SloSpec, start: datetime, end: datetime) -> Mapping[GroupKey, tuple[int, int]]:
+        if excl.applicable(self.exclusions, spec.name, spec.service, start, end):  # minute by minute, without them
+            return excl.totals(self.series(spec, start, end, 60))
         step = max(60, int((end - start).total_seconds()))  # one bucket covering the window
         totals: dict[GroupKey, list[int]] = defaultdict(lambda: [0, 0])
         for row in run(self.client, _model(spec), **_params(spec, start, end, step)):
@@ -64,11 +68,24 @@ class StoreCounts:
     def series(
         self, spec: SloSpec, start: datetime, end: datetime, step_s: int
     ) -> Mapping[GroupKey, Sequence[tuple[datetime, int, int]]]:
+        found = excl.applicable(self.exclusions, spec.name, spec.service, start, end)
+        if found and step_s > 60:
+            return excl.rebucket(self.series(spec, start, end, 60), step_s)
         out: dict[GroupKey, list[tuple[datetime, int, int]]] = defaultdict(list)
         for row in run(self.client, _model(spec), **_params(spec, start, end, step_s)):
             bucket_end = row["bucket_start"].replace(tzinfo=start.tzinfo) + timedelta(seconds=step_s)
             out[tuple(row["group_key"])].append((bucket_end, int(row["good_events"]), int(row["total_events"])))
-        return out
+        return excl.drop_excluded(out, found, spec.name, spec.service, spec.group_by) if found else out
+
+
+def read_exclusions(client: Client) -> list[excl.Exclusion]:
+    """Maintenance windows that exclude their minutes from SLO budgets (spinscope.slo.exclusions)."""
+    rows = run(client, "alerts/alert_silences", since=datetime(1970, 1, 2))
+    aware = [
+        {**r, "starts_at": r["starts_at"].replace(tzinfo=UTC), "ends_at": r["ends_at"].replace(tzinfo=UTC)}
+        for r in rows
+    ]
+    return excl.from_silences(aware)
 
 
 def slo_statuses(client: Client, specs: Sequence[SloSpec], at: datetime | None = None) -> list[SloStatus]:

@@ -69,6 +69,7 @@ BY_NAME: dict[str, Any] = {
     "exclude_keys": ["slot.spin.id", "slot.player.id"],
     "candidate_keys": ["slot.game.id", "slot.currency"],
     "candidate_values": ["fortune-tiger", "EUR"],
+    "lease_name": "alert-evaluator",
 }
 BY_TYPE: dict[str, Any] = {
     "String": "",
@@ -130,7 +131,7 @@ def store_spin_traces(store) -> None:  # type: ignore[no-untyped-def]
 
 
 def store_alert_rows(store) -> None:  # type: ignore[no-untyped-def]
-    """An alert that fired ten minutes ago, its delivery and a silence, for the alerts/ models."""
+    """An alert that fired ten minutes ago, its delivery, a silence and an evaluator's lease, for the alerts/ models."""
     from spinscope.alerts import store as alert_store
     from spinscope.alerts.lifecycle import step
     from spinscope.alerts.rules import Signal
@@ -142,6 +143,9 @@ def store_alert_rows(store) -> None:  # type: ignore[no-untyped-def]
     alert_store.record_transitions(client, events)
     alert_store.record_delivery(client, events[0], "hook", now + timedelta(minutes=1))
     alert_store.create_silence(client, {"game_id": "g"}, now, now + timedelta(hours=1), "a", "c")
+    from spinscope.alerts.lease import Lease
+
+    assert Lease(client, "evaluator-1").hold(now)
 
 
 @pytest.mark.parametrize("model", models())

@@ -94,7 +94,7 @@ def test_duplicate_spins_across_inserts_count_once_even_before_merges(store_clie
 def test_cluster_ddl_is_accepted_by_the_engines_parser(store_client) -> None:  # type: ignore[no-untyped-def]
     statements = render_all(RenderOptions(database="spinscope", cluster="spin_cluster"))
     sharded = sum("-- spinscope: distributed" in m.template for m in load_migrations())
-    assert sharded == 15  # alert_events, alert_silences (0050, 0051) and audit_log (0060) are sharded too
+    assert sharded == 16  # alert_events, alert_silences, alert_lease (0050, 0051, 0055) and audit_log (0060) too
     assert len(statements) == 1 + len(load_migrations()) + sharded  # tracking table, objects, Distributed tables
     for statement in statements:
         assert "ON CLUSTER `spin_cluster`" in statement

@@ -151,3 +151,24 @@ def test_calendar_month_early_burst_is_judged_against_last_months_spins(store_cl
     assert status.budget.state == "ok"
     curve = evaluate_burndown(spec, StoreCounts(store_client).series, at, step_s=3600)[()]
     assert curve[-1].remaining_ratio == status.budget.remaining_ratio == Fraction(39, 59)
+
+
+def test_a_maintenance_window_excluding_the_budget_leaves_its_minutes_out(store_client) -> None:  # type: ignore[no-untyped-def]
+    from spinscope.alerts.store import create_silence
+
+    # 100 spins 40 minutes ago with 20 errors (the planned downtime), 300 clean spins 10 minutes ago
+    insert_spins(store_client, spins_at(40, 100, 20, "down") + spins_at(10, 300, 0, "up"))
+    before = slo_statuses(store_client, [availability()], AT)[0]
+    assert (before.budget.good, before.budget.total) == (380, 400)
+    window = (AT - timedelta(minutes=45), AT - timedelta(minutes=35))
+    create_silence(
+        store_client, {"slo": "avail"}, *window, "ops", "upgrade", is_maintenance=True, excludes_budget=False
+    )
+    assert (slo_statuses(store_client, [availability()], AT)[0].budget.total) == 400  # the flag is off: counted
+    create_silence(store_client, {"slo": "avail"}, *window, "ops", "upgrade", is_maintenance=True, excludes_budget=True)
+    after = slo_statuses(store_client, [availability()], AT)[0]
+    assert (after.budget.good, after.budget.total) == (300, 300)  # only the clean minutes are left
+    one_hour = next(p for p in after.alert.pairs if p.window.long_s == 3600)
+    assert one_hour.long_burn == 0
+    minute_series = StoreCounts(store_client).series(availability(), AT - timedelta(hours=1), AT, 300)
+    assert sum(t for _, _, t in minute_series[()]) == 300

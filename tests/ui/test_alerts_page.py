@@ -54,3 +54,23 @@ def test_alerts_page_shows_firing_alerts_history_and_silences(session_store, app
             assert not labels.raw_names(c for c in table.columns if c not in links)
     finally:
         store.close()
+
+
+def test_slos_page_lists_the_maintenance_windows_excluded_from_the_budget(session_store, app_on) -> None:  # type: ignore[no-untyped-def]
+    store = fresh_database(session_store)
+    try:
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        start, end = now - timedelta(hours=3), now - timedelta(hours=2)
+        client = store.client()
+        alert_store.create_silence(client, {"slo": "spin-latency"}, start, end, "ops", "db upgrade", True, True)
+        alert_store.create_silence(client, {"slo": "spin-latency"}, start, end, "ops", "only silenced", True, False)
+        at = app_on(store, page="slos", params={"slo": "spin-latency"})
+        assert not at.exception, at.exception
+        assert any("Excluded from the budget" in m.value for m in at.markdown)
+        (spans,) = [df.value for df in at.dataframe if "matches" in df.value.columns]
+        assert list(spans["matches"]) == ["slo=spin-latency"]  # the window without the flag is not listed
+        assert [str(spans[k][0])[:16] for k in ("from", "until")] == [f"{t:%Y-%m-%d %H:%M}" for t in (start, end)]
+        other = app_on(store, page="slos", params={"slo": "spin-availability"})
+        assert not any("Excluded from the budget" in m.value for m in other.markdown)
+    finally:
+        store.close()
