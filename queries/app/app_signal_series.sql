@@ -4,20 +4,34 @@
 -- and the Overview's trend. environment / game_id '' mean every one.
 -- Parameters: start, end (DateTime, UTC, end exclusive), step_s (bucket seconds), environment,
 -- game_id, threshold_ms (UInt32, a value of the ladder in spinscope/schema/fragments.py).
+-- When step_s is a multiple of an hour, whole hours are read from spin_hourly and the minutes at the
+-- window's edges from spin_minutely; otherwise every minute from spin_minutely.
 WITH
+    $hour_edges_step,
+source AS (
+    SELECT hour AS minute, status, spins, $latency_pick AS fast_spins, bet_amount, win_amount, latency_ns_bf16
+    FROM spin_hourly
+    WHERE hour >= hours_from AND hour < hours_to
+      AND ({environment:String} = '' OR environment = {environment:String})
+      AND ({game_id:String} = '' OR game_id = {game_id:String})
+    UNION ALL
+    SELECT minute, status, spins, $latency_pick AS fast_spins, bet_amount, win_amount, latency_ns_bf16
+    FROM spin_minutely
+    WHERE ((minute >= window_start AND minute < hours_from) OR (minute >= hours_to AND minute < window_end))
+      AND ({environment:String} = '' OR environment = {environment:String})
+      AND ({game_id:String} = '' OR game_id = {game_id:String})
+),
+
 filtered AS (
     SELECT
         toStartOfInterval(minute, toIntervalSecond({step_s:UInt32})) AS bucket_start,
         status,
         spins,
-        $latency_pick AS fast_spins,
+        fast_spins,
         bet_amount,
         win_amount,
         latency_ns_bf16
-    FROM spin_minutely
-    WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
-      AND ({environment:String} = '' OR environment = {environment:String})
-      AND ({game_id:String} = '' OR game_id = {game_id:String})
+    FROM source
 ),
 
 sums AS (

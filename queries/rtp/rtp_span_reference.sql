@@ -6,8 +6,11 @@
 SELECT
     game_id,
     game_version,
-    any(game_rtp) AS declared_rtp,
-    uniqExact(game_rtp) AS distinct_values
-FROM spin_game_rtp_minutely
-WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+    any(rtp) AS declared_rtp,
+    uniqExact(rtp) AS distinct_values
+FROM (
+    SELECT game_id, game_version, declared_rtp AS rtp
+    FROM spin_game_rtp_minutely
+    WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+)
 GROUP BY game_id, game_version

@@ -8,9 +8,9 @@ CREATE TABLE IF NOT EXISTS $db.$table $on_cluster (
     minute DateTime CODEC(Delta, ZSTD(1)),
     game_id LowCardinality(String),
     game_version LowCardinality(String),
-    game_rtp Decimal(18, 10),
+    declared_rtp Decimal(18, 10),
     spins SimpleAggregateFunction(sum, UInt64)
 ) ENGINE = $aggregating_engine
 PARTITION BY toYYYYMM(minute)
-ORDER BY (minute, game_id, game_version, game_rtp)
+ORDER BY (minute, game_id, game_version, declared_rtp)
 $spins_ttl_minute

@@ -5,9 +5,9 @@ SELECT
     toStartOfMinute(started_at) AS minute,
     game_id,
     game_version,
-    assumeNotNull(game_rtp) AS game_rtp,
+    assumeNotNull(game_rtp) AS declared_rtp,
     count() AS spins
 FROM $db.spins FINAL
 WHERE game_rtp IS NOT NULL
   AND toStartOfMinute(started_at) NOT IN (SELECT DISTINCT minute FROM $db.spin_game_rtp_minutely)
-GROUP BY minute, game_id, game_version, game_rtp
+GROUP BY minute, game_id, game_version, declared_rtp

@@ -6,8 +6,8 @@ AS SELECT
     toStartOfMinute(started_at) AS minute,
     game_id,
     game_version,
-    assumeNotNull(game_rtp) AS game_rtp,
+    assumeNotNull(game_rtp) AS declared_rtp,
     count() AS spins
 FROM $db.spins$local
 WHERE game_rtp IS NOT NULL
-GROUP BY minute, game_id, game_version, game_rtp
+GROUP BY minute, game_id, game_version, declared_rtp
