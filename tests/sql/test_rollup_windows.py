@@ -212,3 +212,15 @@ def test_upgrade_backfills_the_new_rollups_once(session_store) -> None:  # type:
         assert [s for m in load_migrations() if m.version >= 80 for s in render(m, opts)]
     finally:
         admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+def test_check_rollups_compares_the_hourly_and_daily_rollups(store_client) -> None:  # type: ignore[no-untyped-def]
+    spins = spread(300)
+    insert_spins(store_client, spins)
+    start, end = DAY0 + timedelta(hours=3, minutes=30), DAY0 + timedelta(days=2)
+    rows = run(store_client, "ops/ops_rollup_check", start=start, end=end)
+    daily = [(r["hour_start_at"], r["stored"], r["excess"]) for r in rows if r["rollup"] == "spin_daily"]
+    assert daily == [(DAY0 + timedelta(days=1), sum(1 for s in spins if s.at >= DAY0 + timedelta(days=1)), 0)]
+    hourly = [r for r in rows if r["rollup"] == "spin_hourly"]
+    assert sum(r["stored"] for r in hourly) == sum(1 for s in spins if s.at >= DAY0 + timedelta(hours=4))
+    assert all(r["excess"] == 0 for r in rows)
