@@ -5,35 +5,70 @@
 -- retry that reached the other replica of a shard before it had the original (docs/deploy.md,
 -- Duplicates). Run it after the hour has settled (replication and late retries), e.g. for
 -- yesterday; child spans only within the raw retention (child_spans expires with otel_traces).
--- Parameters: start, end. One row per rollup and hour with data on either side.
+-- spin_hourly and spin_daily (fed from spin_minutely) are compared the same way, for the whole hours and
+-- whole UTC days inside [start, end) (hour_start_at is the day's start for spin_daily).
+-- Parameters: start, end. One row per rollup and hour (or day) with data on either side.
 WITH
+    {start:DateTime} AS window_start,
+    {end:DateTime} AS window_end,
+    if(toStartOfHour(window_start) = window_start, window_start, toStartOfHour(window_start) + 3600) AS hours_from,
+    toStartOfHour(window_end) AS hours_to,
+    if(toDateTime(toDate(window_start)) = window_start, toDate(window_start), toDate(window_start) + 1) AS days_from,
+    toDate(window_end) AS days_to,
 typed_spins AS (
     SELECT toStartOfHour(started_at) AS hour, count() AS stored
     FROM spins FINAL
-    WHERE started_at >= {start:DateTime} AND started_at < {end:DateTime}
+    WHERE started_at >= window_start AND started_at < window_end
     GROUP BY hour
 ),
 rolled_spins AS (
     SELECT toStartOfHour(minute) AS hour, sum(spins) AS counted
     FROM spin_minutely
-    WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+    WHERE minute >= window_start AND minute < window_end
     GROUP BY hour
 ),
 typed_spans AS (
     SELECT toStartOfHour(started_at) AS hour, count() AS stored
     FROM child_spans FINAL
-    WHERE started_at >= {start:DateTime} AND started_at < {end:DateTime}
+    WHERE started_at >= window_start AND started_at < window_end
     GROUP BY hour
 ),
 rolled_spans AS (
     SELECT toStartOfHour(minute) AS hour, sum(spans) AS counted
     FROM span_minutely
-    WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
+    WHERE minute >= window_start AND minute < window_end
     GROUP BY hour
+),
+typed_whole_hours AS (
+    SELECT hour, stored FROM typed_spins WHERE hour >= hours_from AND hour < hours_to
+),
+rolled_hours AS (
+    SELECT hour, sum(spins) AS counted
+    FROM spin_hourly
+    WHERE hour >= hours_from AND hour < hours_to
+    GROUP BY hour
+),
+typed_days AS (
+    SELECT toDateTime(toDate(hour)) AS day_start, sum(stored) AS stored
+    FROM typed_spins
+    WHERE toDate(hour) >= days_from AND toDate(hour) < days_to
+    GROUP BY day_start
+),
+rolled_days AS (
+    SELECT toDateTime(day) AS day_start, sum(spins) AS counted
+    FROM spin_daily
+    WHERE day >= days_from AND day < days_to
+    GROUP BY day_start
 ),
 checks AS (
     SELECT 'spin_minutely' AS rollup, if(t.hour = 0, r.hour, t.hour) AS hour, t.stored AS stored, r.counted AS counted
     FROM typed_spins AS t FULL OUTER JOIN rolled_spins AS r ON t.hour = r.hour
+    UNION ALL
+    SELECT 'spin_hourly', if(t.hour = 0, r.hour, t.hour), t.stored, r.counted
+    FROM typed_whole_hours AS t FULL OUTER JOIN rolled_hours AS r ON t.hour = r.hour
+    UNION ALL
+    SELECT 'spin_daily', if(t.day_start = 0, r.day_start, t.day_start), t.stored, r.counted
+    FROM typed_days AS t FULL OUTER JOIN rolled_days AS r ON t.day_start = r.day_start
     UNION ALL
     SELECT 'span_minutely', if(t.hour = 0, r.hour, t.hour), t.stored, r.counted
     FROM typed_spans AS t FULL OUTER JOIN rolled_spans AS r ON t.hour = r.hour

@@ -6,6 +6,10 @@
 -- spec. Squares and products are exact Decimal(76, 36).
 -- Parameters: start, end (DateTime, end exclusive), batch_s (0 = one batch for the window),
 -- by_channel (UInt8), game_id ('' = every game).
+-- Whole hours are read from spin_hourly and the minutes at the window's edges from spin_minutely
+-- (when batch_s is 0 or a multiple of an hour), so the sums are spin_minutely's at hourly cost.
+WITH
+    $hour_edges_batch
 SELECT
     if({batch_s:UInt32} = 0, {start:DateTime}, toStartOfInterval(minute, toIntervalSecond({batch_s:UInt32})))
         AS batch_start,
@@ -22,9 +26,22 @@ SELECT
     sum(bet_squared_sum) AS bet_squared,
     sum(win_squared_sum) AS win_squared,
     sum(win_bet_sum) AS win_bet
-FROM spin_minutely
-WHERE minute >= {start:DateTime} AND minute < {end:DateTime}
-  AND status = 'ok'
-  AND ({game_id:String} = '' OR game_id = {game_id:String})
+FROM (
+    SELECT
+        hour AS minute, game_id, game_version, currency, channel, mode, spins, hit_spins, money_error_spins,
+        bet_amount, win_amount, bet_squared_sum, win_squared_sum, win_bet_sum
+    FROM spin_hourly
+    WHERE hour >= hours_from AND hour < hours_to
+      AND status = 'ok'
+      AND ({game_id:String} = '' OR game_id = {game_id:String})
+    UNION ALL
+    SELECT
+        minute, game_id, game_version, currency, channel, mode, spins, hit_spins, money_error_spins,
+        bet_amount, win_amount, bet_squared_sum, win_squared_sum, win_bet_sum
+    FROM spin_minutely
+    WHERE ((minute >= window_start AND minute < hours_from) OR (minute >= hours_to AND minute < window_end))
+      AND status = 'ok'
+      AND ({game_id:String} = '' OR game_id = {game_id:String})
+)
 GROUP BY batch_start, game_id, game_version, currency, channel_name
 ORDER BY game_id, game_version, currency, channel_name, batch_start

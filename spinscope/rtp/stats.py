@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, Literal
 
 from spinscope.jsonout import plain
@@ -152,7 +153,7 @@ class RtpSums:
         """Σw / Σb, or None when nothing was staked."""
         return RATIO.divide(self.win_amount, self.bet_amount) if self.bet_amount else None
 
-    @property
+    @cached_property  # exact Fraction arithmetic, asked for many times per status: computed once per instance
     def n_eff(self) -> float:
         """Kish effective sample size (Σb)²/Σb²: N for equal bets, less when stakes vary; 0 if no bets."""
         if not self.bet_squared_sum:

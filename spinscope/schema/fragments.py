@@ -62,6 +62,11 @@ def latency_counts(duration_ns: str = "duration_ns") -> str:
     )
 
 
+def latency_sums() -> str:
+    """The ladder's counts summed, as a coarser rollup rolls up a finer one: `sum(latency_le_<t>ms) AS ...`."""
+    return ",\n    ".join(f"sum({latency_column(ms)}) AS {latency_column(ms)}" for ms in LATENCY_LADDER_MS)
+
+
 def latency_column_types(kind: str = "SimpleAggregateFunction(sum, UInt64)") -> str:
     return ",\n    ".join(f"{latency_column(ms)} {kind}" for ms in LATENCY_LADDER_MS)
 
@@ -78,11 +83,36 @@ def dimension_in(dimensions: Mapping[str, str], key: str = "k", values: str = "v
     return f"multiIf({arms}, 0)"
 
 
+def hour_edges(step: str) -> str:
+    """WITH expressions splitting [start, end) into whole hours (read from an hourly rollup) and the
+    minutes at each edge (read from a minute rollup), so a window of any minutes stays exact.
+
+    Defines window_start, window_end, hours_from and hours_to: hours [hours_from, hours_to) are whole
+    and inside the window; minutes [window_start, hours_from) and [hours_to, window_end) are the rest.
+    When `step` (bucket seconds, an SQL expression; 0 = one bucket) is not a multiple of an hour, an
+    hour row would straddle buckets, so every minute is read at minute grain (hours_from = hours_to).
+    """
+    return (
+        "{start:DateTime} AS window_start,\n"
+        "    {end:DateTime} AS window_end,\n"
+        "    toStartOfHour(window_start) AS start_hour,\n"
+        "    if(start_hour = window_start, start_hour, start_hour + 3600) AS first_whole_hour,\n"
+        "    toStartOfHour(window_end) AS end_hour,\n"
+        f"    ({step}) % 3600 = 0 AND first_whole_hour < end_hour AS reads_hours,\n"
+        "    if(reads_hours, first_whole_hour, window_end) AS hours_from,\n"
+        "    if(reads_hours, end_hour, window_end) AS hours_to"
+    )
+
+
 def fragments() -> dict[str, str]:
     """Every fragment by its placeholder name, for models and migrations (string.Template `$name`)."""
     return {
         "latency_pick": latency_pick(),
         "latency_counts": latency_counts(),
+        "latency_sums": latency_sums(),
+        "hour_edges": hour_edges("0"),
+        "hour_edges_step": hour_edges("{step_s:UInt32}"),
+        "hour_edges_batch": hour_edges("{batch_s:UInt32}"),
         "latency_column_types": latency_column_types(),
         "spin_dimension_value": dimension_value(SPIN_DIMENSIONS),
         "spin_dimension_in": dimension_in(SPIN_DIMENSIONS),

@@ -34,6 +34,7 @@ _FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 _DISTRIBUTED = re.compile(r"^-- spinscope: distributed (.+)$", re.MULTILINE)
 _CLUSTER_ONLY = re.compile(r"^-- spinscope: cluster only$", re.MULTILINE)
 _DROP_VIEW = re.compile(r"^\s*DROP\s+VIEW\b", re.IGNORECASE | re.MULTILINE)
+_BACKFILL = re.compile(r"^\s*INSERT\s+INTO\b", re.IGNORECASE | re.MULTILINE)
 # {uuid} (the same on every node: ON CLUSTER sends the initiator's) makes each table's Keeper path
 # its own, so a table dropped and re-created inside the Atomic database's delayed-drop window
 # (database_atomic_delay_before_drop_table_sec) does not meet its predecessor's path.
@@ -60,6 +61,11 @@ class Migration:
     def drops_view(self) -> bool:
         """Dropping a view while data arrives loses rows until its successor exists (see the module docstring)."""
         return bool(_DROP_VIEW.search(_strip_comments(self.template)))
+
+    @property
+    def backfills(self) -> bool:
+        """Copying existing rows into a new rollup before its view exists: rows arriving meanwhile would be missed."""
+        return bool(_BACKFILL.search(_strip_comments(self.template)))
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ def render(migration: Migration, opts: RenderOptions) -> list[str]:
         "raw_ttl_started_at": _ttl("started_at", opts.raw_ttl_days),
         "spins_ttl_started_at": _ttl("started_at", opts.spins_ttl_days),
         "spins_ttl_minute": _ttl("minute", opts.spins_ttl_days),
+        "spins_ttl_hour": _ttl("hour", opts.spins_ttl_days),
+        "spins_ttl_day": _ttl("day", opts.spins_ttl_days),
         **fragments(),
     }
     body = Template(migration.template).substitute(values)
@@ -187,6 +195,7 @@ def migrate(
     client.command(_tracking_ddl(opts))
     done = applied_versions(client, opts)
     dropping = [m for m in load_migrations() if m.version not in done and m.drops_view]
+    backfilling = [m for m in load_migrations() if m.version not in done and m.backfills]
     if done and dropping:  # an upgrade of a database that may be taking data; a new one is not yet
         names = ", ".join(f"{m.version:04d}_{m.name}" for m in dropping)
         if not ingest_paused:
@@ -196,6 +205,13 @@ def migrate(
                 "--ingest-paused`, then start them again (docs/deploy.md, Upgrading the schema)"
             )
         log(f"note: {names} drops and re-creates a view; ingest is paused, as it must be")
+    if done and backfilling and not ingest_paused:
+        names = ", ".join(f"{m.version:04d}_{m.name}" for m in backfilling)
+        raise IngestNotPaused(
+            f"{names} copies existing rows into a new rollup before its view exists, and rows inserted in between "
+            "would reach neither: stop the Collector and `spinscope ingest`, run `spinscope db migrate "
+            "--ingest-paused`, then start them again (docs/deploy.md, Upgrading the schema)"
+        )
     applied = []
     for migration in load_migrations():
         if migration.version in done:

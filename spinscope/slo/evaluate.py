@@ -161,6 +161,22 @@ def _expectations(
     }
 
 
+def counted_windows(spec: SloSpec, at: datetime) -> list[tuple[datetime, datetime]]:
+    """Every [start, end) that `evaluate(spec, counts, at)` asks `counts` for, so a provider can read them at once.
+
+    The period so far, the previous calendar period (calendar windows only), and each burn-rate
+    window length ending at `at` (truncated to the minute).
+    """
+    at = truncate_to_step(at)
+    start, end = window_bounds(spec, at)
+    out = [(start, min(end, at))]
+    if not spec.window.is_rolling:
+        out.append(_previous_period(spec, start))
+    windows = burn_rate_windows(spec.window.seconds)
+    lengths = sorted({w.long_s for w in windows} | {w.short_s for w in windows})
+    return out + [(at - timedelta(seconds=length), at) for length in lengths]
+
+
 def evaluate(spec: SloSpec, counts: CountsProvider, at: datetime) -> list[SloStatus]:
     """Status of `spec` at `at` (truncated to the minute), one entry per group, sorted by group.
 

@@ -521,6 +521,9 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
         ("child_spans", "otel_traces"),
         ("span_minutely", "child_spans"),
         ("otel_traces_trace_id_ts", "otel_traces"),
+        ("spin_hourly", "spin_minutely"),
+        ("spin_daily", "spin_hourly"),
+        ("spin_game_rtp_minutely", "spins"),
     }
     for view, target, source, query in views:
         if keys[target] != "rand()":

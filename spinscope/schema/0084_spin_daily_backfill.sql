@@ -1,0 +1,22 @@
+-- Backfill of spin_daily from spin_hourly (itself backfilled by 0081). Runs before spin_daily_mv exists,
+-- with ingest paused (see 0081); a day already in spin_daily is skipped.
+INSERT INTO $db.spin_daily
+SELECT
+    toDate(hour) AS day,
+    service_name, environment, region, instance_id, game_id, game_version, channel, currency, mode, feature, status,
+    sum(spins) AS spins,
+    sum(money_error_spins) AS money_error_spins,
+    sum(hit_spins) AS hit_spins,
+    $latency_sums,
+    sum(duration_ns_sum) AS duration_ns_sum,
+    sum(bet_amount) AS bet_amount,
+    sum(win_amount) AS win_amount,
+    sum(bet_squared_sum) AS bet_squared_sum,
+    sum(win_squared_sum) AS win_squared_sum,
+    sum(win_bet_sum) AS win_bet_sum,
+    uniqExactMergeState(players) AS players,
+    uniqExactMergeState(sessions) AS sessions,
+    quantilesBFloat16MergeState(0.5, 0.95, 0.99)(latency_ns_bf16) AS latency_ns_bf16
+FROM $db.spin_hourly
+WHERE toDate(hour) NOT IN (SELECT DISTINCT day FROM $db.spin_daily)
+GROUP BY day, service_name, environment, region, instance_id, game_id, game_version, channel, currency, mode, feature, status
