@@ -78,6 +78,69 @@ def dimension_in(dimensions: Mapping[str, str], key: str = "k", values: str = "v
     return f"multiIf({arms}, 0)"
 
 
+RCA_SPINS: Final[str] = """
+spin_spans AS (
+    -- the window's spin spans (one per spin id; 1 trace in sample_mod), with their own attribute pairs
+    SELECT
+        TraceId AS trace_id,
+        Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)} AS in_window,
+        if({signal:String} = 'latency', Duration > {threshold_ns:UInt64}, StatusCode = 'Error') AS is_bad,
+        Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)} AS in_base_window,
+        arrayConcat(
+            arrayZip(mapKeys(ResourceAttributes), mapValues(ResourceAttributes)),
+            arrayZip(mapKeys(SpanAttributes), mapValues(SpanAttributes))
+        ) AS own_pairs
+    FROM otel_traces
+    WHERE SpanName = 'spin'
+      AND ((Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)})
+           OR (Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)}))
+      AND cityHash64(TraceId) % {sample_mod:UInt32} = 0
+      AND ({signal:String} != 'latency' OR StatusCode != 'Error')
+    LIMIT 1 BY SpanAttributes['slot.spin.id']
+),
+
+child_attributes AS (
+    -- every attribute pair of the other spans of those traces (a child's wallet.provider counts for its spin);
+    -- the trace ids are taken again from the spin spans' cheap columns, so their maps are read once
+    SELECT
+        TraceId AS trace_id,
+        groupArrayArray(arrayConcat(
+            arrayZip(mapKeys(ResourceAttributes), mapValues(ResourceAttributes)),
+            arrayZip(mapKeys(SpanAttributes), mapValues(SpanAttributes))
+        )) AS child_pairs
+    FROM otel_traces
+    WHERE SpanName != 'spin'
+      AND Timestamp >= least({sel_start:DateTime64(9)}, {base_start:DateTime64(9)}) - INTERVAL 1 MINUTE
+      AND Timestamp < greatest({sel_end:DateTime64(9)}, {base_end:DateTime64(9)}) + INTERVAL 1 MINUTE
+      AND TraceId IN (
+          SELECT TraceId
+          FROM otel_traces
+          WHERE SpanName = 'spin'
+            AND ((Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)})
+                 OR (Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)}))
+            AND cityHash64(TraceId) % {sample_mod:UInt32} = 0
+      )
+    GROUP BY TraceId
+),
+
+classified AS (
+    -- one row per spin of the selection or the baseline, with the distinct attribute pairs of its trace
+    SELECT
+        trace_id,
+        arrayDistinct(arrayConcat(own_pairs, child_pairs)) AS pairs,
+        in_window AND is_bad AS in_selection,
+        if({baseline_mode:String} = 'good', in_window AND NOT is_bad, in_base_window) AS in_baseline
+    FROM spin_spans
+    LEFT JOIN child_attributes USING (trace_id)
+    WHERE (in_selection OR in_baseline)
+      AND hasAll(pairs, arrayZip({where_keys:Array(String)}, {where_values:Array(String)}))
+)"""
+"""The RCA's spins (queries/rca): CTEs `spin_spans`, `child_attributes`, `classified` (trace id, pairs,
+in_selection, in_baseline). Held once so that the counts and the pairs models count the same spins.
+Parameters: signal, threshold_ns, sel_start, sel_end, base_start, base_end, baseline_mode,
+where_keys / where_values, sample_mod."""
+
+
 def fragments() -> dict[str, str]:
     """Every fragment by its placeholder name, for models and migrations (string.Template `$name`)."""
     return {
@@ -88,4 +151,5 @@ def fragments() -> dict[str, str]:
         "spin_dimension_in": dimension_in(SPIN_DIMENSIONS),
         "span_dimension_value": dimension_value(SPAN_DIMENSIONS),
         "span_dimension_in": dimension_in(SPAN_DIMENSIONS),
+        "rca_spins": RCA_SPINS.strip(),
     }
