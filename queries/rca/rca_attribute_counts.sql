@@ -23,9 +23,9 @@ pair_counts AS (
         pair.1 AS attribute,
         pair.2 AS value,
         pair.3 AS kind,
-        countIf(in_selection) AS selection_count,
-        countIf(in_baseline) AS baseline_count
-    FROM classified
+        sum(n_sel) AS selection_count,
+        sum(n_base) AS baseline_count
+    FROM weighted
     ARRAY JOIN arrayConcat(
         arrayMap(p -> (p.1, p.2, 0), pairs),
         arrayMap(k -> (k, '', 1), arrayDistinct(arrayMap(p -> p.1, pairs))),

@@ -13,20 +13,20 @@ $rca_spins,
 
 candidate_hits AS (
     SELECT
-        in_selection,
-        in_baseline,
+        n_sel,
+        n_base,
         arrayFilter(
             i -> has(pairs, ({candidate_keys:Array(String)}[i], {candidate_values:Array(String)}[i])),
             arrayEnumerate({candidate_keys:Array(String)})
         ) AS hit
-    FROM classified
+    FROM weighted
 )
 
 SELECT
     ij.1 AS first,
     ij.2 AS second,
-    countIf(in_selection) AS selection_count,
-    countIf(in_baseline) AS baseline_count
+    sum(n_sel) AS selection_count,
+    sum(n_base) AS baseline_count
 FROM candidate_hits
 ARRAY JOIN arrayFlatten(arrayMap(i -> arrayMap(j -> (i, j), arrayFilter(j -> j > i, hit)), hit)) AS ij
 GROUP BY first, second
