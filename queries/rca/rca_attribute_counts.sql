@@ -12,7 +12,7 @@
 -- Per attribute it also counts the spins that carry the attribute at all (any value):
 -- selection_with_attribute / baseline_with_attribute. A value missing from the bad spins because
 -- its whole attribute is (the span carrying it was never reached) is a consequence, not a cause.
--- One pass: the spins (the shared CTEs $$rca_spins, also used by rca_attribute_pairs) are read once;
+-- One pass: the spins (the shared CTEs of fragments.RCA_SPINS, also used by rca_attribute_pairs) are read once;
 -- each spin contributes its values (kind 0), one presence row per attribute (kind 1) and one total
 -- row (kind 2), and the per-attribute figures are window functions over the grouped counts.
 WITH

@@ -3,7 +3,7 @@
 -- From these counts the ranking learns nesting (a pair holding exactly one value's spins: a version
 -- within its game, an instance within its region) and scores conjunctions (a game failing in one
 -- region). Candidates are few (at most 8, so 28 pairs); the selection, baseline, where filter and
--- trace sample are those of rca_attribute_counts (both start from the shared CTEs $$rca_spins,
+-- trace sample are those of rca_attribute_counts (both start from the shared CTEs
 -- spinscope.schema.fragments.RCA_SPINS, so both models count the same spins).
 -- Parameters: those of rca_attribute_counts but max_values and exclude_keys, plus
 -- candidate_keys / candidate_values (parallel arrays: the candidate attribute values).
