@@ -4,11 +4,13 @@
 -- (error, or slower than threshold) in [sel_start, sel_end). Baseline: the good spins of the same
 -- window (baseline_mode 'good'), or all spins in [base_start, base_end) (baseline_mode 'window').
 -- Attributes with more than max_values distinct values (ids) are left out, and so are keys in
--- exclude_keys. Spins are sampled by trace id when sample_mod > 1 (1 in sample_mod), so large
--- windows stay interactive; counts are then of the sample.
+-- exclude_keys. Whole minutes (roll_* ranges) are counted from the rca_minutely rollup, the rest
+-- from raw spans, sampled by trace id when sample_mod > 1 (1 in sample_mod; counts are then of the
+-- sample). Empty roll_* ranges read raw spans only (the exact path).
 -- Parameters: signal ('errors' | 'latency'), threshold_ns, sel_start, sel_end, base_start,
 -- base_end, baseline_mode, where_keys / where_values (attribute = value on any span of the trace),
--- max_values, exclude_keys, sample_mod.
+-- max_values, exclude_keys, sample_mod, threshold_ms, roll_sel_start / roll_sel_end /
+-- roll_base_start / roll_base_end (DateTime, whole minutes).
 -- Per attribute it also counts the spins that carry the attribute at all (any value):
 -- selection_with_attribute / baseline_with_attribute. A value missing from the bad spins because
 -- its whole attribute is (the span carrying it was never reached) is a consequence, not a cause.
