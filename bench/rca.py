@@ -108,7 +108,7 @@ def main() -> int:
     spans = {"1h": timedelta(hours=1), "24h": timedelta(hours=24)}
     print(f"store {bench.path}: {bench.manifest['spins']:,} spins, {size / 1e9:.2f} GB, ends {end:%Y-%m-%d %H:%M}Z")
     print(
-        f"{'case':<14} {'p50':>7} {'p95':>7} {'target':>7} {'p95/target':>10} {'sample':>7}"
+        f"{'case':<14} {'p50':>7} {'p95':>7} {'target':>7} {'p95/target':>10} {'sample':>7} {'source':>9}"
         + (f" {'old p50':>8} {'old/new':>8}  same ranking" if args.old else "")
     )
     worst = 0.0
@@ -117,7 +117,8 @@ def main() -> int:
         times, result = timed(client, signal, start, end, extra, catalog, args.runs)
         line = (
             f"{signal + ' ' + window:<14} {statistics.median(times):>6.3f}s {p95(times):>6.3f}s "
-            f"{TARGETS[window]:>6.1f}s {p95(times) / TARGETS[window]:>10.2f} {result['sample_rate']:>7.3f}"
+            f"{TARGETS[window]:>6.1f}s {p95(times) / TARGETS[window]:>10.2f} {result['sample_rate']:>7.3f} "
+            f"{result.get('source', 'spins'):>9}"
         )
         worst = max(worst, p95(times) / TARGETS[window])
         if args.old and signal != "rtp":

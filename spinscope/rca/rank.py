@@ -102,7 +102,7 @@ def _sample_mod(client: Client, start: datetime, end: datetime) -> int:
     return max(1, math.ceil(spins / MAX_SAMPLED_SPINS))
 
 
-NO_MINUTES = (datetime(1970, 1, 1), datetime(1970, 1, 1))
+NO_MINUTES = (datetime(2000, 1, 1), datetime(2000, 1, 1))  # an empty range (2000: no DateTime underflow)
 
 
 def whole_minutes(start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -166,6 +166,8 @@ def rank(
         "roll_sel_end": roll_sel[1],
         "roll_base_start": roll_base[0],
         "roll_base_end": roll_base[1],
+        # nothing left for raw spans when both windows are whole minutes from the rollup
+        "raw_part": int(not (rolled and roll_sel == (start, end) and roll_base == (b_start, b_end))),
     }
     rows = run(
         client,

@@ -101,7 +101,7 @@ spin_spans AS (
             arrayZip(mapKeys(SpanAttributes), mapValues(SpanAttributes))
         ) AS own_pairs
     FROM otel_traces
-    WHERE SpanName = 'spin' AND $rca_raw_time
+    WHERE {raw_part:UInt8} = 1 AND SpanName = 'spin' AND $rca_raw_time
       AND cityHash64(TraceId) % {sample_mod:UInt32} = 0
       AND ({signal:String} != 'latency' OR StatusCode != 'Error')
     LIMIT 1 BY SpanAttributes['slot.spin.id']
@@ -117,9 +117,14 @@ child_attributes AS (
             arrayZip(mapKeys(SpanAttributes), mapValues(SpanAttributes))
         )) AS child_pairs
     FROM otel_traces
-    WHERE SpanName != 'spin'
+    WHERE {raw_part:UInt8} = 1 AND SpanName != 'spin'
       AND Timestamp >= least({sel_start:DateTime64(9)}, {base_start:DateTime64(9)}) - INTERVAL 1 MINUTE
       AND Timestamp < greatest({sel_end:DateTime64(9)}, {base_end:DateTime64(9)}) + INTERVAL 1 MINUTE
+      -- only near the raw part: a child lies within a minute of its spin span
+      AND NOT (Timestamp >= {roll_sel_start:DateTime} + INTERVAL 1 MINUTE
+               AND Timestamp < {roll_sel_end:DateTime} - INTERVAL 1 MINUTE)
+      AND NOT (Timestamp >= {roll_base_start:DateTime} + INTERVAL 1 MINUTE
+               AND Timestamp < {roll_base_end:DateTime} - INTERVAL 1 MINUTE)
       AND TraceId IN (
           SELECT TraceId
           FROM otel_traces
@@ -175,7 +180,8 @@ weighted AS (
 counts and the pairs models count the same spins. Whole minutes come from the rca_minutely rollup
 (exact counts, no sampling); the rest of each window (its partial first and last minutes, or all of it
 when the caller asks for the exact path: empty rollup ranges) from raw spans, sampled 1 in sample_mod.
-Parameters: signal, threshold_ns, threshold_ms, sel_start, sel_end, base_start, base_end, baseline_mode,
+raw_part = 0 skips the raw part (windows of whole minutes: nothing is read from otel_traces).
+Parameters: raw_part, signal, threshold_ns, threshold_ms, sel_start, sel_end, base_start, base_end, baseline_mode,
 where_keys / where_values, sample_mod, roll_sel_start/end, roll_base_start/end (DateTime, whole minutes)."""
 
 RCA_RAW_TIME: Final[str] = (
