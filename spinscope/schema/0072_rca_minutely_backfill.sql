@@ -3,8 +3,10 @@
 -- view: only spans older than the first minute the view has rolled up are read, so a spin the view
 -- counted is never counted again (on a store with ingest paused, as `serve` and `demo` migrate, the
 -- rollup is empty and every span is read). Traces are gathered over the whole history, so the
--- aggregation spills to disk past 1 GB instead of holding every trace in memory.
-INSERT INTO $db.rca_minutely$local
+-- aggregation spills to disk past 1 GB instead of holding every trace in memory. Plain names: on a
+-- cluster they are the Distributed tables, so every shard's spans are read (a trace lives on one
+-- shard, so its spans still meet) and the rows spread as the view's would.
+INSERT INTO $db.rca_minutely
 SELECT
     toStartOfMinute(spin_at) AS minute,
     pairs,
@@ -26,9 +28,9 @@ FROM (
                 arrayZip(mapKeys(SpanAttributes), mapValues(SpanAttributes))
             ))
         ))) AS pairs
-    FROM $db.otel_traces$local
+    FROM $db.otel_traces
     WHERE Timestamp < (
-        SELECT if(count() = 0, toDateTime('2106-01-01 00:00:00'), min(minute)) FROM $db.rca_minutely$local
+        SELECT if(count() = 0, toDateTime('2106-01-01 00:00:00'), min(minute)) FROM $db.rca_minutely
     )
     GROUP BY TraceId
     HAVING spin_spans > 0

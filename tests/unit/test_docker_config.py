@@ -521,6 +521,7 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
         ("child_spans", "otel_traces"),
         ("span_minutely", "child_spans"),
         ("otel_traces_trace_id_ts", "otel_traces"),
+        ("rca_minutely", "otel_traces"),
     }
     for view, target, source, query in views:
         if keys[target] != "rand()":
