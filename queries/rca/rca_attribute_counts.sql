@@ -4,81 +4,52 @@
 -- (error, or slower than threshold) in [sel_start, sel_end). Baseline: the good spins of the same
 -- window (baseline_mode 'good'), or all spins in [base_start, base_end) (baseline_mode 'window').
 -- Attributes with more than max_values distinct values (ids) are left out, and so are keys in
--- exclude_keys. Spins are sampled by trace id when sample_mod > 1 (1 in sample_mod), so large
--- windows stay interactive; counts are then of the sample.
+-- exclude_keys. Whole minutes (roll_* ranges) are counted from the rca_minutely rollup, the rest
+-- from raw spans, sampled by trace id when sample_mod > 1 (1 in sample_mod; counts are then of the
+-- sample). Empty roll_* ranges read raw spans only (the exact path).
 -- Parameters: signal ('errors' | 'latency'), threshold_ns, sel_start, sel_end, base_start,
 -- base_end, baseline_mode, where_keys / where_values (attribute = value on any span of the trace),
--- max_values, exclude_keys, sample_mod.
+-- max_values, exclude_keys, sample_mod, threshold_ms, roll_sel_start / roll_sel_end /
+-- roll_base_start / roll_base_end (DateTime, whole minutes).
 -- Per attribute it also counts the spins that carry the attribute at all (any value):
 -- selection_with_attribute / baseline_with_attribute. A value missing from the bad spins because
 -- its whole attribute is (the span carrying it was never reached) is a consequence, not a cause.
+-- One pass: the spins (the shared CTEs of fragments.RCA_SPINS, also used by rca_attribute_pairs) are read once;
+-- each spin contributes its values (kind 0), one presence row per attribute (kind 1) and one total
+-- row (kind 2), and the per-attribute figures are window functions over the grouped counts.
 WITH
-spin_spans AS (
-    SELECT
-        TraceId AS trace_id,
-        Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)} AS in_window,
-        if({signal:String} = 'latency', Duration > {threshold_ns:UInt64}, StatusCode = 'Error') AS is_bad,
-        Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)} AS in_base_window
-    FROM otel_traces
-    WHERE SpanName = 'spin'
-      AND ((Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)})
-           OR (Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)}))
-      AND cityHash64(TraceId) % {sample_mod:UInt32} = 0
-      AND ({signal:String} != 'latency' OR StatusCode != 'Error')
-    LIMIT 1 BY SpanAttributes['slot.spin.id']
-),
-
-trace_attributes AS (
-    SELECT
-        TraceId AS trace_id,
-        arrayDistinct(groupArrayArray(arrayConcat(
-            arrayMap((k, v) -> (k, v), mapKeys(ResourceAttributes), mapValues(ResourceAttributes)),
-            arrayMap((k, v) -> (k, v), mapKeys(SpanAttributes), mapValues(SpanAttributes))
-        ))) AS pairs
-    FROM otel_traces
-    WHERE Timestamp >= least({sel_start:DateTime64(9)}, {base_start:DateTime64(9)}) - INTERVAL 1 MINUTE
-      AND Timestamp < greatest({sel_end:DateTime64(9)}, {base_end:DateTime64(9)}) + INTERVAL 1 MINUTE
-      AND TraceId IN (SELECT trace_id FROM spin_spans)
-    GROUP BY TraceId
-),
-
-classified AS (
-    SELECT
-        trace_id,
-        pairs,
-        in_window AND is_bad AS in_selection,
-        if({baseline_mode:String} = 'good', in_window AND NOT is_bad, in_base_window) AS in_baseline
-    FROM spin_spans
-    INNER JOIN trace_attributes USING (trace_id)
-    WHERE (in_selection OR in_baseline)
-      AND hasAll(pairs, arrayZip({where_keys:Array(String)}, {where_values:Array(String)}))
-),
+$rca_spins,
 
 pair_counts AS (
-    -- every (attribute, value) of a spin, plus one (attribute, '', 1) row per attribute it carries at all
     SELECT
         pair.1 AS attribute,
         pair.2 AS value,
-        pair.3 AS is_presence,
-        countIf(in_selection) AS selection_count,
-        countIf(in_baseline) AS baseline_count
-    FROM classified
+        pair.3 AS kind,
+        sum(n_sel) AS selection_count,
+        sum(n_base) AS baseline_count
+    FROM weighted
     ARRAY JOIN arrayConcat(
         arrayMap(p -> (p.1, p.2, 0), pairs),
-        arrayMap(k -> (k, '', 1), arrayDistinct(arrayMap(p -> p.1, pairs)))
+        arrayMap(k -> (k, '', 1), arrayDistinct(arrayMap(p -> p.1, pairs))),
+        [('', '', 2)]
     ) AS pair
-    WHERE NOT has({exclude_keys:Array(String)}, pair.1)
-    GROUP BY attribute, value, is_presence
+    WHERE pair.3 = 2 OR NOT has({exclude_keys:Array(String)}, pair.1)
+    GROUP BY attribute, value, kind
 ),
 
-attribute_stats AS (
+with_stats AS (
     SELECT
         attribute,
-        countIf(is_presence = 0) AS distinct_values,
-        maxIf(selection_count, is_presence = 1) AS selection_with_attribute,
-        maxIf(baseline_count, is_presence = 1) AS baseline_with_attribute
+        value,
+        kind,
+        selection_count,
+        baseline_count,
+        countIf(kind = 0) OVER (PARTITION BY attribute) AS distinct_values,
+        maxIf(selection_count, kind = 1) OVER (PARTITION BY attribute) AS selection_with_attribute,
+        maxIf(baseline_count, kind = 1) OVER (PARTITION BY attribute) AS baseline_with_attribute,
+        maxIf(selection_count, kind = 2) OVER () AS selection_total,
+        maxIf(baseline_count, kind = 2) OVER () AS baseline_total
     FROM pair_counts
-    GROUP BY attribute
 )
 
 SELECT
@@ -89,9 +60,8 @@ SELECT
     distinct_values,
     selection_with_attribute,
     baseline_with_attribute,
-    (SELECT countIf(in_selection) FROM classified) AS selection_total,
-    (SELECT countIf(in_baseline) FROM classified) AS baseline_total
-FROM pair_counts
-INNER JOIN attribute_stats USING (attribute)
-WHERE is_presence = 0 AND distinct_values <= {max_values:UInt32}
+    selection_total,
+    baseline_total
+FROM with_stats
+WHERE kind = 0 AND distinct_values <= {max_values:UInt32}
 ORDER BY attribute, value

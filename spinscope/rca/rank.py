@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,12 +30,15 @@ from spinscope.rca.scoring import is_high_cardinality, rank_attributes
 from spinscope.rca.structure import Finding, arrange, top_singles
 from spinscope.rtp.normal import z_two_sided
 from spinscope.rtp.references import game_references
+from spinscope.schema.fragments import LATENCY_LADDER_MS
 from spinscope.times import utc_naive
 from spinscope.traces import where_arrays
 
 SIGNALS = ("errors", "latency", "rtp")
 # Never causes: ids (one value per spin, player or session) and outcomes (what a spin won).
-ALWAYS_EXCLUDED = ("slot.spin.id", "slot.player.id", "slot.session.id", "slot.win.amount")
+# Amounts are left out too: the rca_minutely rollup keeps them out (a bet level per spin would multiply
+# its rows), and the exact path must rank the same values.
+ALWAYS_EXCLUDED = ("slot.spin.id", "slot.player.id", "slot.session.id", "slot.bet.amount", "slot.win.amount")
 # For the errors signal the error type *is* the symptom, not an explanation of it.
 SYMPTOMS = {"errors": ("error.type",), "latency": ()}
 # When several attribute values mark exactly the same spins (wallet.provider=x and its
@@ -99,6 +102,18 @@ def _sample_mod(client: Client, start: datetime, end: datetime) -> int:
     return max(1, math.ceil(spins / MAX_SAMPLED_SPINS))
 
 
+NO_MINUTES = (datetime(2000, 1, 1), datetime(2000, 1, 1))  # an empty range (2000: no DateTime underflow)
+
+
+def whole_minutes(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """The whole minutes inside [start, end), as a half-open range; NO_MINUTES when there are none."""
+    first = start.replace(second=0, microsecond=0)
+    if first < start:
+        first += timedelta(minutes=1)
+    last = end.replace(second=0, microsecond=0)
+    return (first, last) if first < last else NO_MINUTES
+
+
 def rank(
     client: Client,
     signal: str,
@@ -109,8 +124,15 @@ def rank(
     where: dict[str, str] | None = None,
     threshold_ms: int = 500,
     catalog: Catalog | None = None,
+    exact: bool = False,
 ) -> dict[str, Any]:
-    """Rank attribute values by how much they set the signal's selection apart from its baseline."""
+    """Rank attribute values by how much they set the signal's selection apart from its baseline.
+
+    Errors and latency: the whole minutes of the windows are counted from the rca_minutely rollup
+    (exact, fast: cost follows the number of distinct attribute sets, not spins), the partial minutes
+    at their edges from raw spans. `exact=True` reads raw spans only (sampled past MAX_SAMPLED_SPINS);
+    so does a latency threshold off the ladder. The payload's `source` says which was used.
+    """
     if signal not in SIGNALS:
         raise RcaRequestError(f"signal {signal!r}: use one of {', '.join(SIGNALS)}")
     if end <= start:
@@ -122,23 +144,37 @@ def rank(
     window_mode = baseline_start is not None and baseline_end is not None
     b_start = utc_naive(baseline_start) if window_mode and baseline_start else start
     b_end = utc_naive(baseline_end) if window_mode and baseline_end else end
-    sample_mod = _sample_mod(client, min(start, b_start), max(end, b_end))
+    rolled = not exact and (signal != "latency" or threshold_ms in LATENCY_LADDER_MS)
+    roll_sel = whole_minutes(start, end) if rolled else NO_MINUTES
+    roll_base = whole_minutes(b_start, b_end) if rolled else NO_MINUTES
+    # the raw part is only the edge minutes when the rollup answers: never sampled
+    sample_mod = 1 if rolled else _sample_mod(client, min(start, b_start), max(end, b_end))
     keys, values = where_arrays(where)
+    spins_params = {
+        "signal": signal,
+        "threshold_ns": threshold_ms * 1_000_000,
+        "threshold_ms": threshold_ms,
+        "sel_start": start,
+        "sel_end": end,
+        "base_start": b_start,
+        "base_end": b_end,
+        "baseline_mode": "window" if window_mode else "good",
+        "where_keys": keys,
+        "where_values": values,
+        "sample_mod": sample_mod,
+        "roll_sel_start": roll_sel[0],
+        "roll_sel_end": roll_sel[1],
+        "roll_base_start": roll_base[0],
+        "roll_base_end": roll_base[1],
+        # nothing left for raw spans when both windows are whole minutes from the rollup
+        "raw_part": int(not (rolled and roll_sel == (start, end) and roll_base == (b_start, b_end))),
+    }
     rows = run(
         client,
         "rca/rca_attribute_counts",
-        signal=signal,
-        threshold_ns=threshold_ms * 1_000_000,
-        sel_start=start,
-        sel_end=end,
-        base_start=b_start,
-        base_end=b_end,
-        baseline_mode="window" if window_mode else "good",
-        where_keys=keys,
-        where_values=values,
+        **spins_params,
         max_values=MAX_VALUES,
         exclude_keys=[*ALWAYS_EXCLUDED, *SYMPTOMS[signal], *keys],
-        sample_mod=sample_mod,
     )
     n_sel = int(rows[0]["selection_total"]) if rows else 0
     n_base = int(rows[0]["baseline_total"]) if rows else 0
@@ -152,6 +188,7 @@ def rank(
         "where": dict(where or {}),
         "threshold_ms": threshold_ms if signal == "latency" else None,
         "sample_rate": 1 / sample_mod,
+        "source": "rollup" if rolled else "raw spans",
         "selection_total": n_sel,
         "baseline_total": n_base,
         "rows": [],
@@ -213,16 +250,7 @@ def rank(
         for p in run(
             client,
             "rca/rca_attribute_pairs",
-            signal=signal,
-            threshold_ns=threshold_ms * 1_000_000,
-            sel_start=start,
-            sel_end=end,
-            base_start=b_start,
-            base_end=b_end,
-            baseline_mode="window" if window_mode else "good",
-            where_keys=keys,
-            where_values=values,
-            sample_mod=sample_mod,
+            **spins_params,
             candidate_keys=[a for a, _ in candidates],
             candidate_values=[v for _, v in candidates],
         ):

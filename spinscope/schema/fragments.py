@@ -12,6 +12,7 @@ every `latency_le_*` column they name is on the ladder).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from string import Template
 from typing import Final
 
 LATENCY_LADDER_MS: Final[tuple[int, ...]] = (50, 100, 200, 250, 300, 500, 750, 1000, 2000, 5000)
@@ -67,6 +68,14 @@ def latency_sums() -> str:
     return ",\n    ".join(f"sum({latency_column(ms)}) AS {latency_column(ms)}" for ms in LATENCY_LADDER_MS)
 
 
+def latency_counts_if(condition: str, duration_ns: str = "duration_ns") -> str:
+    """The ladder's counts over the rows meeting `condition` (rca_minutely: the non-error spins)."""
+    return ",\n    ".join(
+        f"countIf({condition} AND {duration_ns} <= {ms * 1_000_000}) AS {latency_column(ms)}"
+        for ms in LATENCY_LADDER_MS
+    )
+
+
 def latency_column_types(kind: str = "SimpleAggregateFunction(sum, UInt64)") -> str:
     return ",\n    ".join(f"{latency_column(ms)} {kind}" for ms in LATENCY_LADDER_MS)
 
@@ -104,6 +113,112 @@ def hour_edges(step: str) -> str:
     )
 
 
+RCA_SPINS: Final[str] = """
+spin_spans AS (
+    -- raw part: the windows' spin spans outside the rollup's whole minutes (one per spin id;
+    -- 1 trace in sample_mod), with their own attribute pairs
+    SELECT
+        TraceId AS trace_id,
+        Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)} AS in_window,
+        if({signal:String} = 'latency', Duration > {threshold_ns:UInt64}, StatusCode = 'Error') AS is_bad,
+        Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)} AS in_base_window,
+        arrayConcat(
+            arrayZip(mapKeys(ResourceAttributes), mapValues(ResourceAttributes)),
+            arrayZip(mapKeys(SpanAttributes), mapValues(SpanAttributes))
+        ) AS own_pairs
+    FROM otel_traces
+    WHERE {raw_part:UInt8} = 1 AND SpanName = 'spin' AND $rca_raw_time
+      AND cityHash64(TraceId) % {sample_mod:UInt32} = 0
+      AND ({signal:String} != 'latency' OR StatusCode != 'Error')
+    LIMIT 1 BY SpanAttributes['slot.spin.id']
+),
+
+child_attributes AS (
+    -- every attribute pair of the other spans of those traces (a child's wallet.provider counts for its spin);
+    -- the trace ids are taken again from the spin spans' cheap columns, so their maps are read once
+    SELECT
+        TraceId AS trace_id,
+        groupArrayArray(arrayConcat(
+            arrayZip(mapKeys(ResourceAttributes), mapValues(ResourceAttributes)),
+            arrayZip(mapKeys(SpanAttributes), mapValues(SpanAttributes))
+        )) AS child_pairs
+    FROM otel_traces
+    WHERE {raw_part:UInt8} = 1 AND SpanName != 'spin'
+      AND Timestamp >= least({sel_start:DateTime64(9)}, {base_start:DateTime64(9)}) - INTERVAL 1 MINUTE
+      AND Timestamp < greatest({sel_end:DateTime64(9)}, {base_end:DateTime64(9)}) + INTERVAL 1 MINUTE
+      -- only near the raw part: a child lies within a minute of its spin span
+      AND NOT (Timestamp >= {roll_sel_start:DateTime} + INTERVAL 1 MINUTE
+               AND Timestamp < {roll_sel_end:DateTime} - INTERVAL 1 MINUTE)
+      AND NOT (Timestamp >= {roll_base_start:DateTime} + INTERVAL 1 MINUTE
+               AND Timestamp < {roll_base_end:DateTime} - INTERVAL 1 MINUTE)
+      AND TraceId IN (
+          SELECT TraceId
+          FROM otel_traces
+          WHERE SpanName = 'spin' AND $rca_raw_time
+            AND cityHash64(TraceId) % {sample_mod:UInt32} = 0
+      )
+    GROUP BY TraceId
+),
+
+classified AS (
+    -- one row per raw spin of the selection or the baseline, with the distinct attribute pairs of its trace
+    SELECT
+        arrayDistinct(arrayConcat(own_pairs, child_pairs)) AS pairs,
+        in_window AND is_bad AS in_selection,
+        if({baseline_mode:String} = 'good', in_window AND NOT is_bad, in_base_window) AS in_baseline
+    FROM spin_spans
+    LEFT JOIN child_attributes USING (trace_id)
+    WHERE (in_selection OR in_baseline)
+      AND hasAll(pairs, arrayZip({where_keys:Array(String)}, {where_values:Array(String)}))
+),
+
+rolled AS (
+    -- rollup part: the whole minutes [roll_sel_start, roll_sel_end) and [roll_base_start, roll_base_end)
+    -- from rca_minutely, summed per set of pairs (a set recurs minute after minute)
+    SELECT
+        CAST(pairs, 'Array(Tuple(String, String))') AS pairs,
+        sumIf(bad, in_sel) AS n_sel,
+        if({baseline_mode:String} = 'good', sumIf(population - bad, in_sel), sumIf(population, in_base)) AS n_base
+    FROM (
+        SELECT
+            pairs,
+            minute >= {roll_sel_start:DateTime} AND minute < {roll_sel_end:DateTime} AS in_sel,
+            minute >= {roll_base_start:DateTime} AND minute < {roll_base_end:DateTime} AS in_base,
+            -- latency: the non-error spins, bad when slower than the threshold (a ladder column)
+            toInt64(if({signal:String} = 'latency', ok_spins, error_spins))
+                - if({signal:String} = 'latency', toInt64($latency_pick), 0) AS bad,
+            toInt64(if({signal:String} = 'latency', ok_spins, spins)) AS population
+        FROM rca_minutely
+        WHERE ((minute >= {roll_sel_start:DateTime} AND minute < {roll_sel_end:DateTime})
+               OR (minute >= {roll_base_start:DateTime} AND minute < {roll_base_end:DateTime}))
+          AND hasAll(pairs, arrayZip({where_keys:Array(String)}, {where_values:Array(String)}))
+    )
+    GROUP BY pairs
+),
+
+weighted AS (
+    -- every spin of both groups as (pairs, selection spins, baseline spins): raw spins weigh one
+    SELECT pairs, toUInt64(in_selection) AS n_sel, toUInt64(in_baseline) AS n_base FROM classified
+    UNION ALL
+    SELECT pairs, toUInt64(n_sel) AS n_sel, toUInt64(n_base) AS n_base FROM rolled WHERE n_sel > 0 OR n_base > 0
+)"""
+"""The RCA's spins (queries/rca): CTEs ending in `weighted` (pairs, n_sel, n_base), held once so that the
+counts and the pairs models count the same spins. Whole minutes come from the rca_minutely rollup
+(exact counts, no sampling); the rest of each window (its partial first and last minutes, or all of it
+when the caller asks for the exact path: empty rollup ranges) from raw spans, sampled 1 in sample_mod.
+raw_part = 0 skips the raw part (windows of whole minutes: nothing is read from otel_traces).
+Parameters: raw_part, signal, threshold_ns, threshold_ms, sel_start, sel_end, base_start, base_end, baseline_mode,
+where_keys / where_values, sample_mod, roll_sel_start/end, roll_base_start/end (DateTime, whole minutes)."""
+
+RCA_RAW_TIME: Final[str] = (
+    "((Timestamp >= {sel_start:DateTime64(9)} AND Timestamp < {sel_end:DateTime64(9)})"
+    " OR (Timestamp >= {base_start:DateTime64(9)} AND Timestamp < {base_end:DateTime64(9)}))"
+    " AND NOT ((Timestamp >= {roll_sel_start:DateTime} AND Timestamp < {roll_sel_end:DateTime})"
+    " OR (Timestamp >= {roll_base_start:DateTime} AND Timestamp < {roll_base_end:DateTime}))"
+)
+"""A spin span the raw part reads: in a window, outside the minutes the rollup answers for."""
+
+
 def fragments() -> dict[str, str]:
     """Every fragment by its placeholder name, for models and migrations (string.Template `$name`)."""
     return {
@@ -118,4 +233,6 @@ def fragments() -> dict[str, str]:
         "spin_dimension_in": dimension_in(SPIN_DIMENSIONS),
         "span_dimension_value": dimension_value(SPAN_DIMENSIONS),
         "span_dimension_in": dimension_in(SPAN_DIMENSIONS),
+        "rca_spins": Template(RCA_SPINS.strip()).substitute(rca_raw_time=RCA_RAW_TIME, latency_pick=latency_pick()),
+        "rca_ok_latency_counts": latency_counts_if("NOT is_error"),
     }

@@ -94,9 +94,9 @@ def test_duplicate_spins_across_inserts_count_once_even_before_merges(store_clie
 def test_cluster_ddl_is_accepted_by_the_engines_parser(store_client) -> None:  # type: ignore[no-untyped-def]
     statements = render_all(RenderOptions(database="spinscope", cluster="spin_cluster"))
     sharded = sum("-- spinscope: distributed" in m.template for m in load_migrations())
-    # alert_events, alert_silences, alert_lease (0050, 0051, 0055), audit_log (0060), spin_hourly,
-    # spin_daily and spin_game_rtp_minutely (0080, 0083, 0086) are sharded too
-    assert sharded == 19
+    # alert_events, alert_silences, alert_lease (0050, 0051, 0055), audit_log (0060), rca_minutely (0070),
+    # spin_hourly, spin_daily and spin_game_rtp_minutely (0080, 0083, 0086) are sharded too
+    assert sharded == 20
     assert len(statements) == 1 + len(load_migrations()) + sharded  # tracking table, objects, Distributed tables
     for statement in statements:
         # a backfill (INSERT ... SELECT through the Distributed tables) runs once, from the migrating node
