@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -64,7 +64,7 @@ class Lease:
         self.other: Claim | None = None  # who holds it while this process stands by
 
     def claims(self) -> list[Claim]:
-        rows: list[Mapping[str, Any]] = run(self.client, "alerts/alert_lease", lease_name=NAME)
+        rows: list[dict[str, Any]] = run(self.client, "alerts/alert_lease", lease_name=NAME)
         return [Claim(r["holder"], _aware(r["since"]), _aware(r["expires_at"])) for r in rows]
 
     def _write(self, since: datetime, now: datetime, expires: datetime) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 MINUTE = timedelta(minutes=1)
 SLO_ALERTS = (("SloBurnRate", "page"), ("SloBurnRate", "ticket"), ("SloBudgetExhausted", "ticket"))
@@ -47,12 +48,12 @@ class Exclusion:
         return minute_start < self.end and minute_start + MINUTE > self.start
 
 
-def from_silences(rows: Iterable[Mapping[str, object]]) -> list[Exclusion]:
+def from_silences(rows: Iterable[Mapping[str, Any]]) -> list[Exclusion]:
     """The maintenance windows among silence rows (matchers, starts_at, ends_at, excludes_budget)."""
     return [
         Exclusion(
             tuple(sorted(dict(r["matchers"]).items())), r["starts_at"], r["ends_at"], str(r.get("silence_id", ""))
-        )  # type: ignore[call-overload, arg-type]
+        )
         for r in rows
         if r.get("excludes_budget")
     ]
