@@ -118,12 +118,6 @@ def deliveries(client: Client, since: datetime) -> dict[tuple[str, str], tuple[d
     }
 
 
-def scope_spins(client: Client, start: datetime, end: datetime, dims: tuple[str, ...]) -> dict[tuple, int]:
-    """Spins in [start, end) per scope ((dimension, value) pairs) of the dimensions `dims`."""
-    rows = run(client, "alerts/alert_scope_spins", start=_naive(start), end=_naive(end), dims=list(dims), step_s=0)
-    return {tuple(zip(dims, r["scope_values"], strict=True)): int(r["spins"]) for r in rows}
-
-
 def scope_buckets(
     client: Client, start: datetime, end: datetime, dims: tuple[str, ...], step: timedelta
 ) -> dict[tuple, list[int]]:
