@@ -36,7 +36,8 @@ from spinscope.sim import scenario as scenarios
 from spinscope.sim.population import players_for
 from spinscope.sim.rows import SpinText, detail_columns, spin_span_columns
 from spinscope.sim.scenario import Scenario
-from spinscope.sim.spins import NS, SpinGenerator, SpinIds, Spins
+from spinscope.sim.spin_arrays import SpinIds, Spins
+from spinscope.sim.spins import NS, SpinGenerator
 
 DEFAULT_SPINS_PER_DAY = 1_430_000  # ~10 million spins a week
 DEFAULT_CHUNK_SPINS = 200_000

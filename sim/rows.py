@@ -20,7 +20,8 @@ from opentelemetry.sdk.resources import Resource
 
 from spinscope.sim.currencies import format_column
 from spinscope.sim.games import FEATURES
-from spinscope.sim.spins import SpinGenerator, SpinIds, Spins, random_hex
+from spinscope.sim.spin_arrays import SpinIds, Spins, random_hex
+from spinscope.sim.spins import SpinGenerator
 from spinscope.sim.steps import SCOPE_NAME, SCOPE_VERSION, error_message, spin_logs, spin_steps
 
 SPAN_KIND = {"server": "Server", "internal": "Internal", "client": "Client"}

@@ -19,7 +19,8 @@ from spinscope.sim import scenario as scenarios
 from spinscope.sim.population import players_for
 from spinscope.sim.rows import SpinText
 from spinscope.sim.scenario import Scenario
-from spinscope.sim.spins import NS, SpinGenerator, SpinIds, Spins
+from spinscope.sim.spin_arrays import SpinIds, Spins
+from spinscope.sim.spins import NS, SpinGenerator
 from spinscope.sim.steps import spin_logs, spin_steps
 from spinscope.sim.telemetry import InstanceTelemetry, instance_telemetry
 
