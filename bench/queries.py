@@ -132,7 +132,7 @@ def endpoint_cases(end: datetime, trace_ids: dict[str, str]) -> list[Case]:
                     lambda c, s=signal, h=hours: c.endpoint("rca", "/api/v1/rca", signal=s, **window(h)),
                 )
             )
-    for order, hours in (("errors", 1), ("slowest", 1), ("errors", 24)):
+    for order, hours in (("errors", 1), ("slowest", 1), ("errors", 24), ("slowest", 24)):
         cases.append(
             Case(
                 f"traces {order} {hours}h",
@@ -141,16 +141,21 @@ def endpoint_cases(end: datetime, trace_ids: dict[str, str]) -> list[Case]:
                 lambda c, o=order, h=hours: c.endpoint("traces", "/api/v1/traces", order=o, **window(h)),
             )
         )
-    cases.append(
-        Case(
-            "traces errors 1h where",
-            "traces",
-            TRACES_MS,
-            lambda c: c.endpoint(
-                "traces", "/api/v1/traces", order="errors", where="slot.game.id=fortune-tiger", **window(1)
-            ),
+    # A drill-down's pair on a spin-span attribute (read from spins' typed copy), and on a resource
+    # attribute (every span's resource map is read): the list's two where paths.
+    for pair, hours in (
+        ("slot.game.id=fortune-tiger", 1),
+        ("slot.game.id=fortune-tiger", 24),
+        ("cloud.region=eu-west-1", 1),
+    ):
+        cases.append(
+            Case(
+                f"traces errors {hours}h where {pair.split('=')[0]}",
+                "traces",
+                TRACES_MS,
+                lambda c, p=pair, h=hours: c.endpoint("traces", "/api/v1/traces", order="errors", where=p, **window(h)),
+            )
         )
-    )
     for kind, trace_id in trace_ids.items():
         cases.append(
             Case(

@@ -1,19 +1,21 @@
 -- trace_spans: every span of one trace (duplicates from retries removed), with timings relative
 -- to the trace start, for the span tree and waterfall. The trace-id lookup table narrows the
--- scan to the partitions that hold the trace, as the Collector exporter's README does.
+-- scan to the seconds that hold the trace, as the Collector exporter's README does.
 -- Parameters: trace_id.
 WITH
-bounds AS (
-    SELECT min(Start) - INTERVAL 1 MINUTE AS lo, max(End) + INTERVAL 1 MINUTE AS hi
+-- One scalar (a tuple), so the lookup runs once; its values are constants for the primary-key and
+-- partition pruning of otel_traces.
+(
+    SELECT (min(Start) - INTERVAL 1 MINUTE, max(End) + INTERVAL 1 MINUTE)
     FROM otel_traces_trace_id_ts
     WHERE TraceId = {trace_id:String}
-),
+) AS bounds,
 
 spans AS (
     SELECT *
     FROM otel_traces
     WHERE TraceId = {trace_id:String}
-      AND Timestamp >= (SELECT lo FROM bounds) AND Timestamp <= (SELECT hi FROM bounds)
+      AND Timestamp >= bounds.1 AND Timestamp <= bounds.2
     LIMIT 1 BY SpanId
 )
 

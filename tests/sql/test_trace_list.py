@@ -61,6 +61,8 @@ PAIRS = [
     ("wallet.provider", "acme-pay"),
     ("wallet.provider", "globalwallet"),
     ("slot.game.id", "fortune-tiger"),
+    ("slot.game.version", "1.4.2"),  # with slot.game.id: both settled by the spin span's typed copy
+    ("error.type", "wallet_timeout"),  # typed, and carried by a child span too
     ("error.type", ""),
     ("nope", "x"),
     ("service.name", "slot-server"),
