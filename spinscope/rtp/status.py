@@ -163,7 +163,7 @@ def rtp_status(
     # The batches partition the window, so each stream's window sums are their exact sum (one query fewer).
     window: dict[tuple[str, str], list[RtpSums]] = defaultdict(list)
     for game, version, currency in sorted(batches):
-        window[(game, version)].append(sum((s for _, s in batches[(game, version, currency)]), RtpSums.zero()))
+        window[(game, version)].append(RtpSums.total(s for _, s in batches[(game, version, currency)]))
     currencies: dict[tuple[str, str], int] = defaultdict(int)
     for game, version, _currency in batches:
         currencies[(game, version)] += 1
