@@ -171,7 +171,11 @@ class RtpSums:
         """Kish effective sample size (Σb)²/Σb²: N for equal bets, less when stakes vary; 0 if no bets."""
         if not self.bet_squared_sum:
             return 0.0
-        return float(Fraction(self.bet_amount) ** 2 / Fraction(self.bet_squared_sum))
+        # (b_n/b_d)² / (q_n/q_d) as one integer ratio: int / int is correctly rounded, like float(Fraction), and
+        # skips building Fractions (a week's status asks thousands of hourly batches)
+        b_n, b_d = self.bet_amount.as_integer_ratio()
+        q_n, q_d = self.bet_squared_sum.as_integer_ratio()
+        return (b_n * b_n * q_d) / (b_d * b_d * q_n)
 
     def excess_win(self, mu0: Decimal) -> Decimal:
         """W − μ0·B: what was paid beyond the theoretical RTP (negative when underpaying), exact."""
