@@ -1,12 +1,12 @@
 -- app_filter_values: the values the app's sidebar offers: environments and games with spins in
 -- [start, end), one row per (dimension, value).
 -- Parameters: start, end (DateTime, UTC, end exclusive).
--- Whole hours are read from spin_hourly, the minutes at the window's edges from spin_minutely.
+-- Whole hours are read from spin_game_hourly, the minutes at the window's edges from spin_minutely.
 WITH
     $hour_edges,
 recent AS (
     SELECT environment, game_id
-    FROM spin_hourly
+    FROM spin_game_hourly
     WHERE hour >= hours_from AND hour < hours_to
     UNION ALL
     SELECT environment, game_id

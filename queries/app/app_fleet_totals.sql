@@ -2,12 +2,12 @@
 -- spins, their ratio and the latency quantiles (bfloat16-histogram estimates (deterministic, ~0.4 % relative error), ms). The Overview's headline.
 -- environment / game_id '' mean every one.
 -- Parameters: start, end (DateTime, UTC, end exclusive), environment, game_id.
--- Whole hours are read from spin_hourly, the minutes at the window's edges from spin_minutely.
+-- Whole hours are read from spin_game_hourly, the minutes at the window's edges from spin_minutely.
 WITH
     $hour_edges,
 filtered AS (
     SELECT status, spins, latency_ns_bf16
-    FROM spin_hourly
+    FROM spin_game_hourly
     WHERE hour >= hours_from AND hour < hours_to
       AND ({environment:String} = '' OR environment = {environment:String})
       AND ({game_id:String} = '' OR game_id = {game_id:String})

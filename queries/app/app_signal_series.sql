@@ -5,13 +5,13 @@
 -- was ~80 % of this model's time (the fleet's p50/p99 are app_fleet_totals'). environment / game_id '' mean every one.
 -- Parameters: start, end (DateTime, UTC, end exclusive), step_s (bucket seconds), environment,
 -- game_id, threshold_ms (UInt32, a value of the ladder in spinscope/schema/fragments.py).
--- When step_s is a multiple of an hour, whole hours are read from spin_hourly and the minutes at the
+-- When step_s is a multiple of an hour, whole hours are read from spin_game_hourly and the minutes at the
 -- window's edges from spin_minutely; otherwise every minute from spin_minutely.
 WITH
     $hour_edges_step,
 source AS (
     SELECT hour AS minute, status, spins, $latency_pick AS fast_spins, bet_amount, win_amount
-    FROM spin_hourly
+    FROM spin_game_hourly
     WHERE hour >= hours_from AND hour < hours_to
       AND ({environment:String} = '' OR environment = {environment:String})
       AND ({game_id:String} = '' OR game_id = {game_id:String})

@@ -1,7 +1,7 @@
 -- app_versions_seen: every game version with spins before end, when it was first and last seen,
 -- and its spins in [start, end); is_new marks versions first seen inside [start, end) — the
 -- Overview's "what changed recently". environment / game_id '' mean every one.
--- The whole history is read from spin_hourly (each version's first and last whole hour), and only
+-- The whole history is read from spin_game_hourly (each version's first and last whole hour), and only
 -- the minutes of those hours and of the window's partial hours from spin_minutely, so the answer is
 -- minute-exact at a cost that follows hours of history, not minutes.
 -- Parameters: start, end (DateTime, UTC, end exclusive), environment, game_id.
@@ -13,7 +13,7 @@ WITH
         SELECT arrayConcat(groupArray(first_hour), groupArray(last_hour))
         FROM (
             SELECT min(hour) AS first_hour, max(hour) AS last_hour
-            FROM spin_hourly
+            FROM spin_game_hourly
             WHERE hour < end_hour
               AND ({environment:String} = '' OR environment = {environment:String})
               AND ({game_id:String} = '' OR game_id = {game_id:String})
@@ -39,7 +39,7 @@ in_range AS (
     SELECT game_id, game_version, sum(spins) AS spins_in_range
     FROM (
         SELECT game_id, game_version, spins
-        FROM spin_hourly
+        FROM spin_game_hourly
         WHERE hour >= hours_from AND hour < hours_to
           AND ({environment:String} = '' OR environment = {environment:String})
           AND ({game_id:String} = '' OR game_id = {game_id:String})

@@ -6,7 +6,8 @@
 -- Duplicates). Run it after the hour has settled (replication and late retries), e.g. for
 -- yesterday; child spans only within the raw retention (child_spans expires with otel_traces).
 -- spin_hourly and spin_daily (fed from spin_minutely) are compared the same way, for the whole hours and
--- whole UTC days inside [start, end) (hour_start_at is the day's start for spin_daily).
+-- whole UTC days inside [start, end) (hour_start_at is the day's start for spin_daily), and so are the
+-- game rollups spin_game_hourly and spin_game_daily.
 -- Parameters: start, end. One row per rollup and hour (or day) with data on either side.
 WITH
     {start:DateTime} AS window_start,
@@ -48,6 +49,12 @@ rolled_hours AS (
     WHERE hour >= hours_from AND hour < hours_to
     GROUP BY hour
 ),
+rolled_game_hours AS (
+    SELECT hour, sum(spins) AS counted
+    FROM spin_game_hourly
+    WHERE hour >= hours_from AND hour < hours_to
+    GROUP BY hour
+),
 typed_days AS (
     SELECT toDateTime(toDate(hour)) AS day_start, sum(stored) AS stored
     FROM typed_spins
@@ -60,6 +67,12 @@ rolled_days AS (
     WHERE day >= days_from AND day < days_to
     GROUP BY day_start
 ),
+rolled_game_days AS (
+    SELECT toDateTime(day) AS day_start, sum(spins) AS counted
+    FROM spin_game_daily
+    WHERE day >= days_from AND day < days_to
+    GROUP BY day_start
+),
 checks AS (
     SELECT 'spin_minutely' AS rollup, if(t.hour = 0, r.hour, t.hour) AS hour, t.stored AS stored, r.counted AS counted
     FROM typed_spins AS t FULL OUTER JOIN rolled_spins AS r ON t.hour = r.hour
@@ -69,6 +82,12 @@ checks AS (
     UNION ALL
     SELECT 'spin_daily', if(t.day_start = 0, r.day_start, t.day_start), t.stored, r.counted
     FROM typed_days AS t FULL OUTER JOIN rolled_days AS r ON t.day_start = r.day_start
+    UNION ALL
+    SELECT 'spin_game_hourly', if(t.hour = 0, r.hour, t.hour), t.stored, r.counted
+    FROM typed_whole_hours AS t FULL OUTER JOIN rolled_game_hours AS r ON t.hour = r.hour
+    UNION ALL
+    SELECT 'spin_game_daily', if(t.day_start = 0, r.day_start, t.day_start), t.stored, r.counted
+    FROM typed_days AS t FULL OUTER JOIN rolled_game_days AS r ON t.day_start = r.day_start
     UNION ALL
     SELECT 'span_minutely', if(t.hour = 0, r.hour, t.hour), t.stored, r.counted
     FROM typed_spans AS t FULL OUTER JOIN rolled_spans AS r ON t.hour = r.hour

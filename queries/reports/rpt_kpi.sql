@@ -1,8 +1,9 @@
 -- rpt_kpi: slot KPIs per day or ISO week (Monday start, UTC), per currency (amounts are never
 -- added across currencies), optionally per game and per game version ('*' when not split).
--- Everything is a ratio of sums over the spin rollups: whole UTC days from spin_daily, the minutes
--- of partial days at the window's edges from spin_minutely (the figures are spin_minutely's; a week
--- merges ~300x fewer distinct-count and latency states than at minute grain). Money figures
+-- Everything is a ratio of sums over the spin rollups: whole UTC days from spin_game_daily (the
+-- dimensions this report splits by, no region, instance, channel or feature), the minutes of partial
+-- days at the window's edges from spin_minutely (the figures are spin_minutely's; a week merges ~3,000x
+-- fewer distinct-count and latency states than at minute grain, ~12x fewer than spin_daily). Money figures
 -- count settled spins only: status ok and well-formed amounts (a failed spin moved no money;
 -- a malformed one is counted in money_error_spins instead):
 --   handle = sum of bets (free spins stake 0), RTP = wins / handle, GGR = handle - wins,
@@ -26,7 +27,7 @@ source AS (
     SELECT
         toDateTime(day) AS minute, game_id, game_version, currency, mode, status, spins, hit_spins, money_error_spins,
         bet_amount, win_amount, players, sessions, latency_ns_bf16
-    FROM spin_daily
+    FROM spin_game_daily
     WHERE day >= toDate(days_from) AND day < toDate(days_to)
     UNION ALL
     SELECT

@@ -6,8 +6,9 @@
 -- spec. Squares and products are exact Decimal(76, 36).
 -- Parameters: start, end (DateTime, end exclusive), batch_s (0 = one batch for the window),
 -- by_channel (UInt8), game_id ('' = every game).
--- Whole hours are read from spin_hourly and the minutes at the window's edges from spin_minutely
--- (when batch_s is 0 or a multiple of an hour), so the sums are spin_minutely's at hourly cost.
+-- Whole hours are read from spin_game_hourly (spin_hourly when split by channel, a dimension the game
+-- rollup does not keep) and the minutes at the window's edges from spin_minutely (when batch_s is 0 or
+-- a multiple of an hour), so the sums are spin_minutely's at hourly cost.
 WITH
     $hour_edges_batch
 SELECT
@@ -31,7 +32,15 @@ FROM (
         hour AS minute, game_id, game_version, currency, channel, mode, spins, hit_spins, money_error_spins,
         bet_amount, win_amount, bet_squared_sum, win_squared_sum, win_bet_sum
     FROM spin_hourly
-    WHERE hour >= hours_from AND hour < hours_to
+    WHERE {by_channel:UInt8} = 1 AND hour >= hours_from AND hour < hours_to
+      AND status = 'ok'
+      AND ({game_id:String} = '' OR game_id = {game_id:String})
+    UNION ALL
+    SELECT
+        hour AS minute, game_id, game_version, currency, '*' AS channel, mode, spins, hit_spins, money_error_spins,
+        bet_amount, win_amount, bet_squared_sum, win_squared_sum, win_bet_sum
+    FROM spin_game_hourly
+    WHERE {by_channel:UInt8} = 0 AND hour >= hours_from AND hour < hours_to
       AND status = 'ok'
       AND ({game_id:String} = '' OR game_id = {game_id:String})
     UNION ALL

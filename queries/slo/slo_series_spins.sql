@@ -5,19 +5,28 @@
 -- (latency, exact: the rollups count durations against each threshold of the ladder).
 -- Whole hours are read from spin_hourly, the minutes at the window's edges from spin_minutely
 -- (when step_s is a multiple of an hour; otherwise every minute from spin_minutely), so the
--- figures are those of spin_minutely alone, at a cost that follows hours, not minutes.
+-- figures are those of spin_minutely alone, at a cost that follows hours, not minutes. With
+-- game_rollup = 1 (the caller's word that every filter and group key is one of spin_game_hourly's
+-- dimensions) whole hours come from spin_game_hourly instead: the same sums from ~6x fewer rows.
 -- Parameters: start, end (DateTime, end exclusive), step_s (bucket seconds), good_kind
 -- ('status_ok' | 'latency'), threshold_ms (a ladder value, for latency), filter_keys and
 -- filter_values (parallel arrays: a spin counts when, for every key, its value is one of
--- the listed values), group_by (array of dimension keys; group_key holds their values).
+-- the listed values), group_by (array of dimension keys; group_key holds their values),
+-- game_rollup (UInt8, see above).
 WITH
     $hour_edges_step,
 source AS (
     SELECT
+        hour AS minute, game_id, game_version, '' AS region, '' AS instance_id, '' AS channel, currency,
+        mode, '' AS feature, status, service_name, environment, spins, $latency_pick AS fast_events
+    FROM spin_game_hourly
+    WHERE {game_rollup:UInt8} = 1 AND hour >= hours_from AND hour < hours_to
+    UNION ALL
+    SELECT
         hour AS minute, game_id, game_version, region, instance_id, channel, currency, mode, feature, status,
         service_name, environment, spins, $latency_pick AS fast_events
     FROM spin_hourly
-    WHERE hour >= hours_from AND hour < hours_to
+    WHERE {game_rollup:UInt8} = 0 AND hour >= hours_from AND hour < hours_to
     UNION ALL
     SELECT
         minute, game_id, game_version, region, instance_id, channel, currency, mode, feature, status,

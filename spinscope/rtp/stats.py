@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
 from functools import cached_property
@@ -47,6 +47,8 @@ EXACT = Context(prec=200, traps=[Inexact, InvalidOperation, DivisionByZero, Over
 RATIO = Context(prec=50)
 
 SUM_COLUMNS = ("spins", "bet_amount", "win_amount", "bet_squared_sum", "win_squared_sum", "win_bet_sum")
+_MONEY_SUMS = SUM_COLUMNS[1:]  # RtpSums' Decimal fields, named once: dataclasses.fields() per call was most of a
+# week's RTP status (thousands of hourly sums built and added)
 
 
 def to_decimal(value: Number | str, name: str = "value") -> Decimal:
@@ -104,11 +106,13 @@ class RtpSums:
     def __post_init__(self) -> None:
         if isinstance(self.spins, bool) or not isinstance(self.spins, int) or self.spins < 0:
             raise ValueError(f"spins={self.spins!r}: expected a whole number >= 0")
-        for f in fields(self)[1:]:
-            value = to_decimal(getattr(self, f.name), f.name)
-            if value < 0 and f.name != "win_bet_sum":
-                raise ValueError(f"{f.name}={value}: a sum of amounts or squares cannot be negative")
-            object.__setattr__(self, f.name, value)
+        for name in _MONEY_SUMS:
+            value = getattr(self, name)
+            if type(value) is not Decimal or not value.is_finite():  # a finite Decimal is taken as it is
+                value = to_decimal(value, name)
+            if value < 0 and name != "win_bet_sum":
+                raise ValueError(f"{name}={value}: a sum of amounts or squares cannot be negative")
+            object.__setattr__(self, name, value)
 
     @classmethod
     def zero(cls) -> RtpSums:
@@ -135,17 +139,26 @@ class RtpSums:
             wb = EXACT.add(wb, EXACT.multiply(win, bet))
         return cls(n, b, w, bb, ww, wb)
 
+    @classmethod
+    def total(cls, parts: Iterable[RtpSums]) -> RtpSums:
+        """The sum of many parts, built once (adding them one `+` at a time builds every partial sum)."""
+        spins, money = 0, [Decimal(0)] * len(_MONEY_SUMS)
+        for part in parts:
+            spins += part.spins
+            money = [EXACT.add(a, getattr(part, name)) for a, name in zip(money, _MONEY_SUMS, strict=True)]
+        return cls(spins, *money)
+
     def __add__(self, other: RtpSums) -> RtpSums:
         return RtpSums(
             self.spins + other.spins,
-            *(EXACT.add(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)[1:]),
+            *(EXACT.add(getattr(self, name), getattr(other, name)) for name in _MONEY_SUMS),
         )
 
     def __sub__(self, other: RtpSums) -> RtpSums:
         """The sums without a part (leave-one-out); the part must be contained in these sums."""
         return RtpSums(
             self.spins - other.spins,
-            *(EXACT.subtract(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)[1:]),
+            *(EXACT.subtract(getattr(self, name), getattr(other, name)) for name in _MONEY_SUMS),
         )
 
     @property
@@ -158,7 +171,11 @@ class RtpSums:
         """Kish effective sample size (Σb)²/Σb²: N for equal bets, less when stakes vary; 0 if no bets."""
         if not self.bet_squared_sum:
             return 0.0
-        return float(Fraction(self.bet_amount) ** 2 / Fraction(self.bet_squared_sum))
+        # (b_n/b_d)² / (q_n/q_d) as one integer ratio: int / int is correctly rounded, like float(Fraction), and
+        # skips building Fractions (a week's status asks thousands of hourly batches)
+        b_n, b_d = self.bet_amount.as_integer_ratio()
+        q_n, q_d = self.bet_squared_sum.as_integer_ratio()
+        return (b_n * b_n * q_d) / (b_d * b_d * q_n)
 
     def excess_win(self, mu0: Decimal) -> Decimal:
         """W − μ0·B: what was paid beyond the theoretical RTP (negative when underpaying), exact."""

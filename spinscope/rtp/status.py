@@ -163,7 +163,7 @@ def rtp_status(
     # The batches partition the window, so each stream's window sums are their exact sum (one query fewer).
     window: dict[tuple[str, str], list[RtpSums]] = defaultdict(list)
     for game, version, currency in sorted(batches):
-        window[(game, version)].append(sum((s for _, s in batches[(game, version, currency)]), RtpSums.zero()))
+        window[(game, version)].append(RtpSums.total(s for _, s in batches[(game, version, currency)]))
     currencies: dict[tuple[str, str], int] = defaultdict(int)
     for game, version, _currency in batches:
         currencies[(game, version)] += 1
@@ -223,9 +223,8 @@ def rtp_status(
     return rows
 
 
-def _family_size(client: Client, start: datetime, end: datetime, catalog: Catalog) -> int:
+def _family_size(client: Client, start: datetime, end: datetime, refs: dict[Any, Reference]) -> int:
     """The family `rtp_status` watches over the same window, so the funnel's CUSUM uses the same thresholds."""
-    refs = game_references(client, start, end, catalog)
     window: dict[tuple[str, str], list[RtpSums]] = defaultdict(list)
     currencies: dict[tuple[str, str], int] = defaultdict(int)
     for row in run(client, "rtp/rtp_sums", start=start, end=end, batch_s=0, by_channel=0, game_id=""):
@@ -245,7 +244,8 @@ def rtp_funnel(
 ) -> list[dict[str, Any]]:
     """Cumulative observed RTP against effective spins, with the band narrowing to the theoretical line."""
     start, end = utc_naive(start), utc_naive(end)
-    ref = game_references(client, start, end, catalog).get((game_id, game_version))
+    refs = game_references(client, start, end, catalog)  # read once: the family size needs them too
+    ref = refs.get((game_id, game_version))
     mu0, sigma = (ref.rtp, ref.std_dev) if ref else (None, None)
     by_batch: dict[datetime, dict[str, RtpSums]] = defaultdict(dict)
     for row in run(client, "rtp/rtp_sums", start=start, end=end, batch_s=batch_s, by_channel=0, game_id=game_id):
@@ -273,7 +273,7 @@ def rtp_funnel(
         )
     if mu0 is not None and sigma is not None and series:
         main = max(series, key=lambda c: cumulative[c].n_eff)
-        settings = detector_settings(series[main], sigma, start, end, _family_size(client, start, end, catalog))
+        settings = detector_settings(series[main], sigma, start, end, _family_size(client, start, end, refs))
         points = {p.batch_end: p for p in detect(series[main], mu0, sigma, settings).points}
         for row in out:
             point = points.get(row["batch_start"])

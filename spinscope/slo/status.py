@@ -32,6 +32,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from spinscope.queries.loader import run
+from spinscope.schema.fragments import reads_game_rollups
 from spinscope.slo import SloSpec
 from spinscope.slo import exclusions as excl
 from spinscope.slo.evaluate import SloStatus, counted_windows, evaluate, truncate_to_step
@@ -59,6 +60,8 @@ def _params(spec: SloSpec, start: datetime, end: datetime) -> dict[str, Any]:
     }
     if spec.source == "spans":
         params["span_name"] = spec.span_name or ""
+    else:  # the game rollups answer when every key is one of their dimensions (same figures, fewer rows)
+        params["game_rollup"] = int(reads_game_rollups([*keys, *spec.group_by]))
     return params
 
 

@@ -152,6 +152,7 @@ def test_the_rollup_check_finds_a_duplicate_that_passed_a_gate(store_client) -> 
     clean = run(store_client, "ops/ops_rollup_check", start=AT - timedelta(hours=2), end=AT + timedelta(hours=2))
     assert [(r["rollup"], r["stored"], r["counted"], r["excess"]) for r in clean] == [
         ("span_minutely", 2, 2, 0),
+        ("spin_game_hourly", 2, 2, 0),
         ("spin_hourly", 2, 2, 0),
         ("spin_minutely", 2, 2, 0),
     ]
@@ -161,6 +162,7 @@ def test_the_rollup_check_finds_a_duplicate_that_passed_a_gate(store_client) -> 
     hour = AT.replace(minute=0, second=0)
     assert [(r["rollup"], r["hour_start_at"], r["stored"], r["counted"], r["excess"]) for r in found] == [
         ("span_minutely", hour, 2, 3, 1),
+        ("spin_game_hourly", hour, 2, 3, 1),
         ("spin_hourly", hour, 2, 3, 1),
         ("spin_minutely", hour, 2, 3, 1),
     ]

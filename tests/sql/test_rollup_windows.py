@@ -219,8 +219,9 @@ def test_check_rollups_compares_the_hourly_and_daily_rollups(store_client) -> No
     insert_spins(store_client, spins)
     start, end = DAY0 + timedelta(hours=3, minutes=30), DAY0 + timedelta(days=2)
     rows = run(store_client, "ops/ops_rollup_check", start=start, end=end)
-    daily = [(r["hour_start_at"], r["stored"], r["excess"]) for r in rows if r["rollup"] == "spin_daily"]
-    assert daily == [(DAY0 + timedelta(days=1), sum(1 for s in spins if s.at >= DAY0 + timedelta(days=1)), 0)]
-    hourly = [r for r in rows if r["rollup"] == "spin_hourly"]
-    assert sum(r["stored"] for r in hourly) == sum(1 for s in spins if s.at >= DAY0 + timedelta(hours=4))
+    for daily_rollup, hourly_rollup in (("spin_daily", "spin_hourly"), ("spin_game_daily", "spin_game_hourly")):
+        daily = [(r["hour_start_at"], r["stored"], r["excess"]) for r in rows if r["rollup"] == daily_rollup]
+        assert daily == [(DAY0 + timedelta(days=1), sum(1 for s in spins if s.at >= DAY0 + timedelta(days=1)), 0)]
+        hourly = [r for r in rows if r["rollup"] == hourly_rollup]
+        assert sum(r["stored"] for r in hourly) == sum(1 for s in spins if s.at >= DAY0 + timedelta(hours=4))
     assert all(r["excess"] == 0 for r in rows)

@@ -525,6 +525,8 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
         ("spin_daily", "spin_hourly"),
         ("spin_game_rtp_minutely", "spins"),
         ("rca_minutely", "otel_traces"),
+        ("spin_game_hourly", "spin_minutely"),
+        ("spin_game_daily", "spin_game_hourly"),
     }
     for view, target, source, query in views:
         if keys[target] != "rand()":
