@@ -95,8 +95,8 @@ def test_cluster_ddl_is_accepted_by_the_engines_parser(store_client) -> None:  #
     statements = render_all(RenderOptions(database="spinscope", cluster="spin_cluster"))
     sharded = sum("-- spinscope: distributed" in m.template for m in load_migrations())
     # alert_events, alert_silences, alert_lease (0050, 0051, 0055), audit_log (0060), rca_minutely (0070),
-    # spin_hourly, spin_daily and spin_game_rtp_minutely (0080, 0083, 0086) are sharded too
-    assert sharded == 20
+    # spin_hourly, spin_daily and spin_game_rtp_minutely (0080, 0083, 0086), rca_rtp_minutely (0110) are sharded too
+    assert sharded == 21
     assert len(statements) == 1 + len(load_migrations()) + sharded  # tracking table, objects, Distributed tables
     for statement in statements:
         # a backfill (INSERT ... SELECT through the Distributed tables) runs once, from the migrating node

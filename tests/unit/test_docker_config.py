@@ -525,6 +525,7 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
         ("spin_daily", "spin_hourly"),
         ("spin_game_rtp_minutely", "spins"),
         ("rca_minutely", "otel_traces"),
+        ("rca_rtp_minutely", "spins"),
     }
     for view, target, source, query in views:
         if keys[target] != "rand()":
