@@ -1,6 +1,6 @@
 """Benchmark: `rca` for errors, latency and RTP over the last hour and the last 24 hours of a bench store.
 
-    python bench/rca.py [--millions 5] [--runs 5] [--old] [--max-window]
+    python bench/rca.py [--millions 5] [--runs 5] [--old] [--max-window] [--signals rtp ...]
 
 Opens the benchmark store of `--millions` million spins (bench/stores.py; set
 SPINSCOPE_BENCH_STORES to a copy, never the original), anchors every window at the store's end
@@ -8,6 +8,7 @@ SPINSCOPE_BENCH_STORES to a copy, never the original), anchors every window at t
 shaping), `runs` warm calls after one cold call. Prints p50/p95 per case and the ratio to the
 issue-17 target (500 ms over 1 h, 1 s over 24 h, warm). With `--old`, also times the same calls with
 the counts and pairs models of the commit this work started from (git show BASE:queries/rca/...),
+and for RTP the spins-only rca_rtp_rounds of RTP_BASE,
 so the ratio to the old exact computation is measured in the same run, and checks both give the
 same ranking. `--max-window` adds one RCA over the largest window (MAX_WINDOW, 400 days).
 """
@@ -36,6 +37,7 @@ from spinscope.rca.rank import rank  # noqa: E402
 from spinscope.schema.fragments import fragments  # noqa: E402
 
 BASE = "c0f7b23"  # main when issue 17's RCA work started: the old exact models
+RTP_BASE = "2734eab"  # main before the RTP rollup (rca_rtp_minutely): the old RTP model, spins only
 TARGETS = {"1h": 0.5, "24h": 1.0}
 CASES = [
     ("errors", "1h", {}),
@@ -45,12 +47,12 @@ CASES = [
     ("latency", "24h", {"threshold_ms": 500}),
     ("rtp", "24h", {}),
 ]
-OLD_MODELS = ("rca/rca_attribute_counts", "rca/rca_attribute_pairs")
+OLD_MODELS = {"rca/rca_attribute_counts": BASE, "rca/rca_attribute_pairs": BASE, "rca/rca_rtp_rounds": RTP_BASE}
 
 
 def old_text(name: str) -> str:
     raw = subprocess.run(
-        ["git", "show", f"{BASE}:queries/{name}.sql"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "show", f"{OLD_MODELS[name]}:queries/{name}.sql"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     return Template(raw).substitute(fragments())
 
@@ -97,6 +99,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--old", action="store_true", help="also time the base commit's exact models")
     parser.add_argument("--max-window", action="store_true", help="also time one RCA over MAX_WINDOW")
+    parser.add_argument("--signals", nargs="+", default=["errors", "latency", "rtp"], help="only these signals")
     args = parser.parse_args()
 
     bench = build_or_reuse(args.millions)
@@ -112,7 +115,7 @@ def main() -> int:
         + (f" {'old p50':>8} {'old/new':>8}  same ranking" if args.old else "")
     )
     worst = 0.0
-    for signal, window, extra in CASES:
+    for signal, window, extra in [c for c in CASES if c[0] in args.signals]:
         start = end - spans[window]
         times, result = timed(client, signal, start, end, extra, catalog, args.runs)
         line = (
@@ -121,7 +124,7 @@ def main() -> int:
             f"{result.get('source', 'spins'):>9}"
         )
         worst = max(worst, p95(times) / TARGETS[window])
-        if args.old and signal != "rtp":
+        if args.old:
             with old_models():
                 old_times, old_result = timed(client, signal, start, end, extra, catalog, max(1, args.runs // 2))
             same = top(old_result, 10) == top(result, 10)

@@ -10,44 +10,92 @@
 -- currencies without converting money. A free spin stakes nothing: its stake is the bet of the
 -- paid spin before it in its session, looked up to an hour before the window; a free spin with
 -- no such paid spin (or no session id) cannot be weighed and is counted as `unstaked`, as is a
--- paid spin that staked nothing. Wins are divided as Decimal(76, 18): exact for any amount.
+-- paid spin that staked nothing. Wins are divided as Decimal(76, 18): exact for any amount. Amounts are
+-- not Nullable past the settled filter, so a cell of unstaked free spins sums to 0, not NULL.
 -- Feature and spin mode are not segments: they are outcomes of the spin (a jackpot spin pays more
 -- than the RTP by definition; a free spin stakes nothing), so ranking them would explain the
 -- payout by itself.
--- Reads spins, not the minute rollup (a free spin's stake needs its session): about 0.2 s per
--- million spins in the window on 2 cores.
+-- Where it reads (cost follows cells and free spins, not spins): paid spins of the window's whole
+-- minutes from the rca_rtp_minutely rollup (the same per-spin quotients, summed per minute: exact),
+-- the partial minutes at its edges from spins; free spins from spins, only for the games the rollup
+-- says have free spins in the window, with the paid spins of their sessions only (a session's stake
+-- needs its order, which a per-insert rollup cannot keep).
 -- Parameters: start, end (DateTime64(9)), where_keys / where_values (contract attribute names).
 WITH
-free_spins AS (
-    -- every free spin of the window with the stake of the last paid spin of its session
-    SELECT *
+    toStartOfMinute({start:DateTime64(9)}) AS first_minute,
+    toDateTime(if(first_minute = {start:DateTime64(9)}, first_minute, first_minute + INTERVAL 1 MINUTE)) AS roll_start,
+    toDateTime(toStartOfMinute({end:DateTime64(9)})) AS roll_end,
+
+free_games AS (
+    -- the only games whose free spins need their sessions read (free spins exist in a few games only)
+    SELECT DISTINCT game_id
+    FROM rca_rtp_minutely
+    WHERE minute >= toDateTime(first_minute) AND minute < {end:DateTime64(9)} AND free_spins > 0
+),
+
+free_sessions AS (
+    SELECT cityHash64(player_id, session_id)
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND game_id IN free_games AND mode != 'paid'
+),
+
+free_stakes AS (
+    -- the stake of every free spin of the window: each session's spins in (started_at, spin_id) order,
+    -- each free spin paired with the last staked paid spin before it (arrayFill carries it forward).
+    -- Narrow on purpose (ids, times, bets): sorting whole rows per session cost twice as much.
+    SELECT spin.2 AS spin_id, if(session_id = '' OR NOT before.3, NULL, before.4) AS stake
     FROM (
-        SELECT started_at, game_id, game_version, region, instance_id, channel, currency, feature, mode,
-               win_amount, if(session_id = '', NULL, last_value(if(mode = 'paid' AND bet_amount > 0, bet_amount, NULL))
-                   IGNORE NULLS OVER (PARTITION BY player_id, session_id ORDER BY started_at, spin_id
-                                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS stake
+        SELECT player_id, session_id,
+               arraySort(groupArray((started_at, spin_id, mode = 'paid', bet_amount))) AS spins_in_order,
+               arrayFill(s -> s.3, spins_in_order) AS last_staked
         FROM spins
         WHERE started_at >= {start:DateTime64(9)} - INTERVAL 1 HOUR AND started_at < {end:DateTime64(9)}
-          AND game_id IN (  -- cheap first cut: only games that have free spins
-              SELECT game_id FROM spins
-              WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)} AND mode != 'paid')
-          AND (player_id, session_id) IN (
-              SELECT player_id, session_id FROM spins
-              WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)} AND mode != 'paid')
+          AND game_id IN free_games
+          AND (mode != 'paid' OR bet_amount > 0)  -- the spins that can stake or be weighed
+          AND cityHash64(player_id, session_id) IN free_sessions
           AND status = 'ok' AND bet_amount IS NOT NULL AND win_amount IS NOT NULL
+        GROUP BY player_id, session_id
+        HAVING countIf(mode != 'paid' AND started_at >= {start:DateTime64(9)}) > 0
     )
-    WHERE mode != 'paid' AND started_at >= {start:DateTime64(9)}
+    ARRAY JOIN spins_in_order AS spin, last_staked AS before
+    WHERE NOT spin.3 AND spin.1 >= {start:DateTime64(9)}
+),
+
+free_spins AS (
+    -- every free spin of the window with its stake (ANY: a spin stored twice, not yet merged, counts twice
+    -- in both paths, with the one stake its copies share)
+    SELECT started_at, game_id, game_version, region, instance_id, channel, currency, feature, mode, win_amount,
+           free_stakes.stake AS stake
+    FROM spins
+    ANY LEFT JOIN free_stakes ON spins.spin_id = free_stakes.spin_id
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND game_id IN free_games AND mode != 'paid'
+      AND status = 'ok' AND bet_amount IS NOT NULL AND win_amount IS NOT NULL
 ),
 
 cells AS (
     -- one row per combination of the dimensions (feature and mode only for the where filter)
+    SELECT game_id, game_version, region, instance_id, channel, currency, feature, 'paid' AS mode,
+           paid_sum + unstaked_sum AS spins_count, paid_sum AS paid, unstaked_sum AS unstaked, stakes_won_sum AS stakes_won
+    FROM (
+        SELECT game_id, game_version, region, instance_id, channel, currency, feature,
+               sum(paid) AS paid_sum, sum(unstaked) AS unstaked_sum, sum(stakes_won) AS stakes_won_sum
+        FROM rca_rtp_minutely
+        WHERE minute >= roll_start AND minute < roll_end
+        GROUP BY ALL
+    )
+    WHERE paid_sum + unstaked_sum > 0  -- a cell of free spins only: those are read raw below
+    UNION ALL
     SELECT game_id, game_version, region, instance_id, channel, currency, feature, mode,
            count() AS spins_count,
            countIf(bet_amount > 0) AS paid,
            countIf(bet_amount = 0) AS unstaked,
-           sumIf(toDecimal256(win_amount, 18) / if(bet_amount > 0, bet_amount, 1), bet_amount > 0) AS stakes_won
+           sumIf(toDecimal256(assumeNotNull(win_amount), 18) / if(bet_amount > 0, assumeNotNull(bet_amount), 1),
+                 bet_amount > 0) AS stakes_won
     FROM spins
     WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND (started_at < roll_start OR started_at >= roll_end)  -- the edges' partial minutes
       AND mode = 'paid' AND status = 'ok' AND bet_amount IS NOT NULL AND win_amount IS NOT NULL
     GROUP BY ALL
     UNION ALL
@@ -55,7 +103,7 @@ cells AS (
            count() AS spins_count,
            toUInt64(0) AS paid,
            countIf(stake IS NULL) AS unstaked,
-           sumIf(toDecimal256(win_amount, 18) / ifNull(stake, 1), stake IS NOT NULL) AS stakes_won
+           sumIf(toDecimal256(assumeNotNull(win_amount), 18) / ifNull(stake, 1), stake IS NOT NULL) AS stakes_won
     FROM free_spins
     GROUP BY ALL
 )

@@ -132,6 +132,8 @@ def rank(
     (exact, fast: cost follows the number of distinct attribute sets, not spins), the partial minutes
     at their edges from raw spans. `exact=True` reads raw spans only (sampled past MAX_SAMPLED_SPINS);
     so does a latency threshold off the ladder. The payload's `source` says which was used.
+    RTP: the paid spins of whole minutes from the rca_rtp_minutely rollup, edge minutes and free spins
+    from spins (queries/rca/rca_rtp_rounds); exact either way.
     """
     if signal not in SIGNALS:
         raise RcaRequestError(f"signal {signal!r}: use one of {', '.join(SIGNALS)}")
@@ -349,6 +351,7 @@ def _rank_rtp(
         "end": end,
         "where": dict(where or {}),
         "sample_rate": 1.0,
+        "source": "rollup",  # paid spins of whole minutes from rca_rtp_minutely; edges and free spins raw: exact
         "selection_total": sum(c.spins for c in cells.values()),
         "baseline_total": None,
         "total_excess_bets": total.excess,

@@ -116,3 +116,13 @@ def test_rank_weighs_every_round_alike_whatever_its_stake(store_client, tmp_path
     assert ranked["total_z"] == pytest.approx(expected_excess / (sigma * 2000**0.5))
     eu = next(r for r in ranked["rows"] if (r["attribute"], r["value"]) == ("cloud.region", "eu-west-1"))
     assert eu["z"] == pytest.approx(float(Decimal(3000) - mu * 1000) / (sigma * 1000**0.5))
+
+
+def test_a_cell_of_unstaked_free_spins_only_is_ranked_not_refused(store_client) -> None:  # type: ignore[no-untyped-def]
+    # a free spin with no session cannot be weighed: its cell sums 0 stakes (it once summed NULL and rank failed)
+    insert_spins(
+        store_client,
+        [Spin("a", at(1), bet="1.00", win="0"), Spin("b", at(2), bet="0", win="5.00", mode="free", session_id="")],
+    )
+    ranked = rank(store_client, "rtp", START, END, where={"slot.spin.mode": "free"}, catalog=load_config().catalog)
+    assert (ranked["selection_total"], ranked["unstaked_free_spins"], ranked["total_excess_bets"]) == (1, 1, 0.0)

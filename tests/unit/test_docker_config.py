@@ -527,6 +527,7 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
         ("rca_minutely", "otel_traces"),
         ("spin_game_hourly", "spin_minutely"),
         ("spin_game_daily", "spin_game_hourly"),
+        ("rca_rtp_minutely", "spins"),
     }
     for view, target, source, query in views:
         if keys[target] != "rand()":
