@@ -21,10 +21,11 @@ Before and after a schema change (issue 17: new rollups may cost at most 10 % of
 ingest): `--baseline REF` runs the end-to-end phase on two stores back to back, `--rounds` times
 each, alternating: "before" has this checkout's schema with the ingest-path objects that the git
 commit REF does not have taken out again (the materialized views its later migrations create are
-dropped, the skip indexes and projections they add to a table are dropped), "after" has all of
-them. Same code, same requests, same machine minutes; the ratio after/before is the cost of the
-new rollups. A later migration that changes an existing view in place (ALTER ... MODIFY QUERY)
-cannot be taken out this way: it is named in the output and stays in both.
+dropped, the skip indexes and projections they add to a table are dropped, and a view whose query
+a later migration replaced in place, ALTER ... MODIFY QUERY, gets REF's query back); "after" has
+all of them. Same code, same requests, same machine minutes; the ratio after/before is the cost
+of the new rollups (or of a view's new query). A later migration that changes the ingest path
+otherwise cannot be taken out this way: it is named in the output and stays in both.
 
 Usage: python bench/ingest.py [--requests 600] [--clients 48] [--overload-seconds 15]
        python bench/ingest.py --baseline c0f7b23 [--rounds 2] [--overload-seconds 0]
@@ -294,8 +295,13 @@ store.close()
 
 def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], list[str]]:
     """Statements that take a migrated store's ingest path back to git commit `ref`'s schema, and the
-    later migrations that cannot be taken out (named, they stay in both runs)."""
-    from spinscope.schema.migrate import load_migrations
+    later migrations that cannot be taken out (named, they stay in both runs).
+
+    A view REF lacks is dropped; an index or projection REF lacks is dropped; a view REF has whose query a
+    later migration replaced in place (ALTER TABLE view MODIFY QUERY) gets REF's query back: the last query
+    that REF's migrations gave it (its CREATE MATERIALIZED VIEW or a MODIFY QUERY), rendered as `migrate` does.
+    """
+    from spinscope.schema.migrate import RenderOptions, load_migrations, render
 
     listed = subprocess.run(
         ["git", "ls-tree", "--name-only", ref, "spinscope/schema/"],
@@ -305,18 +311,32 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
         check=True,
     ).stdout.split()
     at_ref = {Path(name).name for name in listed}
-    undo, kept = [], []
+    undo, kept, dropped = [], [], set()
+    queries_at_ref: dict[str, str] = {}  # view -> its query as REF's migrations leave it
     for m in load_migrations():
-        if f"{m.version:04d}_{m.name}.sql" in at_ref:
-            continue
         body = "\n".join(line for line in m.template.splitlines() if not line.lstrip().startswith("--"))
+        created = re.search(r"CREATE\s+MATERIALIZED\s+VIEW", body)
+        replaced = re.search(r"ALTER\s+TABLE\s+\$db\.(\w+)\s.*?\bMODIFY\s+QUERY\b", body, re.S)
+        if f"{m.version:04d}_{m.name}.sql" in at_ref:
+            if created or replaced:
+                (statement,) = render(m, RenderOptions(database=database))
+                view = m.name if created else replaced[1]
+                queries_at_ref[view] = re.split(r"^AS\s+|\bMODIFY\s+QUERY\b", statement, maxsplit=1, flags=re.M)[1]
+            continue
         added = re.search(
             r"ALTER\s+TABLE\s+\$db\.(\w+).*?\bADD\s+(INDEX|PROJECTION)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", body, re.S
         )
-        if re.search(r"CREATE\s+MATERIALIZED\s+VIEW", body):
+        if created:
             undo.append(f"DROP VIEW IF EXISTS {database}.{m.name}")
+            dropped.add(m.name)
         elif added:
             undo.append(f"ALTER TABLE {database}.{added[1]} DROP {added[2]} IF EXISTS {added[3]}")
+        elif replaced and replaced[1] in dropped:
+            continue  # a view REF lacks altogether: dropped above
+        elif replaced and replaced[1] in queries_at_ref:
+            query = queries_at_ref[replaced[1]].strip()
+            undo = [u for u in undo if not u.startswith(f"ALTER TABLE {database}.{replaced[1]} MODIFY QUERY")]
+            undo.append(f"ALTER TABLE {database}.{replaced[1]} MODIFY QUERY {query}")
         elif re.search(r"CREATE\s+TABLE", body) or not re.search(r"ALTER\s+TABLE", body):
             continue  # a table that no view fills, a backfill: nothing on the ingest path
         else:
