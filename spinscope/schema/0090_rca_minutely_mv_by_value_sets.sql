@@ -1,15 +1,16 @@
--- rca_minutely_mv rolls up the same rows as 0071 for about a quarter of the ingest work (issue 17: 0071
--- alone cost ~22 % of end-to-end ingest). 0071 gathered every span of the insert by TraceId and zipped,
--- filtered, de-duplicated and sorted every attribute map of every span, one trace at a time. Here the
--- spin spans are not grouped at all: each meets its trace's other spans of the same insert through a
--- join (children grouped by TraceId, their distinct maps only), then the spins are counted per minute
--- and per distinct combination of maps (the resource, the spin span's attributes less ids and amounts,
--- the children's maps), a few hundred per insert, and only those combinations are turned into sorted
--- (attribute, value) pairs and summed again by pairs. Same table, same rows, same counts: a spin span
--- with the same trace's child spans of this insert, every resource and span attribute but ids and
--- amounts. One spin span per trace and insert is counted, as 0071 counted each trace once. Every
--- reference to otel_traces in a view's query reads the inserted block (the join's side too).
--- Replaced in one statement (as 0034): each insert is rolled up by the old query or the new one.
+-- rca_minutely_mv rolls up the same rows as 0071 for a fraction of the ingest work (issue 17: 0071 alone
+-- cost ~22 % of end-to-end ingest). 0071 gathered every span of the insert by TraceId and zipped,
+-- filtered, de-duplicated and sorted every attribute map of every span, trace by trace. Here the spin
+-- spans are not grouped by trace: each meets the other spans of its trace in the same insert through a
+-- join (those grouped by TraceId into their distinct maps), then the spins are counted per minute and
+-- per distinct combination of maps (the resource, the spin span's attributes less ids and amounts, the
+-- children's maps), a few hundred per insert, and only those combinations are turned into sorted
+-- (attribute, value) pairs and summed by pairs. Same table, same counts: a spin with every resource and
+-- span attribute of its trace's spans in this insert, ids and amounts left out. Each spin span counts
+-- once per insert (an exporter retry queued with the first copy repeats its trace and span id): 0071
+-- counted each trace once, the exact path each spin id once; they differ only for a trace holding
+-- several spins. Every reference to otel_traces in a view's query reads the inserted block (the
+-- join's side too). Replaced in one statement (as 0034): each insert is rolled up by one query.
 ALTER TABLE $db.rca_minutely_mv $on_cluster MODIFY QUERY
 SELECT
     minute,
@@ -54,7 +55,7 @@ FROM (
             GROUP BY TraceId
         ) AS children ON spin.TraceId = children.TraceId
         WHERE spin.SpanName = 'spin'
-        LIMIT 1 BY spin.TraceId
+        LIMIT 1 BY spin.TraceId, spin.SpanId
     )
     GROUP BY minute, resource, spin_attributes, child_maps
 )

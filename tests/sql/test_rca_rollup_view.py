@@ -138,3 +138,21 @@ def test_the_view_query_rolls_up_what_0071s_query_did(store_client) -> None:  # 
         "GROUP BY minute, pairs ORDER BY minute, pairs"
     ).result_rows
     assert by_view == by_old
+
+
+def test_each_spin_of_a_trace_holding_several_is_counted_with_the_traces_children(store_client) -> None:  # type: ignore[no-untyped-def]
+    """As the exact path counts them (each spin id once, every child of the trace its own): 0071 counted one."""
+    first, second = (
+        Spin("auto-1", T0, game_id="fortune-tiger"),
+        Spin("auto-2", T0, game_id="dragon-hoard", error_type="x"),
+    )
+    rows = [first.row(), second.row(), child(first, "wallet.debit", {"wallet.provider": "walletly"})]
+    rows[1][1:3] = [rows[0][1], "5" * 16]  # the second spin in the first one's trace, its own span id
+    store_client.insert("otel_traces", rows, column_names=SPAN_COLUMNS)
+    minute = T0.replace(tzinfo=None)
+    children = {("wallet.provider", "walletly"), *rows[2][6].items()}
+    counted = [
+        (minute, kept({*rows[i][6].items(), *rows[i][7].items()} | children), frozenset(), bool(i), 100.0)
+        for i in (0, 1)
+    ]
+    assert stored_rollup(store_client) == expected(counted)
