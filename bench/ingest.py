@@ -21,12 +21,17 @@ Before and after a schema change (issue 17: new rollups may cost at most 10 % of
 ingest): `--baseline REF` runs the end-to-end phase on two stores back to back, `--rounds` times
 each, alternating: "before" has this checkout's schema with the ingest-path objects that the git
 commit REF does not have taken out again (the materialized views its later migrations create are
-dropped, the skip indexes and projections they add to a table are dropped), "after" has all of
-them. Same code, same requests, same machine minutes; the ratio after/before is the cost of the
-new rollups. A later migration that changes an existing view in place (ALTER ... MODIFY QUERY)
-cannot be taken out this way: it is named in the output and stays in both.
+dropped, the skip indexes and projections they add to a table are dropped, and a view whose query
+a later migration replaced in place, ALTER ... MODIFY QUERY, gets REF's query back); "after" has
+all of them. Same code, same requests, same machine minutes; the ratio after/before is the cost
+of the new rollups (or of a view's new query). A later migration that changes the ingest path
+otherwise cannot be taken out this way: it is named in the output and stays in both.
 
-Usage: python bench/ingest.py [--requests 600] [--clients 48] [--overload-seconds 15]
+`--children N` sends each spin span with N child spans of its trace (wallet.debit, rng.draw, state.save,
+wallet.credit, reels.evaluate, as the SDK exports a spin), 1,000 spans a request all the same: the
+RCA rollup joins a spin to its children within the insert, so its cost depends on them.
+
+Usage: python bench/ingest.py [--requests 600] [--clients 48] [--overload-seconds 15] [--children 0]
        python bench/ingest.py --baseline c0f7b23 [--rounds 2] [--overload-seconds 0]
 """
 
@@ -63,17 +68,35 @@ def kv(key: str, value: str) -> KeyValue:
     return KeyValue(key=key, value=AnyValue(string_value=value))
 
 
-def build_request(seq: int, spans: int = 1000) -> bytes:
+CHILD_STEPS = (
+    (
+        "wallet.debit",
+        lambda rng: {"wallet.provider": (p := rng.choice(PROVIDERS)), "server.address": f"api.{p}.example"},
+    ),
+    ("rng.draw", lambda rng: {}),
+    ("state.save", lambda rng: {"db.system.name": "redis"}),
+    (
+        "wallet.credit",
+        lambda rng: {"wallet.provider": (p := rng.choice(PROVIDERS)), "server.address": f"api.{p}.example"},
+    ),
+    ("reels.evaluate", lambda rng: {}),
+)
+PROVIDERS = ("walletly", "paynet", "coinbridge")
+
+
+def build_request(seq: int, spans: int = 1000, children: int = 0) -> bytes:
+    """`spans` spans: spin spans, each followed by `children` child spans of its trace (the contract's steps)."""
     rng = random.Random(seq)
     t0 = T0 + (seq % 900) * 1_000_000_000
     out = []
-    for i in range(spans):
+    for i in range(spans // (1 + children)):
         game, version = GAMES[i % len(GAMES)]
         start = t0 + i * 1_000_000
+        trace_id, span_id = rng.randbytes(16), rng.randbytes(8)
         out.append(
             Span(
-                trace_id=rng.randbytes(16),
-                span_id=rng.randbytes(8),
+                trace_id=trace_id,
+                span_id=span_id,
                 name="spin",
                 kind=Span.SPAN_KIND_SERVER,
                 start_time_unix_nano=start,
@@ -93,6 +116,19 @@ def build_request(seq: int, spans: int = 1000) -> bytes:
                 ],
             )
         )
+        for step, (name, attributes) in enumerate(CHILD_STEPS[:children]):
+            out.append(
+                Span(
+                    trace_id=trace_id,
+                    span_id=rng.randbytes(8),
+                    parent_span_id=span_id,
+                    name=name,
+                    kind=Span.SPAN_KIND_CLIENT if name.startswith("wallet") else Span.SPAN_KIND_INTERNAL,
+                    start_time_unix_nano=start + step * 1_000_000,
+                    end_time_unix_nano=start + (step + 1) * 1_000_000,
+                    attributes=[kv(k, v) for k, v in attributes(rng).items()],
+                )
+            )
     request = ExportTraceServiceRequest(
         resource_spans=[
             ResourceSpans(
@@ -149,7 +185,11 @@ def writer_figures(port: int) -> tuple[float, int, int]:
     )
 
 
-def end_to_end(port: int, bodies: list[bytes], clients: int) -> float:
+def spans_per_body(children: int) -> int:
+    return 1000 // (1 + children) * (1 + children)
+
+
+def end_to_end(port: int, bodies: list[bytes], clients: int, spans_per_body: int) -> float:
     work = list(range(len(bodies)))
     lock = threading.Lock()
     failures: list[int] = []
@@ -180,7 +220,7 @@ def end_to_end(port: int, bodies: list[bytes], clients: int) -> float:
     elapsed = time.perf_counter() - started
     if failures:
         raise SystemExit(f"unexpected statuses: {sorted(set(failures))}")
-    return len(bodies) * 1000 / elapsed
+    return len(bodies) * spans_per_body / elapsed
 
 
 def overload(
@@ -248,7 +288,7 @@ def overload(
     return {**counts, "peak_rss_mib": rss_mib(pid), **{f"at_peak_{k}": v for k, v in at_peak.items()}}
 
 
-def reference_insert(bodies: list[bytes]) -> float:
+def reference_insert(bodies: list[bytes], spins_per_body: int = 1000) -> float:
     """Decode the same requests (not timed), then time clickhouse-connect's bulk insert of the rows."""
     from spinscope.db import open_store
     from spinscope.ingest.batcher import merge_tables
@@ -275,8 +315,9 @@ def reference_insert(bodies: list[bytes]) -> float:
         elapsed = time.perf_counter() - started
         spins = client.query("SELECT count() FROM spins").result_rows[0][0]
         store.close()
-    assert spins == len(bodies) * 1000, spins
-    return len(bodies) * 1000 / elapsed
+    assert spins == len(bodies) * spins_per_body, spins
+    spans = sum(len(c["otel_traces"]["Timestamp"]) for c in chunks)
+    return spans / elapsed
 
 
 PREPARE = """
@@ -294,8 +335,13 @@ store.close()
 
 def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], list[str]]:
     """Statements that take a migrated store's ingest path back to git commit `ref`'s schema, and the
-    later migrations that cannot be taken out (named, they stay in both runs)."""
-    from spinscope.schema.migrate import load_migrations
+    later migrations that cannot be taken out (named, they stay in both runs).
+
+    A view REF lacks is dropped; an index or projection REF lacks is dropped; a view REF has whose query a
+    later migration replaced in place (ALTER TABLE view MODIFY QUERY) gets REF's query back: the last query
+    that REF's migrations gave it (its CREATE MATERIALIZED VIEW or a MODIFY QUERY), rendered as `migrate` does.
+    """
+    from spinscope.schema.migrate import RenderOptions, load_migrations, render
 
     listed = subprocess.run(
         ["git", "ls-tree", "--name-only", ref, "spinscope/schema/"],
@@ -305,18 +351,32 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
         check=True,
     ).stdout.split()
     at_ref = {Path(name).name for name in listed}
-    undo, kept = [], []
+    undo, kept, dropped = [], [], set()
+    queries_at_ref: dict[str, str] = {}  # view -> its query as REF's migrations leave it
     for m in load_migrations():
-        if f"{m.version:04d}_{m.name}.sql" in at_ref:
-            continue
         body = "\n".join(line for line in m.template.splitlines() if not line.lstrip().startswith("--"))
+        created = re.search(r"CREATE\s+MATERIALIZED\s+VIEW", body)
+        replaced = re.search(r"ALTER\s+TABLE\s+\$db\.(\w+)\s.*?\bMODIFY\s+QUERY\b", body, re.S)
+        if f"{m.version:04d}_{m.name}.sql" in at_ref:
+            if created or replaced:
+                (statement,) = render(m, RenderOptions(database=database))
+                view = m.name if created else replaced[1]
+                queries_at_ref[view] = re.split(r"^AS\s+|\bMODIFY\s+QUERY\b", statement, maxsplit=1, flags=re.M)[1]
+            continue
         added = re.search(
             r"ALTER\s+TABLE\s+\$db\.(\w+).*?\bADD\s+(INDEX|PROJECTION)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", body, re.S
         )
-        if re.search(r"CREATE\s+MATERIALIZED\s+VIEW", body):
+        if created:
             undo.append(f"DROP VIEW IF EXISTS {database}.{m.name}")
+            dropped.add(m.name)
         elif added:
             undo.append(f"ALTER TABLE {database}.{added[1]} DROP {added[2]} IF EXISTS {added[3]}")
+        elif replaced and replaced[1] in dropped:
+            continue  # a view REF lacks altogether: dropped above
+        elif replaced and replaced[1] in queries_at_ref:
+            query = queries_at_ref[replaced[1]].strip()
+            undo = [u for u in undo if not u.startswith(f"ALTER TABLE {database}.{replaced[1]} MODIFY QUERY")]
+            undo.append(f"ALTER TABLE {database}.{replaced[1]} MODIFY QUERY {query}")
         elif re.search(r"CREATE\s+TABLE", body) or not re.search(r"ALTER\s+TABLE", body):
             continue  # a table that no view fills, a backfill: nothing on the ingest path
         else:
@@ -359,9 +419,13 @@ def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, 
                 time.sleep(0.2)
         post(http.client.HTTPConnection("127.0.0.1", port), build_request(999_999, spans=10))  # warm-up
         before = writer_figures(port)
-        e2e = end_to_end(port, bodies, args.clients)
-        wall = args.requests * 1000 / e2e
-        print(f"end to end: {e2e:,.0f} spans/s ({args.requests} x 1,000 spans, {args.clients} clients)", flush=True)
+        e2e = end_to_end(port, bodies, args.clients, spans_per_body(args.children))
+        wall = args.requests * spans_per_body(args.children) / e2e
+        print(
+            f"end to end: {e2e:,.0f} spans/s ({args.requests} x {spans_per_body(args.children):,} spans, "
+            f"{args.children} child spans a spin, {args.clients} clients)",
+            flush=True,
+        )
         seconds, inserts, rows = (a - b for a, b in zip(writer_figures(port), before, strict=True))
         # Busy near 100 %: the store is the bottleneck; well below: receiving and decoding are.
         print(
@@ -423,18 +487,25 @@ def main() -> None:
     parser.add_argument("--overload-senders", type=int, default=480, help="connections offering the overload")
     parser.add_argument("--baseline", default="", help="git commit whose ingest path is 'before' (see above)")
     parser.add_argument("--rounds", type=int, default=2, help="with --baseline: runs of each, alternating")
+    parser.add_argument(
+        "--children",
+        type=int,
+        default=0,
+        choices=range(len(CHILD_STEPS) + 1),
+        help="child spans sent with each spin span in its request (its trace's steps); 0: spin spans only",
+    )
     args = parser.parse_args()
 
-    print(f"building {args.requests} requests of 1,000 spin spans ...", flush=True)
-    bodies = [build_request(i) for i in range(args.requests)]
-    overload_bodies = [build_request(100_000 + i) for i in range(40)]
+    print(f"building {args.requests} requests of {spans_per_body(args.children):,} spans ...", flush=True)
+    bodies = [build_request(i, children=args.children) for i in range(args.requests)]
+    overload_bodies = [build_request(100_000 + i, children=args.children) for i in range(40)]
     if args.baseline:
         result = compare(args.baseline, bodies, args, overload_bodies)
     else:
         with tempfile.TemporaryDirectory() as data_dir:
             result = measure_serve(data_dir, bodies, args, overload_bodies)
     e2e, over = result["e2e"], result["overload"]
-    raw = reference_insert(bodies)
+    raw = reference_insert(bodies, 1000 // (1 + args.children))
     print(f"reference raw bulk insert (clickhouse-connect, Native): {raw:,.0f} rows/s")
     print(f"ratio end-to-end / raw insert: {e2e / raw:.2f}  (target >= 0.5)")
     rss = "not measured (--overload-seconds 0)" if over is None else f"{over['peak_rss_mib']:,.0f} MiB"

@@ -229,7 +229,7 @@ def test_cluster_views_read_and_write_local_tables_only() -> None:
     # rca_rtp_minutely_mv
     assert len(views) == 13
     replaced = [s for s in statements if "MODIFY QUERY" in s]
-    assert len(replaced) == 2  # spins_mv (0031) and span_minutely_mv (0034)
+    assert len(replaced) == 3  # spins_mv (0031), span_minutely_mv (0034) and rca_minutely_mv (0090)
     distributed = set(distributed_tables())
     everywhere = {"currency_scales"}  # replicated whole on every node, no Distributed table: read locally
     for view in views + replaced:

@@ -1,0 +1,52 @@
+"""bench/ingest.py's "before" store: what a baseline lacks is taken out, a view replaced in place gets its old query.
+
+The ingest-cost figures of issue 17 are after/before ratios, so "before" must be the baseline's ingest path:
+views it lacks dropped, and a view whose query a later migration replaced (0090) running the query the
+baseline's migrations gave it (0071's), not the new one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from spinscope.schema.migrate import RenderOptions, load_migrations, render
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _bench():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("bench_ingest", REPO / "bench" / "ingest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _has_commit(ref: str) -> bool:
+    return subprocess.run(["git", "cat-file", "-e", ref], cwd=REPO, capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _has_commit("2734eab"), reason="needs the git history (2734eab)")
+def test_a_view_replaced_in_place_gets_the_baselines_query_back() -> None:
+    undo, kept = _bench().baseline_undo("2734eab", "db")
+    (create,) = render(next(m for m in load_migrations() if m.name == "rca_minutely_mv"), RenderOptions(database="db"))
+    restore = f"ALTER TABLE db.rca_minutely_mv MODIFY QUERY {create.split(chr(10) + 'AS ', 1)[1].strip()}"
+    assert [u for u in undo if "rca_minutely_mv" in u] == [restore]
+    assert kept == []
+
+
+@pytest.mark.skipif(not _has_commit("c0f7b23"), reason="needs the git history (c0f7b23)")
+def test_views_the_baseline_lacks_are_dropped_and_their_later_queries_ignored() -> None:
+    undo, kept = _bench().baseline_undo("c0f7b23", "db")
+    assert undo[:4] == [
+        "DROP VIEW IF EXISTS db.rca_minutely_mv",
+        "DROP VIEW IF EXISTS db.spin_hourly_mv",
+        "DROP VIEW IF EXISTS db.spin_daily_mv",
+        "DROP VIEW IF EXISTS db.spin_game_rtp_mv",
+    ]
+    assert not any("rca_minutely_mv MODIFY QUERY" in u for u in undo)
+    assert kept == []
