@@ -12,19 +12,7 @@ CREATE TABLE IF NOT EXISTS $db.$table $on_cluster (
     currency LowCardinality(String),
     mode LowCardinality(String),
     status LowCardinality(String),
-    spins SimpleAggregateFunction(sum, UInt64),
-    money_error_spins SimpleAggregateFunction(sum, UInt64),
-    hit_spins SimpleAggregateFunction(sum, UInt64),
-    $latency_column_types,
-    duration_ns_sum SimpleAggregateFunction(sum, UInt64),
-    bet_amount SimpleAggregateFunction(sum, Decimal(38, 18)),
-    win_amount SimpleAggregateFunction(sum, Decimal(38, 18)),
-    bet_squared_sum SimpleAggregateFunction(sum, Decimal(76, 36)),
-    win_squared_sum SimpleAggregateFunction(sum, Decimal(76, 36)),
-    win_bet_sum SimpleAggregateFunction(sum, Decimal(76, 36)),
-    players AggregateFunction(uniqExact, String),
-    sessions AggregateFunction(uniqExact, String),
-    latency_ns_bf16 AggregateFunction(quantilesBFloat16(0.5, 0.95, 0.99), UInt64)
+    $rollup_measure_types
 ) ENGINE = $aggregating_engine
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, game_id, game_version, currency, mode, status, environment, service_name)

@@ -107,6 +107,27 @@ def rollup_measures() -> str:
     )
 
 
+def rollup_measure_types() -> str:
+    """The column types of `rollup_measures`, for a coarser spin rollup's table (spin_game_hourly, _daily)."""
+    return ",\n    ".join(
+        [
+            "spins SimpleAggregateFunction(sum, UInt64)",
+            "money_error_spins SimpleAggregateFunction(sum, UInt64)",
+            "hit_spins SimpleAggregateFunction(sum, UInt64)",
+            latency_column_types(),
+            "duration_ns_sum SimpleAggregateFunction(sum, UInt64)",
+            "bet_amount SimpleAggregateFunction(sum, Decimal(38, 18))",
+            "win_amount SimpleAggregateFunction(sum, Decimal(38, 18))",
+            "bet_squared_sum SimpleAggregateFunction(sum, Decimal(76, 36))",
+            "win_squared_sum SimpleAggregateFunction(sum, Decimal(76, 36))",
+            "win_bet_sum SimpleAggregateFunction(sum, Decimal(76, 36))",
+            "players AggregateFunction(uniqExact, String)",
+            "sessions AggregateFunction(uniqExact, String)",
+            "latency_ns_bf16 AggregateFunction(quantilesBFloat16(0.5, 0.95, 0.99), UInt64)",
+        ]
+    )
+
+
 def latency_counts_if(condition: str, duration_ns: str = "duration_ns") -> str:
     """The ladder's counts over the rows meeting `condition` (rca_minutely: the non-error spins)."""
     return ",\n    ".join(
@@ -269,6 +290,7 @@ def fragments() -> dict[str, str]:
         "hour_edges_batch": hour_edges("{batch_s:UInt32}"),
         "latency_column_types": latency_column_types(),
         "game_rollup_measures": rollup_measures(),
+        "rollup_measure_types": rollup_measure_types(),
         "spin_dimension_value": dimension_value(SPIN_DIMENSIONS),
         "spin_dimension_in": dimension_in(SPIN_DIMENSIONS),
         "span_dimension_value": dimension_value(SPAN_DIMENSIONS),
