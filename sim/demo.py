@@ -147,12 +147,14 @@ def load_history(
 class _Writers:
     """Writer threads inserting queued tables; the queue is bounded so memory stays bounded."""
 
-    def __init__(self, store: Store, n: int) -> None:
+    def __init__(self, store: Store, n: int, stop: threading.Event | None = None) -> None:
         self.write = StoreWriter(store)
         self.tasks: queue.Queue[tuple[str, dict[str, list], int] | None] = queue.Queue(maxsize=max(n, 1))
         self.inserted_spins = 0
         self.error: BaseException | None = None
-        self.cancelled = threading.Event()  # set: queued tables are dropped, in-flight inserts finish
+        # Set: queued tables are dropped, in-flight inserts finish. The caller's stop event itself, so
+        # writers drop queued windows the moment a signal arrives, not when the builder next looks.
+        self.cancelled = stop if stop is not None else threading.Event()
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._run, name=f"demo-writer-{i}", daemon=True) for i in range(n)]
         for t in self._threads:
@@ -171,10 +173,17 @@ class _Writers:
             with self._lock:
                 self.inserted_spins += spins
 
-    def put(self, table: str, columns: dict[str, list], spins: int = 0) -> None:
-        if self.error is not None:
-            raise self.error
-        self.tasks.put((table, columns, spins))
+    def put(self, table: str, columns: dict[str, list], spins: int = 0) -> bool:
+        """Queue a table; False (not queued) once cancelled, even while waiting for room."""
+        while not self.cancelled.is_set():
+            if self.error is not None:
+                raise self.error
+            try:
+                self.tasks.put((table, columns, spins), timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def close(self) -> None:
         for _ in self._threads:
@@ -202,18 +211,16 @@ def load_plan(
     cleanly instead of closing the store under the writers.
     """
     started = time.perf_counter()
-    pool = _Writers(store, writers)
+    pool = _Writers(store, writers, stop)
     detail_from = plan.end_ns - int(detail_hours * 3600) * NS
     detail_rng = np.random.default_rng([plan.seed, 2])
     expected = plan.expected_spins
     spins_total = spans_total = logs_total = 0
     text: SpinText | None = None
-    complete = True
     try:
-        for generator, spins, ids in generate_history(plan):
-            if stop is not None and stop.is_set():
-                complete = False
-                pool.cancelled.set()
+        # the generator's set-up (exact game theory, the population) takes seconds: not after a stop
+        for generator, spins, ids in () if pool.cancelled.is_set() else generate_history(plan):
+            if pool.cancelled.is_set():
                 break
             if text is None:
                 text = SpinText(generator)
@@ -229,20 +236,20 @@ def load_plan(
             )
             for name, values in children.items():
                 columns[name].extend(values)
-            if stop is not None and stop.is_set():  # building a window takes seconds: don't queue it
-                complete = False
-                pool.cancelled.set()
+            # building a window takes seconds: a window built after the signal is not queued
+            if not pool.put("otel_traces", columns, len(spins)):
                 break
             spins_total += len(spins)
             spans_total += len(columns["Timestamp"])
-            pool.put("otel_traces", columns, len(spins))
-            if logs["Timestamp"]:
+            if logs["Timestamp"] and pool.put("otel_logs", logs):
                 logs_total += len(logs["Timestamp"])
-                pool.put("otel_logs", logs)
             if progress is not None:
                 progress(pool.inserted_spins, max(expected, pool.inserted_spins))
     finally:
         pool.close()
+    complete = not pool.cancelled.is_set()  # a stop drops what was queued: the history is cut short
+    if not complete:
+        spins_total = pool.inserted_spins  # what landed, not what was built
     if progress is not None and complete:
         progress(spins_total, spins_total)
     return LoadResult(

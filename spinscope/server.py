@@ -9,6 +9,7 @@ write queue, close the store.
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import logging
 import signal
@@ -202,6 +203,31 @@ def tune_gc() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
 
 
+def job_name(job: Callable[..., object]) -> str:
+    """A background job's thread name: its factory's name (`alert_job`, `serve_demo_job`)."""
+    return getattr(job, "__qualname__", "job").split(".<locals>")[0]
+
+
+def join_background(workers: list[threading.Thread], grace_s: float, report_every_s: float = 10.0) -> None:
+    """Wait for the background jobs to honour `stop`, saying which ones a slow stop waits for.
+
+    A stop that hangs is otherwise silent; past the grace period the jobs' stacks go to stderr
+    (where each thread is stuck) and shutdown goes on: the threads are daemons."""
+    began = time.monotonic()
+    next_report = report_every_s
+    while running := [w for w in workers if w.is_alive()]:
+        waited = time.monotonic() - began
+        names = ", ".join(w.name for w in running)
+        if waited >= grace_s:
+            print(f"spinscope: {names} still running {waited:.0f} s after the stop; stacks on stderr", flush=True)
+            faulthandler.dump_traceback(all_threads=True)
+            return
+        if waited >= next_report:
+            print(f"spinscope: waiting for {names} to stop ({waited:.0f} s)", flush=True)
+            next_report += report_every_s
+        running[0].join(timeout=0.1)
+
+
 def serve(
     store: Store,
     opts: ServeOptions,
@@ -233,15 +259,18 @@ def serve(
 
             app = run_app(store, opts.host, ui_port, config)
             print(f"spinscope: the app on {app.url}", flush=True)
-        workers = [threading.Thread(target=job, args=(stop,), daemon=True) for job in background or []]
+        workers = [
+            threading.Thread(target=job, args=(stop,), name=job_name(job), daemon=True) for job in background or []
+        ]
         for worker in workers:
             worker.start()
         print("spinscope: ready (Ctrl-C to stop)", flush=True)
-        stop.wait()
+        # Waking every second: a signal the kernel hands to another thread (the engine runs many)
+        # only sets a flag; a main thread blocked in a wait without timeout would not run the handler.
+        while not stop.wait(1.0):
+            pass
         print("spinscope: shutting down: finishing in-flight requests and draining the write queue", flush=True)
-        deadline = time.monotonic() + BACKGROUND_GRACE_S
-        for worker in workers:  # jobs honour `stop`; the store closes only after they return
-            worker.join(timeout=max(0.0, deadline - time.monotonic()))
+        join_background(workers, BACKGROUND_GRACE_S)  # the store closes only after they return
         if app is not None:
             app.stop()
         service.stop()
