@@ -89,10 +89,10 @@ def trace_list(
     if not ranked:
         return []
     trace_ids = sorted({r["trace_id"] for r in ranked})
-    raw = {(r["trace_id"], r["spin_id"]): r for r in run(client, "traces/trace_list", **window, trace_ids=trace_ids)}
+    raw = {(r["trace_id"], r["started_ns"]): r for r in run(client, "traces/trace_list", **window, trace_ids=trace_ids)}
     rows = []
     for spin in ranked:
-        sent = raw.get((spin["trace_id"], spin["spin_id"]))
+        sent = raw.get((spin["trace_id"], spin["started_ns"]))  # the spin span: its start is the spins row's
         if sent is None:  # stored in spins but not (or no longer) in otel_traces: nothing to open
             continue
         rows.append(

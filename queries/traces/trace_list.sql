@@ -1,32 +1,43 @@
 -- trace_list: what the trace list shows of the ranked spins (traces/trace_ranked) that `spins` does
 -- not hold as sent: the spin span's raw amounts, and the number of spans each trace has in
--- [start - 1 minute, end + 1 minute). One row per (trace id, spin id).
+-- [start - 1 minute, end + 1 minute). One row per spin span in [start, end) of the given traces,
+-- keyed by (trace id, started_ns): the span's start, which its spins row holds too.
 -- Parameters: start, end (DateTime64(9)), trace_ids (Array(String)).
 --
--- The ids are bound as a literal array (not a subquery), so the exporter's bloom filter on TraceId
--- picks the granules that hold them before any attribute map is read: the cost follows the number
--- of ids, not the window. Only SpanAttributes is read, and only for the spin spans.
+-- Both are read from trace_index (each trace's span starts and spin spans' amounts as sent, ordered by
+-- trace id), not from otel_traces: there a trace's spans lie in a granule of each span name and the
+-- amounts inside whole attribute maps. Here the ids are the key: each part's index points at one
+-- small granule per id, and the bloom filter drops those not holding it, so the cost follows the
+-- number of ids, not the window. Same figures as otel_traces gives: every span's start is kept,
+-- repeats too. A row's spans start at or after its started_at, so rows starting at or after the
+-- window's end are skipped by the partition key as well.
 WITH
+rows AS (
+    SELECT trace_id, toUnixTimestamp64Nano(started_at) AS first_ns, span_offsets_ns, spin_spans
+    FROM trace_index
+    WHERE trace_id IN {trace_ids:Array(String)}
+      AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+),
+
 spin_spans AS (
-    SELECT
-        TraceId AS trace_id,
-        SpanAttributes['slot.spin.id'] AS spin_id,
-        SpanAttributes['slot.bet.amount'] AS bet_amount,
-        SpanAttributes['slot.win.amount'] AS win_amount
-    FROM otel_traces
-    WHERE SpanName = 'spin' AND Timestamp >= {start:DateTime64(9)} AND Timestamp < {end:DateTime64(9)}
-      AND TraceId IN {trace_ids:Array(String)}
-    LIMIT 1 BY trace_id, spin_id
+    SELECT trace_id, first_ns + spin.offset_ns AS started_ns, spin.bet_amount AS bet_amount,
+           spin.win_amount AS win_amount
+    FROM rows
+    ARRAY JOIN spin_spans AS spin
+    WHERE started_ns >= toUnixTimestamp64Nano({start:DateTime64(9)})
+      AND started_ns < toUnixTimestamp64Nano({end:DateTime64(9)})
+    LIMIT 1 BY trace_id, started_ns
 ),
 
 span_counts AS (
-    SELECT TraceId AS trace_id, count() AS span_count
-    FROM otel_traces
-    WHERE Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-      AND TraceId IN {trace_ids:Array(String)}
-    GROUP BY TraceId
+    SELECT trace_id, sum(arrayCount(
+               offset -> first_ns + offset >= toUnixTimestamp64Nano({start:DateTime64(9)} - INTERVAL 1 MINUTE)
+                         AND first_ns + offset < toUnixTimestamp64Nano({end:DateTime64(9)} + INTERVAL 1 MINUTE),
+               span_offsets_ns)) AS span_count
+    FROM rows
+    GROUP BY trace_id
 )
 
-SELECT trace_id, spin_id, bet_amount, win_amount, span_count
+SELECT trace_id, started_ns, bet_amount, win_amount, span_count
 FROM spin_spans
 INNER JOIN span_counts USING (trace_id)

@@ -143,7 +143,8 @@ SELECT
     game_version,
     region,
     instance_id,
-    currency
+    currency,
+    toUnixTimestamp64Nano(started_at) AS started_ns  -- the key traces/trace_list answers by
 FROM candidates
 LIMIT 1 BY spin_id
 LIMIT {limit:UInt32}

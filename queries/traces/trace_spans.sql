@@ -1,14 +1,17 @@
 -- trace_spans: every span of one trace (duplicates from retries removed), with timings relative
--- to the trace start, for the span tree and waterfall. The trace-id lookup table narrows the
--- scan to the seconds that hold the trace, as the Collector exporter's README does.
+-- to the trace start, for the span tree and waterfall. A trace-id lookup table narrows the scan to
+-- the seconds that hold the trace, as the Collector exporter's README does with its
+-- otel_traces_trace_id_ts; trace_index is used instead (each trace's span starts, by id): partitioned
+-- by week, it has a few parts where the exporter's table has one or more a day, and a lookup without
+-- a window opens every part.
 -- Parameters: trace_id.
 WITH
 -- One scalar (a tuple), so the lookup runs once; its values are constants for the primary-key and
 -- partition pruning of otel_traces.
 (
-    SELECT (min(Start) - INTERVAL 1 MINUTE, max(End) + INTERVAL 1 MINUTE)
-    FROM otel_traces_trace_id_ts
-    WHERE TraceId = {trace_id:String}
+    SELECT (min(started_at) - INTERVAL 1 MINUTE, max(started_at + toIntervalNanosecond(arrayMax(span_offsets_ns))) + INTERVAL 1 MINUTE)
+    FROM trace_index
+    WHERE trace_id = {trace_id:String}
 ) AS bounds,
 
 spans AS (

@@ -226,8 +226,8 @@ def test_cluster_views_read_and_write_local_tables_only() -> None:
     views = [s for s in statements if s.startswith("CREATE MATERIALIZED VIEW")]
     # spin_minutely_mv (dropped again by 0018) and its successor spin_minutely_mv2; rca_minutely_mv;
     # spin_hourly_mv, spin_daily_mv and spin_game_rtp_minutely_mv; spin_game_hourly_mv and spin_game_daily_mv;
-    # rca_rtp_minutely_mv
-    assert len(views) == 13
+    # rca_rtp_minutely_mv; trace_index_mv
+    assert len(views) == 14
     replaced = [s for s in statements if "MODIFY QUERY" in s]
     assert len(replaced) == 3  # spins_mv (0031), span_minutely_mv (0034) and rca_minutely_mv (0090)
     distributed = set(distributed_tables())

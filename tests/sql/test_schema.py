@@ -96,8 +96,8 @@ def test_cluster_ddl_is_accepted_by_the_engines_parser(store_client) -> None:  #
     sharded = sum("-- spinscope: distributed" in m.template for m in load_migrations())
     # alert_events, alert_silences, alert_lease (0050, 0051, 0055), audit_log (0060), rca_minutely (0070),
     # spin_hourly, spin_daily and spin_game_rtp_minutely (0080, 0083, 0086), spin_game_hourly and
-    # spin_game_daily (0100, 0103), rca_rtp_minutely (0110) are sharded too
-    assert sharded == 23
+    # spin_game_daily (0100, 0103), rca_rtp_minutely (0110), trace_index (0120) are sharded too
+    assert sharded == 24
     assert len(statements) == 1 + len(load_migrations()) + sharded  # tracking table, objects, Distributed tables
     for statement in statements:
         # a backfill (INSERT ... SELECT through the Distributed tables) runs once, from the migrating node

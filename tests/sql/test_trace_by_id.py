@@ -68,5 +68,5 @@ def test_an_unknown_trace_has_no_spans(store, store_client) -> None:  # type: ig
 
 def test_the_bounds_are_looked_up_once() -> None:
     text = sql("traces/trace_spans")
-    assert text.count("FROM otel_traces_trace_id_ts") == 1
+    assert text.count("FROM trace_index") == 1
     assert "AS bounds" in text and "bounds.1" in text and "bounds.2" in text

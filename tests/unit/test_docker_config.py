@@ -528,6 +528,7 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
         ("spin_game_hourly", "spin_minutely"),
         ("spin_game_daily", "spin_game_hourly"),
         ("rca_rtp_minutely", "spins"),
+        ("trace_index", "otel_traces"),
     }
     for view, target, source, query in views:
         if keys[target] != "rand()":
