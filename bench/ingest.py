@@ -340,6 +340,9 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
     A view REF lacks is dropped; an index or projection REF lacks is dropped; a view REF has whose query a
     later migration replaced in place (ALTER TABLE view MODIFY QUERY) gets REF's query back: the last query
     that REF's migrations gave it (its CREATE MATERIALIZED VIEW or a MODIFY QUERY), rendered as `migrate` does.
+    What later migrations removed from REF's ingest path comes back: a view retired with its table (`--
+    spinscope: retires VIEW, writing to TABLE`) is created again with REF's DDL, and columns dropped from a
+    table REF created are added again with REF's types (these first, so the views' queries find them).
     """
     from spinscope.schema.migrate import RenderOptions, load_migrations, render
 
@@ -351,22 +354,46 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
         check=True,
     ).stdout.split()
     at_ref = {Path(name).name for name in listed}
-    undo, kept, dropped = [], [], set()
+    opts = RenderOptions(database=database)
+    restore, undo, kept, dropped = [], [], [], set()
     queries_at_ref: dict[str, str] = {}  # view -> its query as REF's migrations leave it
+    views_at_ref: dict[str, str] = {}  # view -> its CREATE statement up to (not including) the query
+    tables_at_ref: dict[str, str] = {}  # table -> its CREATE TABLE statement (single node)
     for m in load_migrations():
         body = "\n".join(line for line in m.template.splitlines() if not line.lstrip().startswith("--"))
         created = re.search(r"CREATE\s+MATERIALIZED\s+VIEW", body)
         replaced = re.search(r"ALTER\s+TABLE\s+\$db\.(\w+)\s.*?\bMODIFY\s+QUERY\b", body, re.S)
         if f"{m.version:04d}_{m.name}.sql" in at_ref:
             if created or replaced:
-                (statement,) = render(m, RenderOptions(database=database))
+                (statement,) = render(m, opts)
                 view = m.name if created else replaced[1]
-                queries_at_ref[view] = re.split(r"^AS\s+|\bMODIFY\s+QUERY\b", statement, maxsplit=1, flags=re.M)[1]
+                head, query = re.split(r"^AS\s+|\bMODIFY\s+QUERY\b", statement, maxsplit=1, flags=re.M)
+                queries_at_ref[view] = query
+                if created:
+                    views_at_ref[view] = head
+            elif m.is_table:
+                tables_at_ref[m.name] = render(m, opts)[0]
             continue
+        if not render(m, opts):
+            continue  # cluster only: nothing on a single node
         added = re.search(
             r"ALTER\s+TABLE\s+\$db\.(\w+).*?\bADD\s+(INDEX|PROJECTION)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", body, re.S
         )
-        if created:
+        dropped_columns = re.search(r"ALTER\s+TABLE\s+\$db\.(\w+?)(?:\$local)?\s.*\bDROP\s+COLUMN\b", body, re.S)
+        if m.retires:
+            view, table = m.retires
+            if view in views_at_ref and table in tables_at_ref:
+                restore.append(tables_at_ref[table])
+                undo.append(f"{views_at_ref[view]}AS {queries_at_ref[view].strip()}")
+        elif re.search(r"^\s*DROP\s+TABLE\b", body, re.M):
+            continue  # a table dropped after its view was retired (above)
+        elif dropped_columns:
+            table = dropped_columns[1]
+            for column in re.findall(r"DROP\s+COLUMN\s+(?:IF\s+EXISTS\s+)?(\w+)", body):
+                declared = re.search(rf"^\s*{column} (.+?),?$", tables_at_ref.get(table, ""), re.M)
+                if declared:
+                    restore.append(f"ALTER TABLE {database}.{table} ADD COLUMN IF NOT EXISTS {column} {declared[1]}")
+        elif created:
             undo.append(f"DROP VIEW IF EXISTS {database}.{m.name}")
             dropped.add(m.name)
         elif added:
@@ -381,7 +408,7 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
             continue  # a table that no view fills, a backfill: nothing on the ingest path
         else:
             kept.append(f"{m.version:04d}_{m.name}")
-    return undo, kept
+    return restore + undo, kept
 
 
 def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, overload_bodies: list[bytes]) -> dict:
