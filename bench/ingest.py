@@ -24,7 +24,9 @@ commit REF does not have taken out again (the materialized views its later migra
 dropped, the skip indexes and projections they add to a table are dropped, and a view whose query
 a later migration replaced in place, ALTER ... MODIFY QUERY, gets REF's query back); "after" has
 all of them. Same code, same requests, same machine minutes; the ratio after/before is the cost
-of the new rollups (or of a view's new query). A later migration that changes the ingest path
+of the new rollups (or of a view's new query). What a later migration took off the ingest path comes back
+in "before" (a view retired with its table, columns dropped from a table REF has: 0130-0135 against
+00bb7ea), so the ratio is also the saving of such a change. A later migration that changes the ingest path
 otherwise cannot be taken out this way: it is named in the output and stays in both.
 
 `--children N` sends each spin span with N child spans of its trace (wallet.debit, rng.draw, state.save,
@@ -484,7 +486,9 @@ def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, 
 def compare(ref: str, bodies: list[bytes], args: argparse.Namespace, overload_bodies: list[bytes]) -> dict:
     """Before (REF's ingest path) and after (this checkout's), alternating, `args.rounds` times each."""
     undo, kept = baseline_undo(ref)
-    print(f"before = this schema less what {ref} lacks: {undo or 'nothing to take out'}", flush=True)
+    # each statement's head: what it creates, drops or alters (the DDL and queries themselves are long)
+    shown = [re.sub(r"\s+", " ", re.split(r"\sAS\s|\(|(?<=QUERY)\s", u, maxsplit=1)[0]) for u in undo]
+    print(f"before = this schema less what {ref} lacks: {shown or 'nothing to take out'}", flush=True)
     if kept:
         print(f"  cannot be taken out (in both runs): {', '.join(kept)}", flush=True)
     rates: dict[str, list[float]] = {"before": [], "after": []}
