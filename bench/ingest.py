@@ -24,7 +24,9 @@ commit REF does not have taken out again (the materialized views its later migra
 dropped, the skip indexes and projections they add to a table are dropped, and a view whose query
 a later migration replaced in place, ALTER ... MODIFY QUERY, gets REF's query back); "after" has
 all of them. Same code, same requests, same machine minutes; the ratio after/before is the cost
-of the new rollups (or of a view's new query). A later migration that changes the ingest path
+of the new rollups (or of a view's new query). What a later migration took off the ingest path comes back
+in "before" (a view retired with its table, columns dropped from a table REF has: 0130-0135 against
+00bb7ea), so the ratio is also the saving of such a change. A later migration that changes the ingest path
 otherwise cannot be taken out this way: it is named in the output and stays in both.
 
 `--children N` sends each spin span with N child spans of its trace (wallet.debit, rng.draw, state.save,
@@ -340,6 +342,9 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
     A view REF lacks is dropped; an index or projection REF lacks is dropped; a view REF has whose query a
     later migration replaced in place (ALTER TABLE view MODIFY QUERY) gets REF's query back: the last query
     that REF's migrations gave it (its CREATE MATERIALIZED VIEW or a MODIFY QUERY), rendered as `migrate` does.
+    What later migrations removed from REF's ingest path comes back: a view retired with its table (`--
+    spinscope: retires VIEW, writing to TABLE`) is created again with REF's DDL, and columns dropped from a
+    table REF created are added again with REF's types (these first, so the views' queries find them).
     """
     from spinscope.schema.migrate import RenderOptions, load_migrations, render
 
@@ -351,22 +356,46 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
         check=True,
     ).stdout.split()
     at_ref = {Path(name).name for name in listed}
-    undo, kept, dropped = [], [], set()
+    opts = RenderOptions(database=database)
+    restore, undo, kept, dropped = [], [], [], set()
     queries_at_ref: dict[str, str] = {}  # view -> its query as REF's migrations leave it
+    views_at_ref: dict[str, str] = {}  # view -> its CREATE statement up to (not including) the query
+    tables_at_ref: dict[str, str] = {}  # table -> its CREATE TABLE statement (single node)
     for m in load_migrations():
         body = "\n".join(line for line in m.template.splitlines() if not line.lstrip().startswith("--"))
         created = re.search(r"CREATE\s+MATERIALIZED\s+VIEW", body)
         replaced = re.search(r"ALTER\s+TABLE\s+\$db\.(\w+)\s.*?\bMODIFY\s+QUERY\b", body, re.S)
         if f"{m.version:04d}_{m.name}.sql" in at_ref:
             if created or replaced:
-                (statement,) = render(m, RenderOptions(database=database))
+                (statement,) = render(m, opts)
                 view = m.name if created else replaced[1]
-                queries_at_ref[view] = re.split(r"^AS\s+|\bMODIFY\s+QUERY\b", statement, maxsplit=1, flags=re.M)[1]
+                head, query = re.split(r"^AS\s+|\bMODIFY\s+QUERY\b", statement, maxsplit=1, flags=re.M)
+                queries_at_ref[view] = query
+                if created:
+                    views_at_ref[view] = head
+            elif m.is_table:
+                tables_at_ref[m.name] = render(m, opts)[0]
             continue
+        if not render(m, opts):
+            continue  # cluster only: nothing on a single node
         added = re.search(
             r"ALTER\s+TABLE\s+\$db\.(\w+).*?\bADD\s+(INDEX|PROJECTION)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", body, re.S
         )
-        if created:
+        dropped_columns = re.search(r"ALTER\s+TABLE\s+\$db\.(\w+?)(?:\$local)?\s.*\bDROP\s+COLUMN\b", body, re.S)
+        if m.retires:
+            view, table = m.retires
+            if view in views_at_ref and table in tables_at_ref:
+                restore.append(tables_at_ref[table])
+                undo.append(f"{views_at_ref[view]}AS {queries_at_ref[view].strip()}")
+        elif re.search(r"^\s*DROP\s+TABLE\b", body, re.M):
+            continue  # a table dropped after its view was retired (above)
+        elif dropped_columns:
+            table = dropped_columns[1]
+            for column in re.findall(r"DROP\s+COLUMN\s+(?:IF\s+EXISTS\s+)?(\w+)", body):
+                declared = re.search(rf"^\s*{column} (.+?),?$", tables_at_ref.get(table, ""), re.M)
+                if declared:
+                    restore.append(f"ALTER TABLE {database}.{table} ADD COLUMN IF NOT EXISTS {column} {declared[1]}")
+        elif created:
             undo.append(f"DROP VIEW IF EXISTS {database}.{m.name}")
             dropped.add(m.name)
         elif added:
@@ -381,7 +410,7 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
             continue  # a table that no view fills, a backfill: nothing on the ingest path
         else:
             kept.append(f"{m.version:04d}_{m.name}")
-    return undo, kept
+    return restore + undo, kept
 
 
 def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, overload_bodies: list[bytes]) -> dict:
@@ -457,7 +486,9 @@ def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, 
 def compare(ref: str, bodies: list[bytes], args: argparse.Namespace, overload_bodies: list[bytes]) -> dict:
     """Before (REF's ingest path) and after (this checkout's), alternating, `args.rounds` times each."""
     undo, kept = baseline_undo(ref)
-    print(f"before = this schema less what {ref} lacks: {undo or 'nothing to take out'}", flush=True)
+    # each statement's head: what it creates, drops or alters (the DDL and queries themselves are long)
+    shown = [re.sub(r"\s+", " ", re.split(r"\sAS\s|\(|(?<=QUERY)\s", u, maxsplit=1)[0]) for u in undo]
+    print(f"before = this schema less what {ref} lacks: {shown or 'nothing to take out'}", flush=True)
     if kept:
         print(f"  cannot be taken out (in both runs): {', '.join(kept)}", flush=True)
     rates: dict[str, list[float]] = {"before": [], "after": []}

@@ -5,9 +5,9 @@
 -- retry that reached the other replica of a shard before it had the original (docs/deploy.md,
 -- Duplicates). Run it after the hour has settled (replication and late retries), e.g. for
 -- yesterday; child spans only within the raw retention (child_spans expires with otel_traces).
--- spin_hourly and spin_daily (fed from spin_minutely) are compared the same way, for the whole hours and
--- whole UTC days inside [start, end) (hour_start_at is the day's start for spin_daily), and so are the
--- game rollups spin_game_hourly and spin_game_daily.
+-- spin_hourly and spin_game_hourly (fed from spin_minutely) are compared the same way for the whole hours
+-- inside [start, end), and spin_game_daily (fed from spin_game_hourly) for the whole UTC days (hour_start_at
+-- is the day's start). spin_daily was retired (migrations 0130-0132).
 -- Parameters: start, end. One row per rollup and hour (or day) with data on either side.
 WITH
     {start:DateTime} AS window_start,
@@ -61,12 +61,6 @@ typed_days AS (
     WHERE toDate(hour) >= days_from AND toDate(hour) < days_to
     GROUP BY day_start
 ),
-rolled_days AS (
-    SELECT toDateTime(day) AS day_start, sum(spins) AS counted
-    FROM spin_daily
-    WHERE day >= days_from AND day < days_to
-    GROUP BY day_start
-),
 rolled_game_days AS (
     SELECT toDateTime(day) AS day_start, sum(spins) AS counted
     FROM spin_game_daily
@@ -79,9 +73,6 @@ checks AS (
     UNION ALL
     SELECT 'spin_hourly', if(t.hour = 0, r.hour, t.hour), t.stored, r.counted
     FROM typed_whole_hours AS t FULL OUTER JOIN rolled_hours AS r ON t.hour = r.hour
-    UNION ALL
-    SELECT 'spin_daily', if(t.day_start = 0, r.day_start, t.day_start), t.stored, r.counted
-    FROM typed_days AS t FULL OUTER JOIN rolled_days AS r ON t.day_start = r.day_start
     UNION ALL
     SELECT 'spin_game_hourly', if(t.hour = 0, r.hour, t.hour), t.stored, r.counted
     FROM typed_whole_hours AS t FULL OUTER JOIN rolled_game_hours AS r ON t.hour = r.hour

@@ -56,7 +56,7 @@ GAME_DIMENSIONS: Final[tuple[str, ...]] = (
 )
 """The dimensions spin_game_hourly and spin_game_daily keep (SPIN_DIMENSIONS without region, instance,
 channel and feature): a model whose filters and groups use only these reads the game rollups, which
-hold ~6x fewer rows (and latency and distinct-count states) than spin_hourly and spin_daily."""
+hold ~6x fewer rows than spin_hourly (which keeps sums only since 0133; spin_daily was retired, 0130)."""
 
 
 def reads_game_rollups(keys: Iterable[str]) -> bool:

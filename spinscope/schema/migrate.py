@@ -11,7 +11,8 @@ only` renders nothing on a single node. Applied versions are recorded in
 Migrations run while data may be arriving. A view is replaced in one statement
 (`ALTER TABLE view MODIFY QUERY ...`), never dropped and re-created: spins inserted
 between the two statements would pass no view. The applied pair that still does so
-(0018 + 0019) runs on an existing database only when the caller says ingest is paused.
+(0018 + 0019) runs on an existing database only when the caller says ingest is paused. A view retired
+for good with its table (0130: no successor waits for the rows) may be dropped while data arrives.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _FILE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 _DISTRIBUTED = re.compile(r"^-- spinscope: distributed (.+)$", re.MULTILINE)
 _CLUSTER_ONLY = re.compile(r"^-- spinscope: cluster only$", re.MULTILINE)
 _DROP_VIEW = re.compile(r"^\s*DROP\s+VIEW\b", re.IGNORECASE | re.MULTILINE)
+# A view dropped for good, with the table it fills (dropped by a later migration): no successor waits for
+# the rows inserted meanwhile, so the drop may run while data arrives (tests/unit/test_docker_config.py
+# checks that no later migration fills that table again).
+_RETIRES = re.compile(r"^-- spinscope: retires (\w+), writing to (\w+)$", re.MULTILINE)
 _BACKFILL = re.compile(r"^\s*INSERT\s+INTO\b", re.IGNORECASE | re.MULTILINE)
 # {uuid} (the same on every node: ON CLUSTER sends the initiator's) makes each table's Keeper path
 # its own, so a table dropped and re-created inside the Atomic database's delayed-drop window
@@ -59,8 +64,16 @@ class Migration:
 
     @property
     def drops_view(self) -> bool:
-        """Dropping a view while data arrives loses rows until its successor exists (see the module docstring)."""
-        return bool(_DROP_VIEW.search(_strip_comments(self.template)))
+        """Dropping a view while data arrives loses rows until its successor exists (see the module docstring).
+
+        A view retired for good (`-- spinscope: retires VIEW, writing to TABLE`) has no successor: not counted."""
+        return bool(_DROP_VIEW.search(_strip_comments(self.template))) and self.retires is None
+
+    @property
+    def retires(self) -> tuple[str, str] | None:
+        """(view, the table it fills) when this migration drops a view that nothing replaces."""
+        match = _RETIRES.search(self.template)
+        return (match.group(1), match.group(2)) if match else None
 
     @property
     def backfills(self) -> bool:

@@ -50,3 +50,28 @@ def test_views_the_baseline_lacks_are_dropped_and_their_later_queries_ignored() 
     ]
     assert not any("rca_minutely_mv MODIFY QUERY" in u for u in undo)
     assert kept == []
+
+
+@pytest.mark.skipif(not _has_commit("00bb7ea"), reason="needs the git history (00bb7ea)")
+def test_a_retired_view_and_dropped_columns_come_back_before_the_views_that_need_them() -> None:
+    """Against main before issue 17's ingest budget (00bb7ea): spin_daily and its view are created again with
+    0083's and 0085's DDL, spin_hourly gets its state columns back (0080's types), then spin_hourly_mv its
+    0082 query: "before" then pays for what 0130-0135 took out."""
+    undo, kept = _bench().baseline_undo("00bb7ea", "db")
+    by_name = {m.name: m for m in load_migrations()}
+    opts = RenderOptions(database="db")
+    (daily_table,) = render(by_name["spin_daily"], opts)
+    (daily_view,) = render(by_name["spin_daily_mv"], opts)
+    (hourly_view,) = render(by_name["spin_hourly_mv"], opts)
+    types = {
+        "players": "AggregateFunction(uniqExact, String)",
+        "sessions": "AggregateFunction(uniqExact, String)",
+        "latency_ns_bf16": "AggregateFunction(quantilesBFloat16(0.5, 0.95, 0.99), UInt64)",
+    }
+    assert undo == [
+        daily_table,
+        *(f"ALTER TABLE db.spin_hourly ADD COLUMN IF NOT EXISTS {c} {t}" for c, t in types.items()),
+        daily_view,
+        f"ALTER TABLE db.spin_hourly_mv MODIFY QUERY {hourly_view.split(chr(10) + 'AS ', 1)[1].strip()}",
+    ]
+    assert kept == []

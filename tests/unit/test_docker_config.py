@@ -522,7 +522,6 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
         ("span_minutely", "child_spans"),
         ("otel_traces_trace_id_ts", "otel_traces"),
         ("spin_hourly", "spin_minutely"),
-        ("spin_daily", "spin_hourly"),
         ("spin_game_rtp_minutely", "spins"),
         ("rca_minutely", "otel_traces"),
         ("spin_game_hourly", "spin_minutely"),
@@ -537,10 +536,33 @@ def test_distributed_sharding_keys_say_where_views_put_the_rows() -> None:
 
 def test_no_new_migration_drops_a_view() -> None:
     """Between DROP VIEW and the successor's CREATE, inserted rows reach no view: replace a view with
-    ALTER TABLE ... MODIFY QUERY (tests/sql/test_schema.py runs one). 0018 (+ 0019) predates this."""
+    ALTER TABLE ... MODIFY QUERY (tests/sql/test_schema.py runs one). 0018 (+ 0019) predates this. A view
+    retired for good with its table (0130, spin_daily_mv) has no successor: the test below holds it to that."""
     drops = re.compile(r"^\s*DROP\s+VIEW\b", re.IGNORECASE | re.MULTILINE)
-    assert [m.version for m in load_migrations() if drops.search(m.template)] == [18]
+    assert [m.version for m in load_migrations() if drops.search(m.template)] == [18, 130]
     assert [m.version for m in load_migrations() if m.drops_view] == [18]
+    assert [m.retires for m in load_migrations() if m.retires] == [("spin_daily_mv", "spin_daily")]
+
+
+def test_a_retired_view_drops_only_itself_and_its_table_is_dropped_and_never_filled_or_read_again() -> None:
+    """`-- spinscope: retires VIEW, writing to TABLE` lets the drop run while data arrives (no successor waits
+    for the rows): true only if the view is the one dropped, TABLE is dropped later, no later view fills it
+    and no SQL model reads it."""
+    migrations = load_migrations()
+    for index, migration in enumerate(migrations):
+        if not migration.retires:
+            continue
+        view, table = migration.retires
+        assert re.findall(r"^DROP VIEW IF EXISTS \$db\.(\w+) ", migration.template, re.MULTILINE) == [view]
+        created = next(m for m in migrations[:index] if m.name == view).template
+        assert re.search(rf"CREATE MATERIALIZED VIEW .*\bTO \$db\.{table}\$local\b", created, re.DOTALL), view
+        later = migrations[index + 1 :]
+        assert any(re.search(rf"^DROP TABLE IF EXISTS \$db\.{table}\$local ", m.template, re.M) for m in later), table
+        assert not any(re.search(rf"\bTO \$db\.{table}\b", m.template) for m in later), table
+        readers = [
+            p.name for p in (REPO / "queries").rglob("*.sql") if re.search(rf"^[^-]*\b{table}\b", p.read_text(), re.M)
+        ]
+        assert readers == [], (table, readers)
 
 
 def test_db_migrate_says_an_upgrade_that_drops_a_view_needs_ingest_paused() -> None:
