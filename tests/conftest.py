@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,17 +35,34 @@ def session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.close()
 
 
-@pytest.fixture
-def store(session_store: Store) -> Iterator[Store]:
-    """A Store on a fresh, migrated database of the session's engine."""
+@contextmanager
+def fresh_database(session_store: Store) -> Iterator[Store]:
+    """A Store on a new database of the session's engine with no schema, dropped afterwards."""
     database = "t_" + uuid.uuid4().hex[:12]
     admin = session_store.new_client(database=None)
     admin.command(f"CREATE DATABASE {database}")
-    migrate(admin, RenderOptions(database=database), log=lambda *_: None)
     fresh = Store(dsn=session_store.dsn, database=database)
-    yield fresh
-    fresh.close()
-    admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+    try:
+        yield fresh
+    finally:
+        fresh.close()
+        admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+@pytest.fixture
+def store(session_store: Store) -> Iterator[Store]:
+    """A Store on a fresh, migrated database of the session's engine."""
+    with fresh_database(session_store) as fresh:
+        migrate(fresh.client(), RenderOptions(database=fresh.database), log=lambda *_: None)
+        yield fresh
+
+
+@pytest.fixture
+def empty_store(session_store: Store) -> Iterator[Store]:
+    """Another fresh database, with no schema: upgrade tests migrate it to the version they start from
+    (and a test comparing two stores gets one apart from `store`)."""
+    with fresh_database(session_store) as fresh:
+        yield fresh
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ latency quantiles, from the spins table itself, never from a rollup).
 from __future__ import annotations
 
 import random
-import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -167,30 +166,25 @@ def test_dashboard_models_read_the_game_rollups() -> None:
     assert {"region", "instance_id", "channel", "feature"}.isdisjoint(GAME_DIMENSIONS)
 
 
-def test_upgrade_backfills_the_game_rollups_once(session_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_backfills_the_game_rollups_once(session_store, empty_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A store with spins from before 0100 gets the game rollups filled by migrate, once; the views take over."""
     import spinscope.schema.migrate as migrate_module
 
-    database = "t_" + uuid.uuid4().hex[:12]
-    admin = session_store.new_client(database=None)
-    admin.command(f"CREATE DATABASE {database}")
-    try:
-        opts = RenderOptions(database=database)
-        client = session_store.new_client(database=database)
-        every = load_migrations()  # the store as 0099 left it (0101 and 0104 copy spin_hourly and spin_daily,
-        monkeypatch.setattr(migrate_module, "load_migrations", lambda: [m for m in every if m.version < 100])
-        migrate(client, opts, log=lambda *_: None)  # whose state columns and table 0130-0135 drop later)
-        monkeypatch.undo()
-        spins = varied(200)
-        insert_spins(client, spins)
-        migrate(client, opts, log=lambda *_: None)
-        migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
-        insert_spins(client, [Spin("after", DAY0 + timedelta(hours=1))])
-        for table in ("spin_game_hourly", "spin_game_daily"):
-            assert client.command(f"SELECT sum(spins) FROM {table}") == len(spins) + 1, table
-        players = client.command("SELECT uniqExactMerge(players) FROM spin_game_daily")
-        assert players == len({s.player_id for s in spins} | {"p1"})
-        week = kpis(client, DAY0.date(), (DAY0 + timedelta(days=3)).date(), "week")
-        assert sum(r["spins"] for r in week) == len(spins) + 1
-    finally:
-        admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+    database = empty_store.database
+    opts = RenderOptions(database=database)
+    client = session_store.new_client(database=database)
+    every = load_migrations()  # the store as 0099 left it (0101 and 0104 copy spin_hourly and spin_daily,
+    monkeypatch.setattr(migrate_module, "load_migrations", lambda: [m for m in every if m.version < 100])
+    migrate(client, opts, log=lambda *_: None)  # whose state columns and table 0130-0135 drop later)
+    monkeypatch.undo()
+    spins = varied(200)
+    insert_spins(client, spins)
+    migrate(client, opts, log=lambda *_: None)
+    migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
+    insert_spins(client, [Spin("after", DAY0 + timedelta(hours=1))])
+    for table in ("spin_game_hourly", "spin_game_daily"):
+        assert client.command(f"SELECT sum(spins) FROM {table}") == len(spins) + 1, table
+    players = client.command("SELECT uniqExactMerge(players) FROM spin_game_daily")
+    assert players == len({s.player_id for s in spins} | {"p1"})
+    week = kpis(client, DAY0.date(), (DAY0 + timedelta(days=3)).date(), "week")
+    assert sum(r["spins"] for r in week) == len(spins) + 1

@@ -9,7 +9,6 @@ both the rollup (whole minutes) and the raw edges are read.
 from __future__ import annotations
 
 import random
-import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -166,29 +165,24 @@ def test_whole_minutes_are_read_from_the_rollup_partial_ones_from_spins(store_cl
     assert model(store_client, T0 + timedelta(minutes=5), T0 + timedelta(minutes=5, seconds=59), {}) == {}
 
 
-def test_upgrade_backfills_the_rtp_rollup_once(session_store) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_backfills_the_rtp_rollup_once(session_store, empty_store) -> None:  # type: ignore[no-untyped-def]
     """A store with spins from before 0110 gets rca_rtp_minutely filled by migrate, once; the view takes over."""
-    database = "t_" + uuid.uuid4().hex[:12]
-    admin = session_store.new_client(database=None)
-    admin.command(f"CREATE DATABASE {database}")
-    try:
-        opts = RenderOptions(database=database)
-        client = session_store.new_client(database=database)
-        migrate(client, opts, log=lambda *_: None)
-        for m in load_migrations():
-            if 110 <= m.version <= 112:
-                client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
-        client.command("DROP VIEW rca_rtp_minutely_mv")
-        client.command("DROP TABLE rca_rtp_minutely")
-        before = history(seed=11, n=400)
-        insert_spins(client, before)
-        migrate(client, opts, log=lambda *_: None)
-        migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
-        after = history(seed=12, n=300)
-        insert_spins(client, after)  # the view takes over
-        start, end = T0 - timedelta(minutes=30), T0 + timedelta(minutes=60)
-        assert model(client, start, end, {}) == normalized(expected(before + after, start, end, {}))
-        settled_paid = sum(1 for s in before + after if s.mode == "paid" and not s.error_type and s.bet != "not-money")
-        assert client.command("SELECT sum(paid) + sum(unstaked) FROM rca_rtp_minutely") == settled_paid
-    finally:
-        admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+    database = empty_store.database
+    opts = RenderOptions(database=database)
+    client = session_store.new_client(database=database)
+    migrate(client, opts, log=lambda *_: None)
+    for m in load_migrations():
+        if 110 <= m.version <= 112:
+            client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
+    client.command("DROP VIEW rca_rtp_minutely_mv")
+    client.command("DROP TABLE rca_rtp_minutely")
+    before = history(seed=11, n=400)
+    insert_spins(client, before)
+    migrate(client, opts, log=lambda *_: None)
+    migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
+    after = history(seed=12, n=300)
+    insert_spins(client, after)  # the view takes over
+    start, end = T0 - timedelta(minutes=30), T0 + timedelta(minutes=60)
+    assert model(client, start, end, {}) == normalized(expected(before + after, start, end, {}))
+    settled_paid = sum(1 for s in before + after if s.mode == "paid" and not s.error_type and s.bet != "not-money")
+    assert client.command("SELECT sum(paid) + sum(unstaked) FROM rca_rtp_minutely") == settled_paid

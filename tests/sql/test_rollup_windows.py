@@ -170,48 +170,40 @@ def test_status_computed_again_after_an_insert_into_a_past_minute(store_client) 
     assert slo_statuses(store_client, [spec], at)[0].budget.total == 2
 
 
-def test_upgrade_backfills_the_new_rollups_once(session_store) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_backfills_the_new_rollups_once(session_store, empty_store) -> None:  # type: ignore[no-untyped-def]
     """A store with spins from before 0080 gets the hourly, daily and declared-RTP rollups filled by migrate."""
-    import uuid
 
-    database = "t_" + uuid.uuid4().hex[:12]
-    admin = session_store.new_client(database=None)
-    admin.command(f"CREATE DATABASE {database}")
-    try:
-        opts = RenderOptions(database=database)
-        client = session_store.new_client(database=database)
-        migrate(client, opts, log=lambda *_: None)  # creates the tracking table; then roll back to before 0080
-        for m in load_migrations():
-            if m.version >= 80:
-                client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
-        for name in ("spin_daily_mv", "spin_hourly_mv", "spin_game_rtp_mv"):
-            client.command(f"DROP VIEW IF EXISTS {name}")  # spin_daily_mv: retired since 0130
-        for name in ("spin_daily", "spin_hourly", "spin_game_rtp_minutely"):
-            client.command(f"DROP TABLE IF EXISTS {name}")
-        declared = Spin("declared", DAY0 + timedelta(hours=2), extra={"slot.game.rtp": "0.9650"})
-        spins = [*spread(300), declared]
-        insert_spins(client, spins)
-        migrate(client, opts, log=lambda *_: None)
-        migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
-        insert_spins(client, [Spin("after", DAY0 + timedelta(hours=1))])  # the views take over
-        total = len(spins) + 1
-        assert client.command("SELECT sum(spins) FROM spin_hourly") == total
-        assert client.command("EXISTS TABLE spin_daily") == 0  # copied by 0084, then retired by 0130-0132
-        assert run(client, "rtp/rtp_span_reference", start=DAY0, end=DAY0 + timedelta(days=2)) == [
-            {
-                "game_id": "fortune-tiger",
-                "game_version": "1.4.2",
-                "declared_rtp": Decimal("0.965"),
-                "distinct_values": 1,
-            }
-        ]
-        hourly = run(
-            client, "app/app_fleet_totals", start=DAY0, end=DAY0 + timedelta(days=2), environment="", game_id=""
-        )
-        assert hourly[0]["spins"] == total
-        assert [s for m in load_migrations() if m.version >= 80 for s in render(m, opts)]
-    finally:
-        admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+    database = empty_store.database
+    opts = RenderOptions(database=database)
+    client = session_store.new_client(database=database)
+    migrate(client, opts, log=lambda *_: None)  # creates the tracking table; then roll back to before 0080
+    for m in load_migrations():
+        if m.version >= 80:
+            client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
+    for name in ("spin_daily_mv", "spin_hourly_mv", "spin_game_rtp_mv"):
+        client.command(f"DROP VIEW IF EXISTS {name}")  # spin_daily_mv: retired since 0130
+    for name in ("spin_daily", "spin_hourly", "spin_game_rtp_minutely"):
+        client.command(f"DROP TABLE IF EXISTS {name}")
+    declared = Spin("declared", DAY0 + timedelta(hours=2), extra={"slot.game.rtp": "0.9650"})
+    spins = [*spread(300), declared]
+    insert_spins(client, spins)
+    migrate(client, opts, log=lambda *_: None)
+    migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
+    insert_spins(client, [Spin("after", DAY0 + timedelta(hours=1))])  # the views take over
+    total = len(spins) + 1
+    assert client.command("SELECT sum(spins) FROM spin_hourly") == total
+    assert client.command("EXISTS TABLE spin_daily") == 0  # copied by 0084, then retired by 0130-0132
+    assert run(client, "rtp/rtp_span_reference", start=DAY0, end=DAY0 + timedelta(days=2)) == [
+        {
+            "game_id": "fortune-tiger",
+            "game_version": "1.4.2",
+            "declared_rtp": Decimal("0.965"),
+            "distinct_values": 1,
+        }
+    ]
+    hourly = run(client, "app/app_fleet_totals", start=DAY0, end=DAY0 + timedelta(days=2), environment="", game_id="")
+    assert hourly[0]["spins"] == total
+    assert [s for m in load_migrations() if m.version >= 80 for s in render(m, opts)]
 
 
 def test_check_rollups_compares_the_hourly_and_daily_rollups(store_client) -> None:  # type: ignore[no-untyped-def]
@@ -233,48 +225,44 @@ def test_check_rollups_compares_the_hourly_and_daily_rollups(store_client) -> No
     assert all(r["excess"] == 0 for r in rows)
 
 
-def test_upgrade_retires_spin_daily_and_slims_spin_hourly_while_data_arrives(session_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_retires_spin_daily_and_slims_spin_hourly_while_data_arrives(
+    session_store, empty_store, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """A store at 0129 (main before issue 17's ingest budget) upgrades without pausing ingest: spin_daily and
     its view go, spin_hourly keeps every sum it had (and the rows before and after the upgrade), less the
     distinct-count and latency states nothing reads."""
-    import uuid
 
     import spinscope.schema.migrate as migrate_module
 
-    database = "t_" + uuid.uuid4().hex[:12]
-    admin = session_store.new_client(database=None)
-    admin.command(f"CREATE DATABASE {database}")
-    try:
-        opts = RenderOptions(database=database)
-        client = session_store.new_client(database=database)
-        every = load_migrations()
-        monkeypatch.setattr(migrate_module, "load_migrations", lambda: [m for m in every if m.version < 130])
-        migrate(client, opts, log=lambda *_: None)
-        spins = spread(300)
-        insert_spins(client, spins)
-        assert client.command("SELECT sum(spins) FROM spin_daily") == len(spins)  # the old schema fills it
-        monkeypatch.undo()
-        applied = migrate(client, opts, log=lambda *_: None, ingest_paused=False)  # no pause needed
-        assert [m.version for m in applied] == [m.version for m in every if m.version >= 130]
-        assert migrate(client, opts, log=lambda *_: None, ingest_paused=False) == []
-        later = [Spin("after", DAY0 + timedelta(hours=1), bet="2.50", win="7.25", duration_ms=480)]
-        insert_spins(client, later)
-        assert {r[0] for r in client.query("SHOW TABLES").result_rows}.isdisjoint({"spin_daily", "spin_daily_mv"})
-        columns = {r[0] for r in client.query("DESCRIBE TABLE spin_hourly").result_rows}
-        assert {"spins", "bet_amount", "win_bet_sum", "latency_le_500ms"} <= columns
-        assert columns.isdisjoint({"players", "sessions", "latency_ns_bf16"})
-        measures = (
-            "sum(spins), sum(money_error_spins), sum(hit_spins), sum(latency_le_500ms), sum(duration_ns_sum),"
-            " sum(bet_amount), sum(win_amount), sum(bet_squared_sum), sum(win_squared_sum), sum(win_bet_sum)"
-        )
-        keys = "game_id, game_version, region, instance_id, channel, currency, mode, feature, status"
-        hourly = client.query(f"SELECT hour, {keys}, {measures} FROM spin_hourly GROUP BY hour, {keys}")
-        minutely = client.query(
-            f"SELECT toStartOfHour(minute) AS hour, {keys}, {measures} FROM spin_minutely GROUP BY hour, {keys}"
-        )
-        assert sorted(hourly.result_rows) == sorted(minutely.result_rows)
-        everything = [*spins, *later]
-        assert sum(r[10] for r in hourly.result_rows) == len(everything)
-        assert sum(r[15] for r in hourly.result_rows) == sum((Decimal(s.bet) for s in everything), Decimal(0))
-    finally:
-        admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+    database = empty_store.database
+    opts = RenderOptions(database=database)
+    client = session_store.new_client(database=database)
+    every = load_migrations()
+    monkeypatch.setattr(migrate_module, "load_migrations", lambda: [m for m in every if m.version < 130])
+    migrate(client, opts, log=lambda *_: None)
+    spins = spread(300)
+    insert_spins(client, spins)
+    assert client.command("SELECT sum(spins) FROM spin_daily") == len(spins)  # the old schema fills it
+    monkeypatch.undo()
+    applied = migrate(client, opts, log=lambda *_: None, ingest_paused=False)  # no pause needed
+    assert [m.version for m in applied] == [m.version for m in every if m.version >= 130]
+    assert migrate(client, opts, log=lambda *_: None, ingest_paused=False) == []
+    later = [Spin("after", DAY0 + timedelta(hours=1), bet="2.50", win="7.25", duration_ms=480)]
+    insert_spins(client, later)
+    assert {r[0] for r in client.query("SHOW TABLES").result_rows}.isdisjoint({"spin_daily", "spin_daily_mv"})
+    columns = {r[0] for r in client.query("DESCRIBE TABLE spin_hourly").result_rows}
+    assert {"spins", "bet_amount", "win_bet_sum", "latency_le_500ms"} <= columns
+    assert columns.isdisjoint({"players", "sessions", "latency_ns_bf16"})
+    measures = (
+        "sum(spins), sum(money_error_spins), sum(hit_spins), sum(latency_le_500ms), sum(duration_ns_sum),"
+        " sum(bet_amount), sum(win_amount), sum(bet_squared_sum), sum(win_squared_sum), sum(win_bet_sum)"
+    )
+    keys = "game_id, game_version, region, instance_id, channel, currency, mode, feature, status"
+    hourly = client.query(f"SELECT hour, {keys}, {measures} FROM spin_hourly GROUP BY hour, {keys}")
+    minutely = client.query(
+        f"SELECT toStartOfHour(minute) AS hour, {keys}, {measures} FROM spin_minutely GROUP BY hour, {keys}"
+    )
+    assert sorted(hourly.result_rows) == sorted(minutely.result_rows)
+    everything = [*spins, *later]
+    assert sum(r[10] for r in hourly.result_rows) == len(everything)
+    assert sum(r[15] for r in hourly.result_rows) == sum((Decimal(s.bet) for s in everything), Decimal(0))

@@ -8,7 +8,6 @@ on one upgraded from before 0120 (the backfill).
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import timedelta
 
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
@@ -127,37 +126,31 @@ def test_the_list_shows_the_amounts_as_sent_and_counts_every_stored_span_as_befo
     assert by_bet == {"1.50": 3, "1.5E+1": 4, "+2": 4, ".5": 3, "0E-8": 2, "not-money": 2, "3": 3}
 
 
-def test_a_store_upgraded_from_before_0120_gets_trace_index_filled_once(session_store) -> None:  # type: ignore[no-untyped-def]
-    database = "t_" + uuid.uuid4().hex[:12]
-    admin = session_store.new_client(database=None)
-    admin.command(f"CREATE DATABASE {database}")
-    store = Store(dsn=session_store.dsn, database=database)
-    try:
-        opts = RenderOptions(database=database)
-        client = store.client()
-        migrate(client, opts, log=lambda *_: None)
-        for m in load_migrations():
-            if 120 <= m.version <= 122:
-                client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
-        client.command("DROP VIEW trace_index_mv")
-        client.command("DROP TABLE trace_index")
-        fill(store)  # spans from before the upgrade
-        migrate(client, opts, log=lambda *_: None)
-        migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
-        assert client.command("SELECT sum(length(span_offsets_ns)) FROM trace_index") == client.command(
-            "SELECT count() FROM otel_traces"
-        )
-        store_traces(store, [spin_trace(200, START_NS + 29 * MINUTE_NS, bet="7.00")])  # the view takes over
-        got = new_rows(client)
-        assert got == old_rows(client) and len(got) == 8
-        one = got[0][0]
-        spans = trace(client, one)["spans"]
-        assert spans and {s["span_id"] for s in spans} == {
-            r[0]
-            for r in client.query(
-                "SELECT SpanId FROM otel_traces WHERE TraceId = {t:String}", parameters={"t": one}
-            ).result_rows
-        }
-    finally:
-        store.close()
-        admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+def test_a_store_upgraded_from_before_0120_gets_trace_index_filled_once(session_store, empty_store) -> None:  # type: ignore[no-untyped-def]
+    database = empty_store.database
+    store = empty_store
+    opts = RenderOptions(database=database)
+    client = store.client()
+    migrate(client, opts, log=lambda *_: None)
+    for m in load_migrations():
+        if 120 <= m.version <= 122:
+            client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
+    client.command("DROP VIEW trace_index_mv")
+    client.command("DROP TABLE trace_index")
+    fill(store)  # spans from before the upgrade
+    migrate(client, opts, log=lambda *_: None)
+    migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
+    assert client.command("SELECT sum(length(span_offsets_ns)) FROM trace_index") == client.command(
+        "SELECT count() FROM otel_traces"
+    )
+    store_traces(store, [spin_trace(200, START_NS + 29 * MINUTE_NS, bet="7.00")])  # the view takes over
+    got = new_rows(client)
+    assert got == old_rows(client) and len(got) == 8
+    one = got[0][0]
+    spans = trace(client, one)["spans"]
+    assert spans and {s["span_id"] for s in spans} == {
+        r[0]
+        for r in client.query(
+            "SELECT SpanId FROM otel_traces WHERE TraceId = {t:String}", parameters={"t": one}
+        ).result_rows
+    }

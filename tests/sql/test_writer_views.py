@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 
 from spinscope.db import Store
 from spinscope.ingest.writer import StoreWriter
@@ -34,30 +33,24 @@ def test_the_writer_inserts_with_parallel_view_processing(store: Store) -> None:
 
 
 def test_views_side_by_side_store_what_views_one_after_another_do(
-    store: Store, session_store: Store, monkeypatch
+    store: Store, empty_store: Store, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """The same spin traces (some failed, one retried in a second insert) through the writer and through the
     same insert with the views run one by one: every rollup holds the same figures."""
-    database = "t_" + uuid.uuid4().hex[:12]
-    admin = session_store.new_client(database=None)
-    admin.command(f"CREATE DATABASE {database}")
-    try:
-        migrate(admin, RenderOptions(database=database), log=lambda *_: None)
-        serial = Store(dsn=session_store.dsn, database=database)
-        rng = random.Random(5)
-        traces = [
-            spin_trace(i, NOW_NS + i * 7_000_000_000, failed=i % 9 == 0, duration_ms=rng.choice([40, 300, 900]))
-            for i in range(120)
-        ]
-        store_traces(store, traces)
-        store_traces(store, traces[:10])  # an exporter's retry
-        monkeypatch.setattr("spinscope.ingest.writer.INSERT_SETTINGS", {"parallel_view_processing": 0})
-        store_traces(serial, traces)
-        store_traces(serial, traces[:10])
-        for query in ROLLUPS:
-            side_by_side = store.client().query(query).result_rows
-            assert side_by_side and side_by_side == serial.client().query(query).result_rows, query
-        assert store.client().command("SELECT count() FROM spins FINAL") == 120
-        serial.close()
-    finally:
-        admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+    database = empty_store.database
+    migrate(empty_store.client(), RenderOptions(database=database), log=lambda *_: None)
+    serial = empty_store
+    rng = random.Random(5)
+    traces = [
+        spin_trace(i, NOW_NS + i * 7_000_000_000, failed=i % 9 == 0, duration_ms=rng.choice([40, 300, 900]))
+        for i in range(120)
+    ]
+    store_traces(store, traces)
+    store_traces(store, traces[:10])  # an exporter's retry
+    monkeypatch.setattr("spinscope.ingest.writer.INSERT_SETTINGS", {"parallel_view_processing": 0})
+    store_traces(serial, traces)
+    store_traces(serial, traces[:10])
+    for query in ROLLUPS:
+        side_by_side = store.client().query(query).result_rows
+        assert side_by_side and side_by_side == serial.client().query(query).result_rows, query
+    assert store.client().command("SELECT count() FROM spins FINAL") == 120
