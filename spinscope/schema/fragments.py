@@ -279,6 +279,67 @@ RCA_RAW_TIME: Final[str] = (
 """A spin span the raw part reads: in a window, outside the minutes the rollup answers for."""
 
 
+MONEY_AMOUNTS: Final[tuple[str, ...]] = ("bet", "win")
+"""The amounts spins_mv parses, each from the span attribute slot.<name>.amount into <name>_amount."""
+
+MONEY_STAGES: Final[tuple[str, ...]] = (
+    # 1, on otel_traces: the attribute and its parts by one regular expression (integer digits, fraction
+    # digits, exponent); empty parts when it is not a decimal literal
+    """mapContains(SpanAttributes, 'slot.@.amount') AS @_present,
+    SpanAttributes['slot.@.amount'] AS @_raw,
+    extractGroups(@_raw, literal_pattern) AS @_parts""",
+    # 2: the digits without leading zeros, the exponent (NULL past Int64)
+    """trimLeft(concat(@_parts[1], @_parts[2]), '0') AS @_digits,
+    toInt64OrNull(if(@_parts[3] = '', '0', @_parts[3])) AS @_exponent,
+    NOT (empty(@_parts) OR length(@_parts[1]) + length(@_parts[2]) = 0) AS @_parsed""",
+    # 3: the significant digits (trailing zeros are notation) and the power of ten they are shifted by
+    """trimRight(@_digits, '0') AS @_significant,
+    ifNull(@_exponent, 0) - length(@_parts[2]) + length(@_digits) - length(@_significant) AS @_shift""",
+    # 4: how many fractional and integer digits the amount has; the digits padded for a decimal point
+    """if(@_significant = '', 0, greatest(0, -@_shift)) AS @_fraction_digits,
+    if(@_significant = '', 0, greatest(0, length(@_significant) + @_shift)) AS @_integer_digits,
+    leftPad(@_significant, greatest(length(@_significant), least(@_fraction_digits, 40) + 1), '0') AS @_padded""",
+    # 5: the amount as plain digits (zero, an integer, or with a decimal point) and the first failed check
+    """[
+        '0',
+        concat(@_significant, repeat('0', toUInt64(greatest(least(@_shift, 40), 0)))),
+        concat(substring(@_padded, 1, length(@_padded) - least(@_fraction_digits, 40)), '.',
+               substring(@_padded, length(@_padded) - least(@_fraction_digits, 40) + 1))
+    ][1 + (@_significant != '') + (@_significant != '' AND @_shift < 0)] AS @_plain,
+    indexOf([
+        NOT @_present,
+        @_raw = '',
+        match(@_raw, '^[+-]?(?i:nan|inf|infinity)$'),
+        startsWith(@_raw, '-'),
+        NOT @_parsed,
+        @_exponent IS NULL OR @_integer_digits > 20,
+        @_fraction_digits > currency_scale
+    ], 1) AS @_failed_check""",
+    # 6: the reason for that check, '' when every check passed
+    """multiIf(
+        @_failed_check = 0, '',
+        @_failed_check = 1, 'slot.@.amount is missing',
+        @_failed_check = 2, 'slot.@.amount is empty',
+        @_failed_check = 3, concat('slot.@.amount is not finite: ', left(@_raw, 64)),
+        @_failed_check = 4, concat('slot.@.amount is negative: ', left(@_raw, 64)),
+        @_failed_check = 5, concat('slot.@.amount is not a decimal amount: ', left(@_raw, 64)),
+        @_failed_check = 6, concat('slot.@.amount is out of range (more than 20 integer digits): ', left(@_raw, 64)),
+        concat('slot.@.amount has ', toString(@_fraction_digits), ' fractional digits, more than the ',
+               toString(currency_scale), ' of ', currency_label, ' (a double written as text?): ', left(@_raw, 64))
+    ) AS @_problem""",
+)
+"""spins_mv's exact money parsing (0140), one stage a subquery level: stage n's columns for every amount of
+MONEY_AMOUNTS (`$money_stage_n`), "@" standing for the amount's name. Each stage reads the columns of the
+stage below it. Written as one level with aliases (0031), every use of an alias repeats the expression
+behind it all the way down, and the engine analyses that tree again on every insert; 0140's header has
+the figures."""
+
+
+def money_stage(n: int) -> str:
+    """Stage `n` (1-based) of MONEY_STAGES for every amount, as select-list items."""
+    return ",\n    ".join(MONEY_STAGES[n - 1].replace("@", amount) for amount in MONEY_AMOUNTS)
+
+
 def fragments() -> dict[str, str]:
     """Every fragment by its placeholder name, for models and migrations (string.Template `$name`)."""
     return {
@@ -297,4 +358,5 @@ def fragments() -> dict[str, str]:
         "span_dimension_in": dimension_in(SPAN_DIMENSIONS),
         "rca_spins": Template(RCA_SPINS.strip()).substitute(rca_raw_time=RCA_RAW_TIME, latency_pick=latency_pick()),
         "rca_ok_latency_counts": latency_counts_if("NOT is_error"),
+        **{f"money_stage_{n}": money_stage(n) for n in range(1, len(MONEY_STAGES) + 1)},
     }

@@ -232,8 +232,8 @@ def test_cluster_views_read_and_write_local_tables_only() -> None:
     # and spin_game_daily_mv; rca_rtp_minutely_mv; trace_index_mv
     assert len(views) == 14
     replaced = [s for s in statements if "MODIFY QUERY" in s]
-    # spins_mv (0031), span_minutely_mv (0034), rca_minutely_mv (0090) and spin_hourly_mv (0133)
-    assert len(replaced) == 4
+    # spins_mv (0031, 0140), span_minutely_mv (0034), rca_minutely_mv (0090) and spin_hourly_mv (0133)
+    assert len(replaced) == 5
     distributed = set(distributed_tables())
     everywhere = {"currency_scales"}  # replicated whole on every node, no Distributed table: read locally
     for view in views + replaced:
