@@ -13,18 +13,9 @@
 WITH
 -- The where pairs a spins row's own typed columns carry, as a bit mask; whether every pair is on
 -- such a column (typed mode); the mask of all pairs. Visible in every subquery below.
-arraySum(arrayMap(
-            i -> bitShiftLeft(toUInt64(multiIf(
-                {where_keys:Array(String)}[i] = 'slot.game.id', game_id,
-                {where_keys:Array(String)}[i] = 'slot.game.version', game_version,
-                {where_keys:Array(String)}[i] = 'slot.spin.mode', mode,
-                {where_keys:Array(String)}[i] = 'slot.currency', currency,
-                {where_keys:Array(String)}[i] = 'slot.channel', channel,
-                {where_keys:Array(String)}[i] = 'error.type', error_type,
-                '') = {where_values:Array(String)}[i]), i - 1),
-            arrayEnumerate({where_keys:Array(String)}))) AS typed_mask,
+$typed_mask AS typed_mask,
 (length({where_keys:Array(String)}) > 0
- AND arrayAll(k -> has(['slot.game.id', 'slot.game.version', 'slot.spin.mode', 'slot.currency', 'slot.channel', 'error.type'], k),
+ AND arrayAll(k -> has($typed_keys, k),
               {where_keys:Array(String)})
  AND NOT has({where_values:Array(String)}, '')) AS typed_mode,
 bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,

@@ -279,6 +279,39 @@ RCA_RAW_TIME: Final[str] = (
 """A spin span the raw part reads: in a window, outside the minutes the rollup answers for."""
 
 
+SPIN_TYPED_ATTRIBUTES: Final[Mapping[str, str]] = {
+    "slot.game.id": "game_id",
+    "slot.game.version": "game_version",
+    "slot.spin.mode": "mode",
+    "slot.currency": "currency",
+    "slot.channel": "channel",
+    "error.type": "error_type",
+}
+"""Spin-span attribute → the spins column holding it as sent (not defaulted): a where pair on one of these can
+be tested on `spins` instead of the spin span's attribute map (traces/trace_ranked)."""
+
+
+def typed_mask(keys: str = "{where_keys:Array(String)}", values: str = "{where_values:Array(String)}") -> str:
+    """The where pairs a spins row's typed columns carry, as a bit mask (bit i-1: pair i of `keys`/`values`).
+
+    One term per typed attribute, each a constant `if` on whether the pairs name it: the engine drops the
+    terms of attributes no pair names, with their columns, and compares a named column to a constant. The
+    mask's first form, a lambda over the pairs on every row, read all six columns: the trace list's read of
+    a day's spins (1.4 million, 5 M store, pair on slot.game.id) took 270 ms with it and 148 ms this way.
+    """
+    terms = [
+        f"if(has({keys}, '{attribute}'), bitShiftLeft(toUInt64({column} = {values}[indexOf({keys}, '{attribute}')]),"
+        f" indexOf({keys}, '{attribute}') - 1), 0)"
+        for attribute, column in SPIN_TYPED_ATTRIBUTES.items()
+    ]
+    return "(" + "\n    + ".join(terms) + ")"
+
+
+def typed_keys() -> str:
+    """SPIN_TYPED_ATTRIBUTES' attribute names as an SQL array literal."""
+    return "[" + ", ".join(f"'{attribute}'" for attribute in SPIN_TYPED_ATTRIBUTES) + "]"
+
+
 MONEY_AMOUNTS: Final[tuple[str, ...]] = ("bet", "win")
 """The amounts spins_mv parses, each from the span attribute slot.<name>.amount into <name>_amount."""
 
@@ -358,5 +391,7 @@ def fragments() -> dict[str, str]:
         "span_dimension_in": dimension_in(SPAN_DIMENSIONS),
         "rca_spins": Template(RCA_SPINS.strip()).substitute(rca_raw_time=RCA_RAW_TIME, latency_pick=latency_pick()),
         "rca_ok_latency_counts": latency_counts_if("NOT is_error"),
+        "typed_mask": typed_mask(),
+        "typed_keys": typed_keys(),
         **{f"money_stage_{n}": money_stage(n) for n in range(1, len(MONEY_STAGES) + 1)},
     }
