@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+
+RECENT_NOON = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=2)
+"""A start for tests that insert raw spans: noon two days before the run. The raw tables keep 30 days
+(ttl_only_drop_parts), so a fixed date makes such a test fail from a calendar day on, when the engine drops
+its spans' parts soon after the insert (the RCA tests pinned 2026-11-02 and failed on 2026-12-02)."""
 
 SPAN_COLUMNS = [
     "Timestamp",

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from spinscope.rca.rank import ALWAYS_EXCLUDED, rank
 from spinscope.schema.fragments import LATENCY_LADDER_MS
 from spinscope.schema.migrate import RenderOptions, load_migrations, render
-from tests.sql.spans import SPAN_COLUMNS, Spin
+from tests.sql.spans import RECENT_NOON, SPAN_COLUMNS, Spin
 
-T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+T0 = RECENT_NOON  # raw spans: within the raw tables' TTL whatever the date
 PROVIDERS = ("walletly", "paynet")
 
 

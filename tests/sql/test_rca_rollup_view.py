@@ -9,15 +9,15 @@ within one insert, children whose spin is not in the insert, errors and slow spi
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from spinscope.rca.rank import ALWAYS_EXCLUDED
 from spinscope.schema.fragments import LATENCY_LADDER_MS
 from spinscope.schema.migrate import RenderOptions, load_migrations, render
-from tests.sql.spans import SPAN_COLUMNS, Spin
+from tests.sql.spans import RECENT_NOON, SPAN_COLUMNS, Spin
 from tests.sql.test_rca_rollup import stored_rollup
 
-T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+T0 = RECENT_NOON  # raw spans: within the raw tables' TTL whatever the date
 WALLET_RESOURCE = {"service.name": "wallet-svc", "cloud.region": "eu-west-1", "k8s.pod.name": "wallet-7"}
 
 

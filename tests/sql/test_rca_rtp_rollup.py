@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from spinscope.queries.loader import run
 from spinscope.schema.migrate import RenderOptions, load_migrations, migrate
-from tests.sql.spans import Spin, insert_spins
+from tests.sql.spans import RECENT_NOON, Spin, insert_spins
 
-T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+T0 = RECENT_NOON  # raw spans: within the raw tables' TTL whatever the date
 DIMS = ("game_id", "game_version", "region", "instance_id", "channel", "currency")
 KEYS = {
     "slot.game.id": "game_id",

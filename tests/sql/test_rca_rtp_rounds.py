@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,9 +10,9 @@ import pytest
 from spinscope.configuration import load_config
 from spinscope.queries.loader import run
 from spinscope.rca.rank import rank
-from tests.sql.spans import Spin, insert_spins
+from tests.sql.spans import RECENT_NOON, Spin, insert_spins
 
-T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+T0 = RECENT_NOON  # raw spans: within the raw tables' TTL whatever the date
 START, END = T0, T0 + timedelta(hours=1)
 
 

@@ -10,14 +10,14 @@ The simulator's scenarios (tests/sql/test_rca_scenarios.py) check the same shape
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from spinscope.catalog import CatalogEntry
 from spinscope.rca.rank import rank
-from tests.sql.spans import Spin, insert_spins
+from tests.sql.spans import RECENT_NOON, Spin, insert_spins
 
-T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+T0 = RECENT_NOON  # raw spans: within the raw tables' TTL whatever the date
 START, END = T0, T0 + timedelta(hours=1)
 REGIONS = ("eu-west-1", "us-east-1")
 

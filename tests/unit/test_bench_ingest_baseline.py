@@ -56,13 +56,15 @@ def test_views_the_baseline_lacks_are_dropped_and_their_later_queries_ignored() 
 def test_a_retired_view_and_dropped_columns_come_back_before_the_views_that_need_them() -> None:
     """Against main before issue 17's ingest budget (00bb7ea): spin_daily and its view are created again with
     0083's and 0085's DDL, spin_hourly gets its state columns back (0080's types), then spin_hourly_mv its
-    0082 query: "before" then pays for what 0130-0135 took out (and not for trace_index_mv, newer)."""
+    0082 query: "before" then pays for what 0130-0135 took out (and not for trace_index_mv, newer), and
+    spins_mv gets 0031's query back from 0140."""
     undo, kept = _bench().baseline_undo("00bb7ea", "db")
     by_name = {m.name: m for m in load_migrations()}
     opts = RenderOptions(database="db")
     (daily_table,) = render(by_name["spin_daily"], opts)
     (daily_view,) = render(by_name["spin_daily_mv"], opts)
     (hourly_view,) = render(by_name["spin_hourly_mv"], opts)
+    (spins_query,) = render(by_name["spins_mv_money_literals"], opts)  # 0031, 00bb7ea's spins_mv query
     types = {
         "players": "AggregateFunction(uniqExact, String)",
         "sessions": "AggregateFunction(uniqExact, String)",
@@ -74,5 +76,6 @@ def test_a_retired_view_and_dropped_columns_come_back_before_the_views_that_need
         "DROP VIEW IF EXISTS db.trace_index_mv",  # 0122: a view 00bb7ea lacks
         daily_view,
         f"ALTER TABLE db.spin_hourly_mv MODIFY QUERY {hourly_view.split(chr(10) + 'AS ', 1)[1].strip()}",
+        f"ALTER TABLE db.spins_mv MODIFY QUERY {spins_query.split('MODIFY QUERY', 1)[1].strip()}",  # 0140
     ]
     assert kept == []

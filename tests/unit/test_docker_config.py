@@ -476,14 +476,16 @@ def final_distributed_keys(statements: list[str]) -> dict[str, str]:
 
 def live_views(statements: list[str]) -> list[tuple[str, str, str, str]]:
     """(view, target table, source table, query) of every view no later statement drops, after every later
-    `ALTER TABLE view MODIFY QUERY` (which may change the source); tables by plain name. The query's own FROM
-    starts a line (subqueries' are indented), or is the first one when the query reads a subquery."""
+    `ALTER TABLE view MODIFY QUERY` (which may change the source); tables by plain name. The source is the
+    least indented FROM naming a table that starts a line: the query's own, or the innermost level's when the
+    query reads subqueries (0090, 0140), whose scalar and IN subqueries are indented further."""
     views, dropped = {}, set()
-    main_from = re.compile(r"^FROM \S+?\.`?(\w+?)(?:_local)?`?\s", re.MULTILINE)
-    any_from = re.compile(r"\bFROM \S+?\.`?(\w+?)(?:_local)?`?\s")  # a view over `FROM (SELECT ... FROM x)`
+    line_from = re.compile(r"^([ \t]*)FROM \S+?\.`?(\w+?)(?:_local)?`?\s", re.MULTILINE)
+    any_from = re.compile(r"\bFROM \S+?\.`?(\w+?)(?:_local)?`?\s")
 
     def source(statement: str) -> str:
-        return (main_from.search(statement) or any_from.search(statement)).group(1)
+        found = [(len(m.group(1)), m.start(), m.group(2)) for m in line_from.finditer(statement)]
+        return min(found)[2] if found else any_from.search(statement).group(1)
 
     for statement in statements:
         created = re.match(r"CREATE MATERIALIZED VIEW IF NOT EXISTS \S+?\.`?(\w+)`?", statement)
