@@ -15,14 +15,14 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from spinscope.db import Store, open_store
-from spinscope.schema.migrate import RenderOptions, migrate
+from spinscope.schema.migrate import RenderOptions, load_migrations, migrate
 from spinscope.server import ServeOptions, Service
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +47,19 @@ def fresh_database(session_store: Store) -> Iterator[Store]:
     finally:
         fresh.close()
         admin.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+
+
+def roll_back(client, versions: range, views: Iterable[str], tables: Iterable[str]) -> None:  # type: ignore[no-untyped-def]
+    """Take a migrated database back to before migrations `versions`, for an upgrade test: their history rows
+    deleted, then the views they created and the tables those filled dropped (views first, so none outlives
+    its table). The next `migrate` applies them again, backfills included."""
+    for m in load_migrations():
+        if m.version in versions:
+            client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
+    for name in views:
+        client.command(f"DROP VIEW IF EXISTS {name}")
+    for name in tables:
+        client.command(f"DROP TABLE IF EXISTS {name}")
 
 
 @pytest.fixture

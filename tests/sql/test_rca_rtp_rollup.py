@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from spinscope.queries.loader import run
-from spinscope.schema.migrate import RenderOptions, load_migrations, migrate
+from spinscope.schema.migrate import RenderOptions, migrate
+from tests.conftest import roll_back
 from tests.sql.spans import RECENT_NOON, Spin, insert_spins
 
 T0 = RECENT_NOON  # raw spans: within the raw tables' TTL whatever the date
@@ -171,11 +172,7 @@ def test_upgrade_backfills_the_rtp_rollup_once(session_store, empty_store) -> No
     opts = RenderOptions(database=database)
     client = session_store.new_client(database=database)
     migrate(client, opts, log=lambda *_: None)
-    for m in load_migrations():
-        if 110 <= m.version <= 112:
-            client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
-    client.command("DROP VIEW rca_rtp_minutely_mv")
-    client.command("DROP TABLE rca_rtp_minutely")
+    roll_back(client, range(110, 113), views=("rca_rtp_minutely_mv",), tables=("rca_rtp_minutely",))
     before = history(seed=11, n=400)
     insert_spins(client, before)
     migrate(client, opts, log=lambda *_: None)

@@ -16,6 +16,7 @@ from spinscope.configuration import load_config
 from spinscope.queries.loader import run
 from spinscope.schema.migrate import RenderOptions, load_migrations, migrate, render
 from spinscope.slo.status import load_buckets, slo_statuses
+from tests.conftest import roll_back
 from tests.sql.spans import Spin, insert_spins
 
 DAY0 = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=3)
@@ -177,13 +178,12 @@ def test_upgrade_backfills_the_new_rollups_once(session_store, empty_store) -> N
     opts = RenderOptions(database=database)
     client = session_store.new_client(database=database)
     migrate(client, opts, log=lambda *_: None)  # creates the tracking table; then roll back to before 0080
-    for m in load_migrations():
-        if m.version >= 80:
-            client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
-    for name in ("spin_daily_mv", "spin_hourly_mv", "spin_game_rtp_mv"):
-        client.command(f"DROP VIEW IF EXISTS {name}")  # spin_daily_mv: retired since 0130
-    for name in ("spin_daily", "spin_hourly", "spin_game_rtp_minutely"):
-        client.command(f"DROP TABLE IF EXISTS {name}")
+    roll_back(  # spin_daily_mv and spin_daily: retired since 0130
+        client,
+        range(80, 10_000),
+        views=("spin_daily_mv", "spin_hourly_mv", "spin_game_rtp_mv"),
+        tables=("spin_daily", "spin_hourly", "spin_game_rtp_minutely"),
+    )
     declared = Spin("declared", DAY0 + timedelta(hours=2), extra={"slot.game.rtp": "0.9650"})
     spins = [*spread(300), declared]
     insert_spins(client, spins)

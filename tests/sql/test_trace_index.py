@@ -14,8 +14,9 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from spinscope.db import Store
 from spinscope.queries.loader import run
-from spinscope.schema.migrate import RenderOptions, load_migrations, migrate
+from spinscope.schema.migrate import RenderOptions, migrate
 from spinscope.traces import trace, trace_list
+from tests.conftest import roll_back
 from tests.sql.traces import NOW_NS, spin_trace, store_traces
 
 OLD_TRACE_LIST = """
@@ -132,11 +133,7 @@ def test_a_store_upgraded_from_before_0120_gets_trace_index_filled_once(session_
     opts = RenderOptions(database=database)
     client = store.client()
     migrate(client, opts, log=lambda *_: None)
-    for m in load_migrations():
-        if 120 <= m.version <= 122:
-            client.command(f"DELETE FROM spinscope_schema_migrations WHERE version = {m.version}")
-    client.command("DROP VIEW trace_index_mv")
-    client.command("DROP TABLE trace_index")
+    roll_back(client, range(120, 123), views=("trace_index_mv",), tables=("trace_index",))
     fill(store)  # spans from before the upgrade
     migrate(client, opts, log=lambda *_: None)
     migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
