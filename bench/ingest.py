@@ -24,7 +24,10 @@ commit REF does not have taken out again (the materialized views its later migra
 dropped, the skip indexes and projections they add to a table are dropped, and a view whose query
 a later migration replaced in place, ALTER ... MODIFY QUERY, gets REF's query back); "after" has
 all of them. Same code, same requests, same machine minutes; the ratio after/before is the cost
-of the new rollups (or of a view's new query). What a later migration took off the ingest path comes back
+of the new rollups (or of a view's new query). Each run also reports serve's CPU time per 1,000 spans from the
+first request until serve is idle again (the merges the inserts set off included): CPU time is not charged for
+what other tenants of a shared machine take, so it scatters less than the rate, and a CPU-bound serve's rate
+is its inverse. What a later migration took off the ingest path comes back
 in "before" (a view retired with its table, columns dropped from a table REF has: 0130-0135 against
 00bb7ea), so the ratio is also the saving of such a change. A later migration that changes the ingest path
 otherwise cannot be taken out this way: it is named in the output and stays in both.
@@ -163,6 +166,24 @@ def rss_mib(pid: int, field: str = "VmHWM") -> float:
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of process `pid` so far, all its threads (the engine's merges run in serve)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_until_idle(pid: int, quiet: float = 0.02, settle_s: int = 3, limit_s: float = 120) -> float:
+    """`pid`'s CPU seconds once it has stayed idle (under `quiet` of a core) for `settle_s` seconds in a
+    row: after the last acknowledged insert, the merges it set off still run; they are part of its cost."""
+    deadline, calm, last = time.monotonic() + limit_s, 0, cpu_seconds(pid)
+    while calm < settle_s and time.monotonic() < deadline:
+        time.sleep(1)
+        now = cpu_seconds(pid)
+        calm = calm + 1 if now - last < quiet else 0
+        last = now
+    return last
 
 
 def metrics(port: int) -> dict[str, float]:
@@ -448,11 +469,15 @@ def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, 
                 time.sleep(0.2)
         post(http.client.HTTPConnection("127.0.0.1", port), build_request(999_999, spans=10))  # warm-up
         before = writer_figures(port)
+        cpu_before = cpu_until_idle(serve.pid)
         e2e = end_to_end(port, bodies, args.clients, spans_per_body(args.children))
-        wall = args.requests * spans_per_body(args.children) / e2e
+        sent = args.requests * spans_per_body(args.children)
+        wall = sent / e2e
+        cpu_ms = (cpu_until_idle(serve.pid) - cpu_before) * 1e6 / sent
         print(
             f"end to end: {e2e:,.0f} spans/s ({args.requests} x {spans_per_body(args.children):,} spans, "
-            f"{args.children} child spans a spin, {args.clients} clients)",
+            f"{args.children} child spans a spin, {args.clients} clients); serve CPU {cpu_ms:.1f} ms per "
+            "1,000 spans, the merges they set off included",
             flush=True,
         )
         seconds, inserts, rows = (a - b for a, b in zip(writer_figures(port), before, strict=True))
@@ -477,7 +502,7 @@ def measure_serve(data_dir: str, bodies: list[bytes], args: argparse.Namespace, 
                 f"not yet decoded",
                 flush=True,
             )
-        return {"e2e": e2e, "overload": over}
+        return {"e2e": e2e, "cpu_ms": cpu_ms, "overload": over}
     finally:
         serve.terminate()
         serve.wait(60)
@@ -492,6 +517,7 @@ def compare(ref: str, bodies: list[bytes], args: argparse.Namespace, overload_bo
     if kept:
         print(f"  cannot be taken out (in both runs): {', '.join(kept)}", flush=True)
     rates: dict[str, list[float]] = {"before": [], "after": []}
+    cpu: dict[str, list[float]] = {"before": [], "after": []}
     result: dict = {}
     for _ in range(args.rounds):
         for label, statements in (("before", undo), ("after", [])):
@@ -500,11 +526,20 @@ def compare(ref: str, bodies: list[bytes], args: argparse.Namespace, overload_bo
                 print(f"[{label}]", end=" ", flush=True)
                 result = measure_serve(data_dir, bodies, args, overload_bodies)
                 rates[label].append(result["e2e"])
+                cpu[label].append(result["cpu_ms"])
     b, a = statistics.median(rates["before"]), statistics.median(rates["after"])
     print(
         f"before {', '.join(f'{r:,.0f}' for r in rates['before'])} spans/s; after "
         f"{', '.join(f'{r:,.0f}' for r in rates['after'])} spans/s; after / before (medians) {a / b:.3f} "
         f"(target >= 0.90: the new rollups cost at most 10 %)",
+        flush=True,
+    )
+    # CPU time is not charged for what other tenants take (steal), so it scatters less than the rate;
+    # the rate a CPU-bound serve reaches is the inverse of its CPU per span.
+    cb, ca = statistics.median(cpu["before"]), statistics.median(cpu["after"])
+    print(
+        f"serve CPU per 1,000 spans, merges included: before {', '.join(f'{c:.1f}' for c in cpu['before'])} ms; "
+        f"after {', '.join(f'{c:.1f}' for c in cpu['after'])} ms; before / after (medians) {cb / ca:.3f}",
         flush=True,
     )
     return result
