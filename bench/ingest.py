@@ -26,8 +26,8 @@ a later migration replaced in place, ALTER ... MODIFY QUERY, gets REF's query ba
 all of them. Same code, same requests, same machine minutes; the ratio after/before is the cost
 of the new rollups (or of a view's new query). Each run also reports serve's CPU time per 1,000 spans from the
 first request until serve is idle again (the merges the inserts set off included): CPU time is not charged for
-what other tenants of a shared machine take, so it scatters less than the rate, and a CPU-bound serve's rate
-is its inverse. What a later migration took off the ingest path comes back
+what other tenants of a shared machine take, and a CPU-bound serve's rate is its inverse.
+What a later migration took off the ingest path comes back
 in "before" (a view retired with its table, columns dropped from a table REF has: 0130-0135 against
 00bb7ea), so the ratio is also the saving of such a change. A later migration that changes the ingest path
 otherwise cannot be taken out this way: it is named in the output and stays in both.
@@ -534,8 +534,8 @@ def compare(ref: str, bodies: list[bytes], args: argparse.Namespace, overload_bo
         f"(target >= 0.90: the new rollups cost at most 10 %)",
         flush=True,
     )
-    # CPU time is not charged for what other tenants take (steal), so it scatters less than the rate;
-    # the rate a CPU-bound serve reaches is the inverse of its CPU per span.
+    # CPU time is not charged for what other tenants take (steal), and it counts the merges that run on
+    # after the last request; the rate a CPU-bound serve reaches is the inverse of its CPU per span.
     cb, ca = statistics.median(cpu["before"]), statistics.median(cpu["after"])
     print(
         f"serve CPU per 1,000 spans, merges included: before {', '.join(f'{c:.1f}' for c in cpu['before'])} ms; "
