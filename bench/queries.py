@@ -142,11 +142,13 @@ def endpoint_cases(end: datetime, trace_ids: dict[str, str]) -> list[Case]:
             )
         )
     # A drill-down's pair on a spin-span attribute (read from spins' typed copy), and on a resource
-    # attribute (every span's resource map is read): the list's two where paths.
+    # attribute (every span's resource map in the window is read: over a day, seconds): the list's two
+    # where paths.
     for pair, hours in (
         ("slot.game.id=fortune-tiger", 1),
         ("slot.game.id=fortune-tiger", 24),
         ("cloud.region=eu-west-1", 1),
+        ("cloud.region=eu-west-1", 24),
     ):
         cases.append(
             Case(
