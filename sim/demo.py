@@ -58,6 +58,7 @@ class HistoryPlan:
     scenario: Scenario
     chunk_spins: int = DEFAULT_CHUNK_SPINS
     n_players: int = 20_000
+    shape: str = "diurnal"  # the traffic's shape over the day (sim/spins.py): "diurnal" or "flat"
 
     @property
     def expected_spins(self) -> int:
@@ -93,6 +94,7 @@ def plan_history(
     end: datetime | int | None = None,
     chunk_spins: int = DEFAULT_CHUNK_SPINS,
     n_players: int | None = None,
+    shape: str = "diurnal",
 ) -> HistoryPlan:
     """Resolve the arguments of a history: `end` (default now) back `days`, the scenario's windows."""
     if days <= 0 or spins_per_day <= 0:
@@ -106,13 +108,15 @@ def plan_history(
     start_ns = end_ns - int(days * 86400) * NS
     chosen = scenario if isinstance(scenario, Scenario) else scenarios.load(scenario)
     players = n_players or players_for(spins_per_day)
-    return HistoryPlan(start_ns, end_ns, spins_per_day, seed, chosen.resolve(start_ns, end_ns), chunk_spins, players)
+    return HistoryPlan(
+        start_ns, end_ns, spins_per_day, seed, chosen.resolve(start_ns, end_ns), chunk_spins, players, shape
+    )
 
 
 def generate_history(plan: HistoryPlan) -> Iterator[tuple[SpinGenerator, Spins, SpinIds]]:
     """The history's spins, window by window in time order (what load_history writes)."""
     generator = SpinGenerator(
-        plan.spins_per_day / 86400, seed=plan.seed, scenario=plan.scenario, n_players=plan.n_players, shape="diurnal"
+        plan.spins_per_day / 86400, seed=plan.seed, scenario=plan.scenario, n_players=plan.n_players, shape=plan.shape
     )
     step = plan.window_ns()
     a = plan.start_ns
@@ -135,12 +139,15 @@ def load_history(
     writers: int = DEFAULT_WRITERS,
     detail_hours: float = 1.0,
     detail_sample: float = DEFAULT_DETAIL_SAMPLE,
+    shape: str = "diurnal",
 ) -> LoadResult:
     """Fill `store` with `days` of spins ending at `end` (default now); returns counts and timing.
 
-    `progress(spins_inserted, spins_expected)` is called as windows land (from this thread).
+    `progress(spins_inserted, spins_expected)` is called as windows land (from this thread). `shape="flat"`
+    spreads the traffic evenly over the day: a short history ending "now" then looks the same whatever
+    the hour (what a test of the app against the wall clock needs).
     """
-    plan = plan_history(days, spins_per_day, seed, scenario, end, chunk_spins)
+    plan = plan_history(days, spins_per_day, seed, scenario, end, chunk_spins, shape=shape)
     return load_plan(store, plan, progress, writers, detail_hours, detail_sample)
 
 
