@@ -12,6 +12,7 @@ from clickhouse_connect.driver.client import Client
 
 from spinscope.errors import UserError
 from spinscope.queries.loader import run
+from spinscope.schema.fragments import SPIN_TYPED_ATTRIBUTES
 from spinscope.times import utc_naive
 
 ORDERS = ("errors", "slowest")
@@ -74,17 +75,25 @@ def trace_list(
     order: str,
     limit: int,
 ) -> list[dict[str, Any]]:
-    """The list's two models run in turn (naive UTC times, the where pairs as parallel arrays): the
-    ranked spins with the fields `spins` holds, then the raw amounts and span counts of those traces."""
+    """The list's models run in turn (naive UTC times, the where pairs as parallel arrays): the ranked
+    spins with the fields `spins` holds, then the raw amounts and span counts of those traces.
+
+    When every pair is on a column `spins` copies (typed mode), traces/trace_where_any first asks whether
+    any trace carries them otherwise; usually none does, and the ranking then skips testing each spin's
+    trace id against that empty set (a day of spins: 370 -> 250 ms on the 5 M benchmark store). Skipping
+    is right whatever the mode when the set is empty, so this choice only decides when to ask."""
     window = {"start": start, "end": end}
+    where = {"where_keys": where_keys, "where_values": where_values}
+    typed = bool(where_keys) and all(k in SPIN_TYPED_ATTRIBUTES for k in where_keys) and "" not in where_values
+    matched_empty = typed and not run(client, "traces/trace_where_any", **window, **where)[0]["any_matched"]
     ranked = run(
         client,
         "traces/trace_ranked",
         **window,
-        where_keys=where_keys,
-        where_values=where_values,
+        **where,
         order=order,
         limit=limit,
+        matched_empty=int(matched_empty),
     )
     if not ranked:
         return []

@@ -312,6 +312,83 @@ def typed_keys() -> str:
     return "[" + ", ".join(f"'{attribute}'" for attribute in SPIN_TYPED_ATTRIBUTES) + "]"
 
 
+TRACE_WHERE_SETS: Final[str] = """
+-- The where pairs a spins row's own typed columns carry, as a bit mask; whether every pair is on
+-- such a column (typed mode); the mask of all pairs. Visible in every subquery below.
+$typed_mask AS typed_mask,
+(length({where_keys:Array(String)}) > 0
+ AND arrayAll(k -> has($typed_keys, k),
+              {where_keys:Array(String)})
+ AND NOT has({where_values:Array(String)}, '')) AS typed_mode,
+bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
+
+-- Which where pairs each span carries, as a bit mask, read apart for span and resource attributes:
+-- a span can carry a pair only if the pair's value is among its map's values, and that test
+-- (hasAny on mapValues) is what the exporter's bloom filters on mapValues(SpanAttributes) and
+-- mapValues(ResourceAttributes) answer, so each branch reads only the granules whose spans hold one
+-- of the values (a wallet provider: the wallet spans' granules; a region: resource attributes
+-- only). Same masks as testing both maps on every span; an OR of the two maps in one WHERE would let
+-- neither index skip anything.
+--
+-- When every pair names a spin-span attribute that `spins` copies as sent into a LowCardinality
+-- column (typed mode) with a non-empty value, the spin spans' own attributes are read from `spins`
+-- (a byte or two a row) and otel_traces' spin spans are skipped by the primary key (SpanName):
+-- reading their attribute maps costs ~0.6 s of CPU a day of spins. A spin span without
+-- slot.spin.id has no row in spins, so its own attributes are not seen on this path; its trace is
+-- listed only through another spin span with an id (the contract's spin traces hold one each: the
+-- root span, so a spin row carrying every pair settles its trace without grouping).
+-- The spin spans whose typed columns carry some but not all pairs (a spin span carrying them all
+-- matches by itself, in window_spins, without grouping).
+spin_typed AS (
+    SELECT trace_id, typed_mask AS pairs_carried
+    FROM spins
+    WHERE typed_mode
+      AND started_at >= {start:DateTime64(9)} - INTERVAL 1 MINUTE
+      AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND typed_mask > 0 AND typed_mask != all_pairs
+),
+
+span_pairs AS (
+    SELECT TraceId AS trace_id, arraySum(arrayMap(
+            i -> bitShiftLeft(toUInt64(
+                mapContains(SpanAttributes, {where_keys:Array(String)}[i])
+                AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]), i - 1),
+            arrayEnumerate({where_keys:Array(String)}))) AS pairs_carried
+    FROM otel_traces
+    WHERE length({where_keys:Array(String)}) > 0
+      AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND hasAny(mapValues(SpanAttributes), {where_values:Array(String)})
+      AND (SpanName != 'spin' OR NOT typed_mode)
+      AND pairs_carried > 0
+),
+
+resource_pairs AS (
+    SELECT TraceId AS trace_id, arraySum(arrayMap(
+            i -> bitShiftLeft(toUInt64(
+                mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
+                AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]), i - 1),
+            arrayEnumerate({where_keys:Array(String)}))) AS pairs_carried
+    FROM otel_traces
+    WHERE length({where_keys:Array(String)}) > 0
+      AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND hasAny(mapValues(ResourceAttributes), {where_values:Array(String)})
+      AND pairs_carried > 0
+),
+
+-- The traces carrying every pair (at most 20 pairs, endpoints.py): only spans carrying a pair are
+-- grouped, so memory follows the matching traces.
+matched AS (
+    SELECT trace_id
+    FROM (SELECT * FROM spin_typed UNION ALL SELECT * FROM span_pairs UNION ALL SELECT * FROM resource_pairs)
+    GROUP BY trace_id
+    HAVING groupBitOr(pairs_carried) = all_pairs
+)
+"""
+"""The trace list's where pairs as sets of traces (traces/trace_ranked, traces/trace_where_any): the common table
+expressions up to `matched`, the traces that carry every pair and that a spin row's typed columns do not settle
+alone; `$typed_mask`/`$typed_keys` rendered in `fragments()`. One text, so the probe and the list agree."""
+
+
 MONEY_AMOUNTS: Final[tuple[str, ...]] = ("bet", "win")
 """The amounts spins_mv parses, each from the span attribute slot.<name>.amount into <name>_amount."""
 
@@ -393,5 +470,6 @@ def fragments() -> dict[str, str]:
         "rca_ok_latency_counts": latency_counts_if("NOT is_error"),
         "typed_mask": typed_mask(),
         "typed_keys": typed_keys(),
+        "trace_where_sets": Template(TRACE_WHERE_SETS).substitute(typed_mask=typed_mask(), typed_keys=typed_keys()),
         **{f"money_stage_{n}": money_stage(n) for n in range(1, len(MONEY_STAGES) + 1)},
     }

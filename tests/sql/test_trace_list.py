@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from spinscope.traces import trace_list
 from tests.sql.test_readonly import NOW, store_spin_traces
+from tests.sql.traces import NOW_NS, kv, spin_trace, store_traces
 
 REFERENCE = """
 WITH
@@ -67,12 +68,18 @@ PAIRS = [
     ("nope", "x"),
     ("service.name", "slot-server"),
     ("wallet.provider", "' OR 1=1 --"),
+    ("slot.game.id", "child-only"),  # typed, but only a child span of one trace carries it (below)
 ]
 
 
 def test_trace_list_matches_the_reference_for_every_where_combination(store, store_client) -> None:  # type: ignore[no-untyped-def]
     store_spin_traces(store)
     store_spin_traces(store)  # a replayed batch: every span stored twice in otel_traces, each spin once in spins
+    # A typed pair that no spin row settles: the trace comes only through the matched set, which the
+    # list otherwise skips when it finds that set empty (traces.trace_list, typed mode).
+    spans, logs = spin_trace(99, NOW_NS - 30 * 60_000_000_000, duration_ms=700)
+    spans[1].attributes.append(kv("slot.game.id", "child-only"))
+    store_traces(store, [(spans, logs)])
     cases = [[], *([p] for p in PAIRS), *(list(c) for c in itertools.combinations(PAIRS, 2)), [PAIRS[0], PAIRS[0]]]
     non_empty = 0
     for where in cases:
