@@ -312,6 +312,22 @@ def typed_keys() -> str:
     return "[" + ", ".join(f"'{attribute}'" for attribute in SPIN_TYPED_ATTRIBUTES) + "]"
 
 
+MAP_PAIRS: Final[str] = """${name}_pairs AS (
+    SELECT TraceId AS trace_id, arraySum(arrayMap(
+            i -> bitShiftLeft(toUInt64(
+                mapContains(${map}, {where_keys:Array(String)}[i])
+                AND ${map}[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]), i - 1),
+            arrayEnumerate({where_keys:Array(String)}))) AS pairs_carried
+    FROM otel_traces
+    WHERE length({where_keys:Array(String)}) > 0
+      AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND hasAny(mapValues(${map}), {where_values:Array(String)})
+${extra}      AND pairs_carried > 0
+)"""
+"""One attribute map's CTE of TRACE_WHERE_SETS (span_pairs, resource_pairs): which where pairs each span's `map`
+carries, as a bit mask; `extra`, any further condition lines."""
+
+
 TRACE_WHERE_SETS: Final[str] = """
 -- The where pairs a spins row's own typed columns carry, as a bit mask; whether every pair is on
 -- such a column (typed mode); the mask of all pairs. Visible in every subquery below.
@@ -348,32 +364,9 @@ spin_typed AS (
       AND typed_mask > 0 AND typed_mask != all_pairs
 ),
 
-span_pairs AS (
-    SELECT TraceId AS trace_id, arraySum(arrayMap(
-            i -> bitShiftLeft(toUInt64(
-                mapContains(SpanAttributes, {where_keys:Array(String)}[i])
-                AND SpanAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]), i - 1),
-            arrayEnumerate({where_keys:Array(String)}))) AS pairs_carried
-    FROM otel_traces
-    WHERE length({where_keys:Array(String)}) > 0
-      AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-      AND hasAny(mapValues(SpanAttributes), {where_values:Array(String)})
-      AND (SpanName != 'spin' OR NOT typed_mode)
-      AND pairs_carried > 0
-),
+$span_pairs,
 
-resource_pairs AS (
-    SELECT TraceId AS trace_id, arraySum(arrayMap(
-            i -> bitShiftLeft(toUInt64(
-                mapContains(ResourceAttributes, {where_keys:Array(String)}[i])
-                AND ResourceAttributes[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]), i - 1),
-            arrayEnumerate({where_keys:Array(String)}))) AS pairs_carried
-    FROM otel_traces
-    WHERE length({where_keys:Array(String)}) > 0
-      AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-      AND hasAny(mapValues(ResourceAttributes), {where_values:Array(String)})
-      AND pairs_carried > 0
-),
+$resource_pairs,
 
 -- The traces carrying every pair (at most 20 pairs, endpoints.py): only spans carrying a pair are
 -- grouped, so memory follows the matching traces.
@@ -386,7 +379,8 @@ matched AS (
 """
 """The trace list's where pairs as sets of traces (traces/trace_ranked, traces/trace_where_any): the common table
 expressions up to `matched`, the traces that carry every pair and that a spin row's typed columns do not settle
-alone; `$typed_mask`/`$typed_keys` rendered in `fragments()`. One text, so the probe and the list agree."""
+alone; `$typed_mask`, `$typed_keys` and the two MAP_PAIRS CTEs rendered in `fragments()`. One text, so the probe
+and the list agree."""
 
 
 MONEY_AMOUNTS: Final[tuple[str, ...]] = ("bet", "win")
@@ -470,6 +464,13 @@ def fragments() -> dict[str, str]:
         "rca_ok_latency_counts": latency_counts_if("NOT is_error"),
         "typed_mask": typed_mask(),
         "typed_keys": typed_keys(),
-        "trace_where_sets": Template(TRACE_WHERE_SETS).substitute(typed_mask=typed_mask(), typed_keys=typed_keys()),
+        "trace_where_sets": Template(TRACE_WHERE_SETS).substitute(
+            typed_mask=typed_mask(),
+            typed_keys=typed_keys(),
+            span_pairs=Template(MAP_PAIRS).substitute(
+                name="span", map="SpanAttributes", extra="      AND (SpanName != 'spin' OR NOT typed_mode)\n"
+            ),
+            resource_pairs=Template(MAP_PAIRS).substitute(name="resource", map="ResourceAttributes", extra=""),
+        ),
         **{f"money_stage_{n}": money_stage(n) for n in range(1, len(MONEY_STAGES) + 1)},
     }
