@@ -2,18 +2,34 @@
 -- slowest for order 'errors', slowest first for 'slowest'; then trace id), among the traces whose
 -- spans (any span of the trace, resource or span attribute) carry every where pair, with the list's
 -- fields that `spins` holds as the spin span carried them.
--- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit, matched_empty (1 when
--- the caller found `matched` empty with traces/trace_where_any: the trace id of every spin a typed row
--- does not settle is then not tested against it, ~1 M ids a day read for nothing; 0 otherwise).
+-- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit, typed (1 in typed mode:
+-- every pair names a distinct attribute `spins` copies, with a non-empty value, see traces/trace_where_typed),
+-- matched_ids (typed mode: the traces traces/trace_where_typed found; [] otherwise).
 --
 -- The first half of the trace list (traces/trace_list adds the raw amounts and span counts of these
 -- traces): the order is decided on `spins`, the typed copy of every spin span ordered by hour, so
 -- the window is a primary key prefix and only status, duration and trace id are read to rank (the
 -- engine reads the other columns of the first rows only). Without where pairs no attribute map is
--- read; with them, the window's spans that may carry a pair's value are read (span_pairs,
--- resource_pairs). A spin span without slot.spin.id has no row in spins and is not listed.
+-- read. In typed mode a spin is listed when its own row carries every pair or its trace is among
+-- matched_ids (an empty array: its trace id is not even read). Otherwise the window's spans that may
+-- carry a pair's value are read from both attribute maps (span_pairs, resource_pairs) and grouped by
+-- trace (matched). A spin span without slot.spin.id has no row in spins and is not listed.
 WITH
-$trace_where_sets,
+$typed_mask AS typed_mask,
+bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
+
+$map_span_pairs,
+
+$map_resource_pairs,
+
+-- The traces carrying every pair (at most 20 pairs, endpoints.py): only spans carrying a pair are
+-- grouped, so memory follows the matching traces.
+matched AS (
+    SELECT trace_id
+    FROM (SELECT * FROM span_pairs UNION ALL SELECT * FROM resource_pairs)
+    GROUP BY trace_id
+    HAVING groupBitOr(pairs_carried) = all_pairs
+),
 
 window_spins AS (
     SELECT trace_id, started_at, duration_ns, status, error_type, spin_id, game_id, game_version, region,
@@ -22,8 +38,9 @@ window_spins AS (
     WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
       -- spins outlive raw spans (400 days against 30): rank only spins whose trace is still there
       AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
-      AND (length({where_keys:Array(String)}) = 0 OR (typed_mode AND typed_mask = all_pairs)
-           OR (NOT {matched_empty:UInt8} AND trace_id IN (SELECT trace_id FROM matched)))
+      AND (length({where_keys:Array(String)}) = 0
+           OR ({typed:UInt8} AND (typed_mask = all_pairs OR trace_id IN {matched_ids:Array(String)}))
+           OR (NOT {typed:UInt8} AND trace_id IN (SELECT trace_id FROM matched)))
 ),
 
 -- The sort key of the last row kept below, found on the two narrow sort columns alone: the rows at
@@ -31,18 +48,17 @@ window_spins AS (
 -- are read and sorted for those only, not for every spin of the window (a day: 1.4 million rows).
 -- Same rows as sorting the whole window: every row among the first `limit + 20` has a key at or
 -- above the threshold. min() of nothing is (0, 0), below every key: a window with fewer rows, and a
--- list with where pairs outside typed mode, whose matched set is not built a second time here (in
--- typed mode the set holds only the traces a spin span does not settle alone: usually none).
+-- list with where pairs outside typed mode, whose matched set is not built a second time here.
 threshold AS (
     SELECT min((first_key, duration_ns)) AS lowest_kept
     FROM (
         SELECT if({order:String} = 'errors', status = 'error', 0) AS first_key, duration_ns
         FROM spins
-        WHERE (length({where_keys:Array(String)}) = 0 OR typed_mode)
+        WHERE (length({where_keys:Array(String)}) = 0 OR {typed:UInt8})
           AND started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
           AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
           AND (length({where_keys:Array(String)}) = 0 OR typed_mask = all_pairs
-               OR (NOT {matched_empty:UInt8} AND trace_id IN (SELECT trace_id FROM matched)))
+               OR trace_id IN {matched_ids:Array(String)})
         ORDER BY first_key DESC, duration_ns DESC
         LIMIT {limit:UInt32} + 20
     )

@@ -290,9 +290,21 @@ SPIN_TYPED_ATTRIBUTES: Final[Mapping[str, str]] = {
 """Spin-span attribute → the spins column holding it as sent (not defaulted): a where pair on one of these can
 be tested on `spins` instead of the spin span's attribute map (traces/trace_ranked)."""
 
+RESOURCE_TYPED_ATTRIBUTES: Final[Mapping[str, str]] = {
+    "cloud.region": "region",
+    "service.instance.id": "instance_id",
+}
+"""Resource attribute → the column of both `spins` and `child_spans` (0150) holding it as sent: a where pair on
+one of these is tested on those columns for every span of the window instead of every span's resource map."""
 
-def typed_mask(keys: str = "{where_keys:Array(String)}", values: str = "{where_values:Array(String)}") -> str:
-    """The where pairs a spins row's typed columns carry, as a bit mask (bit i-1: pair i of `keys`/`values`).
+
+def typed_mask(
+    attributes: Mapping[str, str],
+    keys: str = "{where_keys:Array(String)}",
+    values: str = "{where_values:Array(String)}",
+) -> str:
+    """The where pairs a row's typed columns (`attributes`: attribute → column) carry, as a bit mask (bit i-1:
+    pair i of `keys`/`values`), for pairs naming each attribute at most once (the trace list's typed mode).
 
     One term per typed attribute, each a constant `if` on whether the pairs name it: the engine drops the
     terms of attributes no pair names, with their columns, and compares a named column to a constant. The
@@ -302,85 +314,72 @@ def typed_mask(keys: str = "{where_keys:Array(String)}", values: str = "{where_v
     terms = [
         f"if(has({keys}, '{attribute}'), bitShiftLeft(toUInt64({column} = {values}[indexOf({keys}, '{attribute}')]),"
         f" indexOf({keys}, '{attribute}') - 1), 0)"
-        for attribute, column in SPIN_TYPED_ATTRIBUTES.items()
+        for attribute, column in attributes.items()
     ]
-    return "(" + "\n    + ".join(terms) + ")"
+    return "toUInt64(" + "\n    + ".join(terms) + ")"
 
 
-def typed_keys() -> str:
-    """SPIN_TYPED_ATTRIBUTES' attribute names as an SQL array literal."""
-    return "[" + ", ".join(f"'{attribute}'" for attribute in SPIN_TYPED_ATTRIBUTES) + "]"
+def sql_strings(items: Iterable[str]) -> str:
+    """Names as an SQL array literal (attribute names: no quote in them)."""
+    return "[" + ", ".join(f"'{item}'" for item in items) + "]"
 
 
 MAP_PAIRS: Final[str] = """${name}_pairs AS (
-    SELECT TraceId AS trace_id, arraySum(arrayMap(
+    SELECT TraceId AS trace_id, toUInt64(arraySum(arrayMap(
             i -> bitShiftLeft(toUInt64(
                 mapContains(${map}, {where_keys:Array(String)}[i])
                 AND ${map}[{where_keys:Array(String)}[i]] = {where_values:Array(String)}[i]), i - 1),
-            arrayEnumerate({where_keys:Array(String)}))) AS pairs_carried
+            arrayEnumerate({where_keys:Array(String)})))) AS pairs_carried
     FROM otel_traces
     WHERE length({where_keys:Array(String)}) > 0
       AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-      AND hasAny(mapValues(${map}), {where_values:Array(String)})
+      AND hasAny(mapValues(${map}), ${values})
 ${extra}      AND pairs_carried > 0
 )"""
-"""One attribute map's CTE of TRACE_WHERE_SETS (span_pairs, resource_pairs): which where pairs each span's `map`
-carries, as a bit mask; `extra`, any further condition lines."""
+"""A CTE of the trace list's where sets (traces/trace_ranked, traces/trace_where_typed): which where pairs each
+span's attribute `map` carries, as a bit mask, for the spans whose map holds one of `values`. That test (hasAny on
+mapValues) is what the exporter's bloom filters on mapValues(SpanAttributes) and mapValues(ResourceAttributes)
+answer, so only the granules whose spans hold one of the values are read (a wallet provider: the wallet spans'
+granules). Span and resource attributes are two CTEs: an OR of the two maps in one WHERE would let neither index
+skip anything. `extra`: further condition lines."""
 
+PAIR_VALUES: Final[str] = "{where_values:Array(String)}"
 
-TRACE_WHERE_SETS: Final[str] = """
--- The where pairs a spins row's own typed columns carry, as a bit mask; whether every pair is on
--- such a column (typed mode); the mask of all pairs. Visible in every subquery below.
-$typed_mask AS typed_mask,
-(length({where_keys:Array(String)}) > 0
- AND arrayAll(k -> has($typed_keys, k),
-              {where_keys:Array(String)})
- AND NOT has({where_values:Array(String)}, '')) AS typed_mode,
-bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
-
--- Which where pairs each span carries, as a bit mask, read apart for span and resource attributes:
--- a span can carry a pair only if the pair's value is among its map's values, and that test
--- (hasAny on mapValues) is what the exporter's bloom filters on mapValues(SpanAttributes) and
--- mapValues(ResourceAttributes) answer, so each branch reads only the granules whose spans hold one
--- of the values (a wallet provider: the wallet spans' granules; a region: resource attributes
--- only). Same masks as testing both maps on every span; an OR of the two maps in one WHERE would let
--- neither index skip anything.
---
--- When every pair names a spin-span attribute that `spins` copies as sent into a LowCardinality
--- column (typed mode) with a non-empty value, the spin spans' own attributes are read from `spins`
--- (a byte or two a row) and otel_traces' spin spans are skipped by the primary key (SpanName):
--- reading their attribute maps costs ~0.6 s of CPU a day of spins. A spin span without
--- slot.spin.id has no row in spins, so its own attributes are not seen on this path; its trace is
--- listed only through another spin span with an id (the contract's spin traces hold one each: the
--- root span, so a spin row carrying every pair settles its trace without grouping).
--- The spin spans whose typed columns carry some but not all pairs (a spin span carrying them all
--- matches by itself, in window_spins, without grouping).
-spin_typed AS (
-    SELECT trace_id, typed_mask AS pairs_carried
-    FROM spins
-    WHERE typed_mode
-      AND started_at >= {start:DateTime64(9)} - INTERVAL 1 MINUTE
-      AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-      AND typed_mask > 0 AND typed_mask != all_pairs
-),
-
-$span_pairs,
-
-$resource_pairs,
-
--- The traces carrying every pair (at most 20 pairs, endpoints.py): only spans carrying a pair are
--- grouped, so memory follows the matching traces.
-matched AS (
-    SELECT trace_id
-    FROM (SELECT * FROM spin_typed UNION ALL SELECT * FROM span_pairs UNION ALL SELECT * FROM resource_pairs)
-    GROUP BY trace_id
-    HAVING groupBitOr(pairs_carried) = all_pairs
+KEYED_VALUES: Final[str] = (
+    "arrayFilter((v, k) -> ${test}has(${keys}, k), {where_values:Array(String)}, {where_keys:Array(String)})"
 )
-"""
-"""The trace list's where pairs as sets of traces (traces/trace_ranked, traces/trace_where_any): the common table
-expressions up to `matched`, the traces that carry every pair and that a spin row's typed columns do not settle
-alone; `$typed_mask`, `$typed_keys` and the two MAP_PAIRS CTEs rendered in `fragments()`. One text, so the probe
-and the list agree."""
+"""The where values whose key is (`test` empty) or is not (`test` 'NOT ') among `keys`."""
+
+
+def where_pairs_fragments() -> dict[str, str]:
+    """The trace list's where-pair fragments: the typed masks and the attribute-map CTEs of both paths."""
+    resource_keys = sql_strings(RESOURCE_TYPED_ATTRIBUTES)
+
+    def pairs(name: str, attributes: str, values: str, extra: str) -> str:
+        return Template(MAP_PAIRS).substitute(name=name, map=attributes, values=values, extra=extra)
+
+    return {
+        "typed_mask": typed_mask({**SPIN_TYPED_ATTRIBUTES, **RESOURCE_TYPED_ATTRIBUTES}),
+        "child_mask": typed_mask(RESOURCE_TYPED_ATTRIBUTES),
+        "resource_keys": resource_keys,
+        # the map path (traces/trace_ranked outside typed mode): every span, every pair, both maps
+        "map_span_pairs": pairs("span", "SpanAttributes", PAIR_VALUES, "      AND NOT {typed:UInt8}\n"),
+        "map_resource_pairs": pairs("resource", "ResourceAttributes", PAIR_VALUES, "      AND NOT {typed:UInt8}\n"),
+        # typed mode (traces/trace_where_typed): the maps for what the typed columns do not hold
+        "typed_span_pairs": pairs("span", "SpanAttributes", PAIR_VALUES, "      AND SpanName != 'spin'\n"),
+        "typed_spin_span_pairs": pairs(
+            "spin_span",
+            "SpanAttributes",
+            Template(KEYED_VALUES).substitute(test="", keys=resource_keys),
+            f"      AND SpanName = 'spin' AND hasAny({{where_keys:Array(String)}}, {resource_keys})\n",
+        ),
+        "typed_resource_pairs": pairs(
+            "resource",
+            "ResourceAttributes",
+            Template(KEYED_VALUES).substitute(test="NOT ", keys=resource_keys),
+            f"      AND NOT hasAll({resource_keys}, {{where_keys:Array(String)}})\n",
+        ),
+    }
 
 
 MONEY_AMOUNTS: Final[tuple[str, ...]] = ("bet", "win")
@@ -462,15 +461,6 @@ def fragments() -> dict[str, str]:
         "span_dimension_in": dimension_in(SPAN_DIMENSIONS),
         "rca_spins": Template(RCA_SPINS.strip()).substitute(rca_raw_time=RCA_RAW_TIME, latency_pick=latency_pick()),
         "rca_ok_latency_counts": latency_counts_if("NOT is_error"),
-        "typed_mask": typed_mask(),
-        "typed_keys": typed_keys(),
-        "trace_where_sets": Template(TRACE_WHERE_SETS).substitute(
-            typed_mask=typed_mask(),
-            typed_keys=typed_keys(),
-            span_pairs=Template(MAP_PAIRS).substitute(
-                name="span", map="SpanAttributes", extra="      AND (SpanName != 'spin' OR NOT typed_mode)\n"
-            ),
-            resource_pairs=Template(MAP_PAIRS).substitute(name="resource", map="ResourceAttributes", extra=""),
-        ),
+        **where_pairs_fragments(),
         **{f"money_stage_{n}": money_stage(n) for n in range(1, len(MONEY_STAGES) + 1)},
     }

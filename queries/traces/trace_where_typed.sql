@@ -1,0 +1,99 @@
+-- trace_where_typed: in typed mode (every where pair names a distinct attribute that `spins` copies,
+-- with a non-empty value: SPIN_TYPED_ATTRIBUTES, RESOURCE_TYPED_ATTRIBUTES), the traces that carry every
+-- pair although their spin's own row does not, among the spins the trace list may rank. traces/trace_ranked
+-- then lists the spins whose row carries every pair (settled) and the spins of these traces.
+-- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit (the list's), cap (at
+-- most this many traces are returned; the caller takes that many as "too many" and reads the maps instead).
+--
+-- The list holds at most `limit` + 20 rows, so no spin ranked below the settled spins' (limit + 20)-th
+-- key can be in it: only the spins at or above that key whose row does not settle them (`unsettled`,
+-- usually a few hundred at most) need their traces' other spans, and the sets below are cut to their
+-- traces. Same rows as testing every trace of the window: the list's rows at or above that key are all
+-- among settled and unsettled. With fewer settled spins than the list holds, none is ruled out.
+--
+-- Where each span's pairs are read from: a spin span's spin-span attributes from `spins` (a byte or two a
+-- row, otel_traces' spin spans skipped by the primary key); every span's resource attributes that
+-- RESOURCE_TYPED_ATTRIBUTES names from `spins` and `child_spans`. A region is in every span's resource,
+-- so the bloom filter on resource values skips nothing for it, and reading every span's resource map
+-- took 3.4-4.3 s a day at the demo's density. The maps are read for the rest only: child spans' span
+-- attributes (span_pairs), spin spans' span attributes for resource-attribute pairs (a span may carry
+-- cloud.region as a span attribute too: spin_span_pairs), every span's resource attributes for
+-- spin-span-attribute pairs (resource_pairs). A spin span without slot.spin.id has no row in spins, so
+-- its own typed attributes are not seen here; its trace is listed only through another spin span with an
+-- id (the contract's spin traces hold one each: the root span).
+WITH
+$typed_mask AS typed_mask,
+$child_mask AS child_mask,
+bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
+
+settled_threshold AS (
+    SELECT if(count() < {limit:UInt32} + 20, (0, 0), min((first_key, duration_ns))) AS lowest_kept
+    FROM (
+        SELECT if({order:String} = 'errors', status = 'error', 0) AS first_key, duration_ns
+        FROM spins
+        WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+          AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
+          AND typed_mask = all_pairs
+        ORDER BY first_key DESC, duration_ns DESC
+        LIMIT {limit:UInt32} + 20
+    )
+),
+
+unsettled AS (
+    SELECT trace_id
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
+      AND typed_mask != all_pairs
+      AND (if({order:String} = 'errors', status = 'error', 0), duration_ns) >= (SELECT lowest_kept FROM settled_threshold)
+),
+
+-- The hours the unsettled spins' traces have spans in, from the exporter's per-trace time bounds: with
+-- them child_spans (ordered by hour, then trace id) is read for those traces' granules only.
+unsettled_hours AS (
+    SELECT arrayJoin(arrayMap(h -> toDateTime(h * 3600),
+                              range(intDiv(toUInt32(min(Start)), 3600), intDiv(toUInt32(max(End)), 3600) + 1))) AS hour,
+           TraceId AS trace_id
+    FROM otel_traces_trace_id_ts
+    WHERE TraceId IN (SELECT trace_id FROM unsettled)
+    GROUP BY TraceId
+),
+
+-- the unsettled spins' own rows (some pairs, not all)
+spin_typed AS (
+    SELECT trace_id, typed_mask AS pairs_carried
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} - INTERVAL 1 MINUTE
+      AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND length({where_keys:Array(String)}) > 1  -- one pair: a row carrying it is settled
+      AND typed_mask > 0 AND typed_mask != all_pairs
+      AND trace_id IN (SELECT trace_id FROM unsettled)
+),
+
+child_typed AS (
+    SELECT trace_id, child_mask AS pairs_carried
+    FROM child_spans
+    WHERE started_at >= {start:DateTime64(9)} - INTERVAL 1 MINUTE
+      AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND hasAny({where_keys:Array(String)}, $resource_keys)
+      AND child_mask > 0
+      AND (toStartOfHour(started_at), trace_id) IN (SELECT hour, trace_id FROM unsettled_hours)
+),
+
+$typed_span_pairs,
+
+$typed_spin_span_pairs,
+
+$typed_resource_pairs
+
+SELECT trace_id
+FROM (
+    SELECT * FROM spin_typed
+    UNION ALL SELECT * FROM child_typed
+    UNION ALL SELECT * FROM span_pairs
+    UNION ALL SELECT * FROM spin_span_pairs
+    UNION ALL SELECT * FROM resource_pairs
+)
+GROUP BY trace_id
+HAVING groupBitOr(pairs_carried) = all_pairs
+LIMIT {cap:UInt32}
