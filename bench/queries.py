@@ -141,21 +141,24 @@ def endpoint_cases(end: datetime, trace_ids: dict[str, str]) -> list[Case]:
                 lambda c, o=order, h=hours: c.endpoint("traces", "/api/v1/traces", order=o, **window(h)),
             )
         )
-    # A drill-down's pair on a spin-span attribute (read from spins' typed copy), and on a resource
-    # attribute (every span's resource map in the window is read: over a day, seconds): the list's two
-    # where paths.
+    # A drill-down's pair on a spin-span attribute (read from spins' typed copy), on a resource attribute
+    # spins and child_spans copy (0150: typed columns for every span; a store built before reads every
+    # span's resource map in the window, seconds a day), and on both: the list's where paths.
     for pair, hours in (
         ("slot.game.id=fortune-tiger", 1),
         ("slot.game.id=fortune-tiger", 24),
         ("cloud.region=eu-west-1", 1),
         ("cloud.region=eu-west-1", 24),
+        ("slot.game.id=fortune-tiger,cloud.region=eu-west-1", 24),
     ):
         cases.append(
             Case(
-                f"traces errors {hours}h where {pair.split('=')[0]}",
+                f"traces errors {hours}h where {' and '.join(kv.split('=')[0] for kv in pair.split(','))}",
                 "traces",
                 TRACES_MS,
-                lambda c, p=pair, h=hours: c.endpoint("traces", "/api/v1/traces", order="errors", where=p, **window(h)),
+                lambda c, p=pair, h=hours: c.endpoint(
+                    "traces", "/api/v1/traces", order="errors", where=p.split(","), **window(h)
+                ),
             )
         )
     for kind, trace_id in trace_ids.items():
