@@ -1,6 +1,6 @@
--- child_spans_mv fills child_spans' resource columns (0150): cloud.region and service.instance.id as sent
--- ('' when absent), and resource_typed = 1. Same rows and duplicate gate as 0033. Replaced in one
--- statement (as 0090).
+-- child_spans_mv fills child_spans' resource columns (0150): cloud.region, service.instance.id,
+-- service.version and deployment.environment.name as sent ('' when absent), and resource_typed = 1.
+-- Same rows and duplicate gate as 0033. Replaced in one statement (as 0090).
 ALTER TABLE $db.child_spans_mv $on_cluster MODIFY QUERY
 SELECT
     Timestamp AS started_at,
@@ -9,6 +9,8 @@ SELECT
     ServiceName AS service_name,
     ResourceAttributes['cloud.region'] AS region,
     ResourceAttributes['service.instance.id'] AS instance_id,
+    ResourceAttributes['service.version'] AS service_version,
+    ResourceAttributes['deployment.environment.name'] AS environment,
     toUInt8(1) AS resource_typed,
     SpanName AS span_name,
     toUInt8(StatusCode = 'Error') AS is_error,

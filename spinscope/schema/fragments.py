@@ -293,6 +293,8 @@ be tested on `spins` instead of the spin span's attribute map (traces/trace_rank
 RESOURCE_TYPED_ATTRIBUTES: Final[Mapping[str, str]] = {
     "cloud.region": "region",
     "service.instance.id": "instance_id",
+    "service.version": "service_version",
+    "deployment.environment.name": "environment",
 }
 """Resource attribute → the column of both `spins` and `child_spans` (0150) holding it as sent: a where pair on
 one of these is tested on those columns for every span of the window instead of every span's resource map."""

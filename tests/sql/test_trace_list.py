@@ -114,3 +114,28 @@ def test_trace_list_matches_the_reference_for_every_where_combination(store, sto
             assert [tuple(r.values()) for r in rows] == expected, where
             non_empty += bool(where and expected)
     assert non_empty >= 20, "the cases must include filters that match"
+
+
+def test_spins_and_child_spans_copy_each_typed_resource_attribute_as_sent(store, store_client) -> None:  # type: ignore[no-untyped-def]
+    """The list's typed mode tests a resource-attribute pair on these columns for every span: each must hold
+    the attribute its entry in RESOURCE_TYPED_ATTRIBUTES names, in both tables."""
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+    from opentelemetry.proto.resource.v1.resource_pb2 import Resource
+    from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans
+
+    from spinscope.ingest.decode import decode_traces
+    from spinscope.ingest.writer import StoreWriter
+    from spinscope.schema.fragments import RESOURCE_TYPED_ATTRIBUTES
+
+    sent = {attribute: f"value-of-{attribute}" for attribute in RESOURCE_TYPED_ATTRIBUTES}
+    resource = Resource(attributes=[kv("service.name", "slot-server"), *(kv(k, v) for k, v in sent.items())])
+    spans, _ = spin_trace(5, NOW_NS - 10 * 60_000_000_000)
+    request = ExportTraceServiceRequest(
+        resource_spans=[ResourceSpans(resource=resource, scope_spans=[ScopeSpans(spans=spans)])]
+    )
+    StoreWriter(store)("otel_traces", decode_traces(request).tables["otel_traces"])
+    for table in ("spins", "child_spans"):
+        columns = ", ".join(RESOURCE_TYPED_ATTRIBUTES.values())
+        (row,) = store_client.query(f"SELECT {columns} FROM {table}").result_rows
+        assert dict(zip(RESOURCE_TYPED_ATTRIBUTES, row, strict=True)) == sent, table
+    assert store_client.query("SELECT resource_typed FROM child_spans").result_rows == [(1,)]
