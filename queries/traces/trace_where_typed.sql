@@ -48,15 +48,16 @@ unsettled AS (
       AND (if({order:String} = 'errors', status = 'error', 0), duration_ns) >= (SELECT lowest_kept FROM settled_threshold)
 ),
 
--- The hours the unsettled spins' traces have spans in, from the exporter's per-trace time bounds: with
--- them child_spans (ordered by hour, then trace id) is read for those traces' granules only.
+-- The hours the unsettled spins' traces have spans in, from trace_index (every span's start, by trace
+-- id): with them child_spans (ordered by hour, then trace id) is read for those traces' granules only.
+-- (The exporter's otel_traces_trace_id_ts has each trace's bounds too, but a lookup there opens every
+-- day's part: 355 ms for 70 traces on the 50 M store, against a few tens here.)
 unsettled_hours AS (
-    SELECT arrayJoin(arrayMap(h -> toDateTime(h * 3600),
-                              range(intDiv(toUInt32(min(Start)), 3600), intDiv(toUInt32(max(End)), 3600) + 1))) AS hour,
-           TraceId AS trace_id
-    FROM otel_traces_trace_id_ts
-    WHERE TraceId IN (SELECT trace_id FROM unsettled)
-    GROUP BY TraceId
+    SELECT DISTINCT toStartOfHour(started_at + toIntervalNanosecond(offset_ns)) AS hour, trace_id
+    FROM trace_index
+    ARRAY JOIN arrayPushFront(span_offsets_ns, 0) AS offset_ns
+    WHERE trace_id IN (SELECT trace_id FROM unsettled)
+      AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
 ),
 
 -- the unsettled spins' own rows (some pairs, not all)

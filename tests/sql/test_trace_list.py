@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
+from opentelemetry.proto.trace.v1.trace_pb2 import Span
+
 from spinscope.traces import trace_list
 from tests.sql.test_readonly import NOW, store_spin_traces
 from tests.sql.traces import NOW_NS, kv, spin_trace, store_traces
@@ -90,6 +92,12 @@ def test_trace_list_matches_the_reference_for_every_where_combination(store, sto
     spans, _ = spin_trace(97, NOW_NS - 25 * 60_000_000_000, duration_ms=2000)
     store_traces(store, [([spans[0]], [])], region="us-east-1", instance="i-2")
     store_traces(store, [([spans[1]], [])], region="ap-south-1", instance="i-9")
+    # The same across an hour: the spin starts half a millisecond before it, its wallet call (in
+    # ap-south-1) after it, so the call's child_spans row is in the next hour of that table's key.
+    hour_ns = NOW_NS // 3_600_000_000_000 * 3_600_000_000_000
+    # One request (two resources), as a Collector batches them: trace_index then holds one row for both.
+    spans, _ = spin_trace(95, hour_ns - 500_000, duration_ms=2500)
+    store_two_resources(store, [(spans[0], "us-east-1", "i-2"), (spans[1], "ap-south-1", "i-9")])
     spans, _ = spin_trace(96, NOW_NS - 24 * 60_000_000_000, duration_ms=1500)
     spans[0].attributes.append(kv("cloud.region", "us-east-1"))
     spans[1].attributes.append(kv("cloud.region", "ap-south-1"))
@@ -139,3 +147,26 @@ def test_spins_and_child_spans_copy_each_typed_resource_attribute_as_sent(store,
         (row,) = store_client.query(f"SELECT {columns} FROM {table}").result_rows
         assert dict(zip(RESOURCE_TYPED_ATTRIBUTES, row, strict=True)) == sent, table
     assert store_client.query("SELECT resource_typed FROM child_spans").result_rows == [(1,)]
+
+
+def store_two_resources(store, spans: list[tuple[Span, str, str]]) -> None:  # type: ignore[no-untyped-def]
+    """Spans sent in one request, each under its own resource (region, instance)."""
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+    from opentelemetry.proto.resource.v1.resource_pb2 import Resource
+    from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans
+
+    from spinscope.ingest.decode import decode_traces
+    from spinscope.ingest.writer import StoreWriter
+
+    request = ExportTraceServiceRequest(
+        resource_spans=[
+            ResourceSpans(
+                resource=Resource(
+                    attributes=[kv("service.name", "slot-server"), kv("cloud.region", r), kv("service.instance.id", i)]
+                ),
+                scope_spans=[ScopeSpans(spans=[span])],
+            )
+            for span, r, i in spans
+        ]
+    )
+    StoreWriter(store)("otel_traces", decode_traces(request).tables["otel_traces"])
