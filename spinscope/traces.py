@@ -102,24 +102,17 @@ def trace_list(
     window = {"start": start, "end": end}
     where = {"where_keys": where_keys, "where_values": where_values}
     ranking = {"order": order, "limit": limit}
-    matched_ids: list[str] = []
+    found = {"matched_ids": [], "floor_first": 0, "floor_duration_ns": 0}
     typed = typed_mode(where_keys, where_values) and (
         not set(where_keys) & RESOURCE_TYPED_ATTRIBUTES.keys()
         or bool(run(client, "traces/resource_columns_filled", **window)[0]["filled"])
     )
     if typed:
-        found = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=TYPED_MATCHED_CAP + 1)
-        matched_ids = [r["trace_id"] for r in found]
-        typed = len(matched_ids) <= TYPED_MATCHED_CAP
-    ranked = run(
-        client,
-        "traces/trace_ranked",
-        **window,
-        **where,
-        **ranking,
-        typed=int(typed),
-        matched_ids=matched_ids if typed else [],
-    )
+        (found,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=TYPED_MATCHED_CAP + 1)
+        typed = len(found["matched_ids"]) <= TYPED_MATCHED_CAP
+    if not typed:
+        found = {"matched_ids": [], "floor_first": 0, "floor_duration_ns": 0}
+    ranked = run(client, "traces/trace_ranked", **window, **where, **ranking, typed=int(typed), **found)
     if not ranked:
         return []
     trace_ids = sorted({r["trace_id"] for r in ranked})

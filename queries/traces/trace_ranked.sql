@@ -4,7 +4,8 @@
 -- fields that `spins` holds as the spin span carried them.
 -- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit, typed (1 in typed mode:
 -- every pair names a distinct attribute `spins` copies, with a non-empty value, see traces/trace_where_typed),
--- matched_ids (typed mode: the traces traces/trace_where_typed found; [] otherwise).
+-- matched_ids, floor_first, floor_duration_ns (typed mode: the traces and the settled spins' cut that
+-- traces/trace_where_typed found; [], 0, 0 otherwise).
 --
 -- The first half of the trace list (traces/trace_list adds the raw amounts and span counts of these
 -- traces): the order is decided on `spins`, the typed copy of every spin span ordered by hour, so
@@ -47,18 +48,19 @@ window_spins AS (
 -- or above it are the few the list can hold, so the trace id (32 bytes a row) and the list's fields
 -- are read and sorted for those only, not for every spin of the window (a day: 1.4 million rows).
 -- Same rows as sorting the whole window: every row among the first `limit + 20` has a key at or
--- above the threshold. min() of nothing is (0, 0), below every key: a window with fewer rows, and a
--- list with where pairs outside typed mode, whose matched set is not built a second time here.
+-- above the threshold. Found here without where pairs; min() of nothing is (0, 0), below every key
+-- (a window with fewer rows, and a list with where pairs outside typed mode, whose matched set is not
+-- built a second time here). In typed mode candidates takes the settled spins' cut from
+-- traces/trace_where_typed instead (at or below the list's own: matched traces only push it up), so
+-- the window is not ranked twice.
 threshold AS (
     SELECT min((first_key, duration_ns)) AS lowest_kept
     FROM (
         SELECT if({order:String} = 'errors', status = 'error', 0) AS first_key, duration_ns
         FROM spins
-        WHERE (length({where_keys:Array(String)}) = 0 OR {typed:UInt8})
+        WHERE length({where_keys:Array(String)}) = 0
           AND started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
           AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
-          AND (length({where_keys:Array(String)}) = 0 OR typed_mask = all_pairs
-               OR trace_id IN {matched_ids:Array(String)})
         ORDER BY first_key DESC, duration_ns DESC
         LIMIT {limit:UInt32} + 20
     )
@@ -69,7 +71,8 @@ threshold AS (
 candidates AS (
     SELECT *
     FROM window_spins
-    WHERE (first_key, duration_ns) >= (SELECT lowest_kept FROM threshold)
+    WHERE (first_key, duration_ns) >= if({typed:UInt8}, ({floor_first:UInt8}, {floor_duration_ns:UInt64}),
+                                         (SELECT lowest_kept FROM threshold))
     ORDER BY first_key DESC, duration_ns DESC, trace_id
     LIMIT {limit:UInt32} + 20
 )

@@ -112,6 +112,7 @@ def new_rows(client) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 def old_rows(client) -> list[tuple]:  # type: ignore[no-untyped-def]
     no_where = {"where_keys": [], "where_values": [], "typed": 0, "matched_ids": []}
+    no_where |= {"floor_first": 0, "floor_duration_ns": 0}
     ranked = run(client, "traces/trace_ranked", **window(), **no_where, order="errors", limit=1000)
     ids = sorted({r["trace_id"] for r in ranked})
     return [tuple(r) for r in client.query(OLD_TRACE_LIST, parameters={**window(), "trace_ids": ids}).result_rows]
