@@ -18,6 +18,9 @@
 WITH
 $typed_mask AS typed_mask,
 bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
+-- The shortest duration of a row whose (first_key, duration_ns) is at or above `key`: key's duration when
+-- every such row has the same first_key (slowest first: always 0; errors first: key errored), else none.
+(key -> if(key.1 = 1 OR {order:String} = 'slowest', key.2, 0)) AS duration_floor,
 
 $map_span_pairs,
 
@@ -32,16 +35,23 @@ matched AS (
     HAVING groupBitOr(pairs_carried) = all_pairs
 ),
 
-window_spins AS (
-    SELECT trace_id, started_at, duration_ns, status, error_type, spin_id, game_id, game_version, region,
-           instance_id, currency, if({order:String} = 'errors', status = 'error', 0) AS first_key
-    FROM spins
-    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
-      -- spins outlive raw spans (400 days against 30): rank only spins whose trace is still there
-      AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
-      AND (length({where_keys:Array(String)}) = 0
-           OR ({typed:UInt8} AND (typed_mask = all_pairs OR trace_id IN {matched_ids:Array(String)}))
-           OR (NOT {typed:UInt8} AND trace_id IN (SELECT trace_id FROM matched)))
+-- Past two days, a lower bound of that key from the window's last day alone (a subset's (limit + 20)-th
+-- key is at or below the whole window's; a day with fewer spins bounds nothing): with the minmax index on duration_ns (0154) the threshold's
+-- scan skips the granules whose slowest spin is below it. A day holds ~20 times the spins of a granule,
+-- so its bound is in the far tail, past most granules' slowest spin: 7 days at 50 M, the threshold
+-- 128-178 ms -> 80-103 ms. Over shorter windows a part of the window bounds nothing useful.
+bound AS (
+    SELECT if(count() < {limit:UInt32} + 20, (0, 0), min((first_key, duration_ns))) AS lowest_kept
+    FROM (
+        SELECT if({order:String} = 'errors', status = 'error', 0) AS first_key, duration_ns
+        FROM spins
+        WHERE length({where_keys:Array(String)}) = 0
+          AND dateDiff('second', {start:DateTime64(9)}, {end:DateTime64(9)}) > 2 * 86400
+          AND started_at >= {end:DateTime64(9)} - INTERVAL 1 DAY AND started_at < {end:DateTime64(9)}
+          AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
+        ORDER BY first_key DESC, duration_ns DESC
+        LIMIT {limit:UInt32} + 20
+    )
 ),
 
 -- The sort key of the last row kept below, found on the two narrow sort columns alone: the rows at
@@ -61,9 +71,27 @@ threshold AS (
         WHERE length({where_keys:Array(String)}) = 0
           AND started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
           AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
+          AND duration_ns >= duration_floor((SELECT lowest_kept FROM bound))
         ORDER BY first_key DESC, duration_ns DESC
         LIMIT {limit:UInt32} + 20
     )
+),
+
+-- Where the window is cut: the threshold, or in typed mode the settled spins' cut.
+if({typed:UInt8}, ({floor_first:UInt8}, {floor_duration_ns:UInt64}), (SELECT lowest_kept FROM threshold)) AS cut,
+
+window_spins AS (
+    SELECT trace_id, started_at, duration_ns, status, error_type, spin_id, game_id, game_version, region,
+           instance_id, currency, if({order:String} = 'errors', status = 'error', 0) AS first_key
+    FROM spins
+    WHERE started_at >= {start:DateTime64(9)} AND started_at < {end:DateTime64(9)}
+      -- spins outlive raw spans (400 days against 30): rank only spins whose trace is still there
+      AND started_at >= (SELECT min(Timestamp) FROM otel_traces)
+      AND (length({where_keys:Array(String)}) = 0
+           OR ({typed:UInt8} AND (typed_mask = all_pairs OR trace_id IN {matched_ids:Array(String)}))
+           OR (NOT {typed:UInt8} AND trace_id IN (SELECT trace_id FROM matched)))
+      AND (if({order:String} = 'errors', status = 'error', 0), duration_ns) >= cut
+      AND duration_ns >= duration_floor(cut)  -- implied by the line above; what the minmax index can skip by
 ),
 
 -- Read with room for a few spins stored twice (spins is a ReplacingMergeTree: a replay older than
@@ -71,8 +99,6 @@ threshold AS (
 candidates AS (
     SELECT *
     FROM window_spins
-    WHERE (first_key, duration_ns) >= if({typed:UInt8}, ({floor_first:UInt8}, {floor_duration_ns:UInt64}),
-                                         (SELECT lowest_kept FROM threshold))
     ORDER BY first_key DESC, duration_ns DESC, trace_id
     LIMIT {limit:UInt32} + 20
 )

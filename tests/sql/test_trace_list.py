@@ -170,3 +170,29 @@ def store_two_resources(store, spans: list[tuple[Span, str, str]]) -> None:  # t
         ]
     )
     StoreWriter(store)("otel_traces", decode_traces(request).tables["otel_traces"])
+
+
+def test_trace_list_over_days_matches_the_reference(store, store_client) -> None:  # type: ignore[no-untyped-def]
+    """Past two days the ranking's cut is bounded from the window's last day first (traces/trace_ranked,
+    bound): spins two days back, slower, faster and errored, must rank as the reference ranks them."""
+    store_spin_traces(store)
+    two_days_ns = 2 * 24 * 3_600_000_000_000
+    older = [spin_trace(90, NOW_NS - two_days_ns, duration_ms=5000)]  # slower than any of the last day
+    older.append(spin_trace(91, NOW_NS - two_days_ns + 60_000_000_000, failed=True, duration_ms=800))
+    older.append(spin_trace(92, NOW_NS - two_days_ns + 120_000_000_000, duration_ms=10))  # faster than any
+    # the last day's slowest, alone: a bound cut at it instead of the day's (limit + 20)-th spin drops the 3rd row
+    older.append(spin_trace(93, NOW_NS - 5 * 60_000_000_000, duration_ms=2500))
+    store_traces(store, older)
+    for order, limit in itertools.product(("errors", "slowest"), (1000, 3)):
+        params = {
+            "start": NOW - timedelta(days=3),
+            "end": NOW + timedelta(hours=1),
+            "where_keys": [],
+            "where_values": [],
+            "order": order,
+            "limit": limit,
+        }
+        expected = store_client.query(REFERENCE, parameters=params).result_rows
+        rows = trace_list(store_client, **params)
+        assert [tuple(r.values()) for r in rows] == expected, (order, limit)
+        assert len(expected) == min(limit, 44)
