@@ -91,7 +91,6 @@ window_spins AS (
            OR ({typed:UInt8} AND (typed_mask = all_pairs OR trace_id IN {matched_ids:Array(String)}))
            OR (NOT {typed:UInt8} AND trace_id IN (SELECT trace_id FROM matched)))
       AND (if({order:String} = 'errors', status = 'error', 0), duration_ns) >= cut
-      AND duration_ns >= duration_floor(cut)  -- implied by the line above; what the minmax index can skip by
 ),
 
 -- Read with room for a few spins stored twice (spins is a ReplacingMergeTree: a replay older than
