@@ -11,22 +11,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from spinscope.db import open_store
-from spinscope.schema.migrate import RenderOptions, migrate
+from spinscope.db import Store
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_every_view_is_reported_with_its_query_and_write(tmp_path: Path) -> None:
-    store = open_store(f"chdb://{tmp_path / 'store'}")
-    migrate(store.client(), RenderOptions(), log=lambda *_: None)
+def test_every_view_is_reported_with_its_query_and_write(store: Store) -> None:
     expected = {
         r[0]
         for r in store.client()
-        .query("SELECT name FROM system.tables WHERE database = 'spinscope' AND engine = 'MaterializedView'")
+        .query(
+            "SELECT name FROM system.tables WHERE database = {db:String} AND engine = 'MaterializedView'",
+            parameters={"db": store.database},
+        )
         .result_rows
     }
-    store.close()
 
     script = str(REPO / "bench" / "ingest_views.py")
     out = subprocess.run(
