@@ -78,7 +78,12 @@ def main() -> None:
             StoreWriter(store)(table, columns)
 
         found = views(client)
-        tables = {r[0] for r in client.query(f"SELECT name FROM system.tables WHERE database = '{DB}'").result_rows}
+        tables = {
+            r[0]
+            for r in client.query(
+                "SELECT name FROM system.tables WHERE database = {db:String}", parameters={"db": DB}
+            ).result_rows
+        }
         named = {name for _, _, query in found for name in re.findall(rf"\b{DB}\.(\w+)", query)}
         sources = sorted(named & tables - {view for view, _, _ in found})
         for source in sources:  # the insert's block of each table a view reads
@@ -117,16 +122,11 @@ def main() -> None:
 
     print(f"\n{args.spans:,} spans, {args.children} child spans a spin; median ms of {args.repeat}, per insert")
     print(f"{'view':32s} {'query':>8s} {'write':>8s} {'total':>8s}")
-    totals = [0.0, 0.0]
-    rows = []
-    for view, (null_ms, copy_ms) in timings.items():
-        query_ms, total_ms = statistics.median(null_ms), statistics.median(copy_ms)
-        rows.append((total_ms, view, query_ms))
+    rows = [(statistics.median(c), view, statistics.median(n)) for view, (n, c) in timings.items()]
     for total_ms, view, query_ms in sorted(rows, reverse=True):
         print(f"{view:32s} {query_ms:8.1f} {total_ms - query_ms:8.1f} {total_ms:8.1f}")
-        totals[0] += query_ms
-        totals[1] += total_ms
-    print(f"{'all views':32s} {totals[0]:8.1f} {totals[1] - totals[0]:8.1f} {totals[1]:8.1f}")
+    query_all, total_all = sum(r[2] for r in rows), sum(r[0] for r in rows)
+    print(f"{'all views':32s} {query_all:8.1f} {total_all - query_all:8.1f} {total_all:8.1f}")
 
 
 if __name__ == "__main__":
