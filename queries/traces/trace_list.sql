@@ -11,33 +11,33 @@
 -- number of ids, not the window. Same figures as otel_traces gives: every span's start is kept,
 -- repeats too. A row's spans start at or after its started_at, so rows starting at or after the
 -- window's end are skipped by the partition key as well.
+--
+-- One read of trace_index, grouped by trace: the spin spans and the span count were two CTEs over the
+-- same rows, and a CTE referenced twice is read twice (50 M store, 50 ids: 67-80 ms -> 42-56 ms).
 WITH
-rows AS (
-    SELECT trace_id, toUnixTimestamp64Nano(started_at) AS first_ns, span_offsets_ns, spin_spans
-    FROM trace_index
-    WHERE trace_id IN {trace_ids:Array(String)}
-      AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-),
+toUnixTimestamp64Nano({start:DateTime64(9)}) AS start_ns,
+toUnixTimestamp64Nano({end:DateTime64(9)}) AS end_ns,
+toUnixTimestamp64Nano({start:DateTime64(9)} - INTERVAL 1 MINUTE) AS count_from_ns,
+toUnixTimestamp64Nano({end:DateTime64(9)} + INTERVAL 1 MINUTE) AS count_to_ns,
 
-spin_spans AS (
-    SELECT trace_id, first_ns + spin.offset_ns AS started_ns, spin.bet_amount AS bet_amount,
-           spin.win_amount AS win_amount
-    FROM rows
-    ARRAY JOIN spin_spans AS spin
-    WHERE started_ns >= toUnixTimestamp64Nano({start:DateTime64(9)})
-      AND started_ns < toUnixTimestamp64Nano({end:DateTime64(9)})
-    LIMIT 1 BY trace_id, started_ns
-),
-
-span_counts AS (
-    SELECT trace_id, sum(arrayCount(
-               offset -> first_ns + offset >= toUnixTimestamp64Nano({start:DateTime64(9)} - INTERVAL 1 MINUTE)
-                         AND first_ns + offset < toUnixTimestamp64Nano({end:DateTime64(9)} + INTERVAL 1 MINUTE),
-               span_offsets_ns)) AS span_count
-    FROM rows
+traces AS (
+    SELECT
+        trace_id,
+        sum(arrayCount(offset -> first_ns + offset >= count_from_ns AND first_ns + offset < count_to_ns, span_offsets_ns))
+            AS span_count,
+        groupArrayArray(arrayFilter(
+            spin -> spin.1 >= start_ns AND spin.1 < end_ns,
+            arrayMap(spin -> (first_ns + spin.offset_ns, spin.bet_amount, spin.win_amount), spin_spans))) AS spins
+    FROM (
+        SELECT trace_id, toUnixTimestamp64Nano(started_at) AS first_ns, span_offsets_ns, spin_spans
+        FROM trace_index
+        WHERE trace_id IN {trace_ids:Array(String)}
+          AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+    )
     GROUP BY trace_id
 )
 
-SELECT trace_id, started_ns, bet_amount, win_amount, span_count
-FROM spin_spans
-INNER JOIN span_counts USING (trace_id)
+SELECT trace_id, spin.1 AS started_ns, spin.2 AS bet_amount, spin.3 AS win_amount, span_count
+FROM traces
+ARRAY JOIN spins AS spin
+LIMIT 1 BY trace_id, started_ns
