@@ -4,7 +4,8 @@
 -- then lists the spins whose row carries every pair (settled) and the spins of these traces.
 -- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit (the list's), cap (at
 -- most this many traces are returned; the caller takes that many as "too many" and reads the maps instead).
--- One row: floor_key (the settled spins' cut, below: first_key, duration_ns) and matched_ids.
+-- One row: floor_key (the settled spins' cut, below: first_key, duration_ns), matched_ids and
+-- child_candidates (below).
 --
 -- The list holds at most `limit` + 20 rows, so no spin ranked below the settled spins' (limit + 20)-th
 -- key can be in it: only the spins at or above that key whose row does not settle them (`unsettled`,
@@ -26,6 +27,7 @@ WITH
 $typed_mask AS typed_mask,
 $child_mask AS child_mask,
 bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
+$resource_bits AS resource_bits,
 
 settled_threshold AS (
     SELECT if(count() < {limit:UInt32} + 20, (0, 0), min((first_key, duration_ns))) AS lowest_kept
@@ -60,14 +62,18 @@ spin_typed AS (
       AND trace_id IN (SELECT trace_id FROM unsettled)
 ),
 
--- the unsettled traces' child spans, found through child_spans' bloom filter on trace_id (0153; its key,
--- hour then trace id, finds a trace's granules only within an hour)
+-- When every pair is a resource pair, the unsettled traces' child spans, found through child_spans' bloom
+-- filter on trace_id (0153; its key, hour then trace id, finds a trace's granules only within an hour).
+-- A child span's row holds resource pairs only, so with other pairs too only the traces whose other
+-- pairs are carried elsewhere can be completed by their child spans: child_candidates below, looked up
+-- by traces/trace_where_children (usually a few dozen ids; the bloom filter skips most granules for so
+-- few, where for every unsettled trace it skips almost none: 50 M store, 24 h, two pairs, 155 ms).
 child_typed AS (
     SELECT trace_id, child_mask AS pairs_carried
     FROM child_spans
     WHERE started_at >= {start:DateTime64(9)} - INTERVAL 1 MINUTE
       AND started_at < {end:DateTime64(9)} + INTERVAL 1 MINUTE
-      AND hasAny({where_keys:Array(String)}, $resource_keys)
+      AND resource_bits = all_pairs
       AND child_mask > 0
       AND trace_id IN (SELECT trace_id FROM unsettled)
 ),
@@ -79,13 +85,19 @@ $typed_spin_span_pairs,
 $typed_resource_pairs
 
 -- One row: the settled spins' lowest key the list may hold, where traces/trace_ranked cuts the window
--- (the list's own cut is at or above it), and the traces found. The key is one tuple: each reference to
--- a scalar subquery costs its analysis again (two references, for its two parts: +4-12 ms at 50 M).
+-- (the list's own cut is at or above it), the traces found, and the traces whose child spans may carry
+-- what they miss (child_candidates: (trace id, the pairs carried without child spans)). The key is one
+-- tuple: each reference to a scalar subquery costs its analysis again (two references, for its two
+-- parts: +4-12 ms at 50 M).
 SELECT
     (SELECT lowest_kept FROM settled_threshold) AS floor_key,
-    groupArray({cap:UInt32})(trace_id) AS matched_ids
+    groupArrayIf({cap:UInt32})(trace_id, carried = all_pairs) AS matched_ids,
+    groupArrayIf({cap:UInt32})(
+        (trace_id, carried),
+        resource_bits != all_pairs AND carried != all_pairs AND bitOr(carried, resource_bits) = all_pairs
+    ) AS child_candidates
 FROM (
-    SELECT trace_id
+    SELECT trace_id, groupBitOr(pairs_carried) AS carried
     FROM (
         SELECT * FROM spin_typed
         UNION ALL SELECT * FROM child_typed
@@ -94,5 +106,4 @@ FROM (
         UNION ALL SELECT * FROM resource_pairs
     )
     GROUP BY trace_id
-    HAVING groupBitOr(pairs_carried) = all_pairs
 )

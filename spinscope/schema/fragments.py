@@ -364,6 +364,10 @@ def where_pairs_fragments() -> dict[str, str]:
         "typed_mask": typed_mask({**SPIN_TYPED_ATTRIBUTES, **RESOURCE_TYPED_ATTRIBUTES}),
         "child_mask": typed_mask(RESOURCE_TYPED_ATTRIBUTES),
         "resource_keys": resource_keys,
+        # the pairs naming a resource attribute, as a mask: what a child_spans row can carry at most
+        "resource_bits": "toUInt64(arraySum(arrayMap(i -> bitShiftLeft(toUInt64(has("
+        + resource_keys
+        + ", {where_keys:Array(String)}[i])), i - 1), arrayEnumerate({where_keys:Array(String)}))))",
         # the map path (traces/trace_ranked outside typed mode): every span, every pair, both maps
         "map_span_pairs": pairs("span", "SpanAttributes", PAIR_VALUES, "      AND NOT {typed:UInt8}\n"),
         "map_resource_pairs": pairs("resource", "ResourceAttributes", PAIR_VALUES, "      AND NOT {typed:UInt8}\n"),
