@@ -335,15 +335,20 @@ MAP_PAIRS: Final[str] = """${name}_pairs AS (
     FROM otel_traces
     WHERE length({where_keys:Array(String)}) > 0
       AND Timestamp >= {start:DateTime64(9)} - INTERVAL 1 MINUTE AND Timestamp < {end:DateTime64(9)} + INTERVAL 1 MINUTE
+      AND hasAny(mapKeys(${map}), ${keys})
       AND hasAny(mapValues(${map}), ${values})
 ${extra}      AND pairs_carried > 0
 )"""
 """A CTE of the trace list's where sets (traces/trace_ranked, traces/trace_where_typed): which where pairs each
-span's attribute `map` carries, as a bit mask, for the spans whose map holds one of `values`. That test (hasAny on
-mapValues) is what the exporter's bloom filters on mapValues(SpanAttributes) and mapValues(ResourceAttributes)
-answer, so only the granules whose spans hold one of the values are read (a wallet provider: the wallet spans'
-granules). Span and resource attributes are two CTEs: an OR of the two maps in one WHERE would let neither index
-skip anything. `extra`: further condition lines."""
+span's attribute `map` carries, as a bit mask, for the spans whose map holds one of `keys` and one of `values` (the
+pairs' keys and values). Those tests (hasAny on mapKeys, on mapValues) are what the exporter's bloom filters on
+mapKeys(...) and mapValues(...) of SpanAttributes and ResourceAttributes answer, so only the granules whose spans
+hold one of the keys and one of the values are read (a wallet provider: the wallet spans' granules). The keys'
+filter comes first in the table (0001) and is small (a span has a dozen keys, the same on every span of a name);
+the values' filter holds every spin's ids: a granule the keys rule out is not looked up in it (a day of spin spans
+at 50 M, a pair on cloud.region, which spin spans carry as a resource attribute only: 174 granules' value filters
+read and 15.7 ms, against none and 6.1 ms). Span and resource attributes are two CTEs: an OR of the two maps in
+one WHERE would let neither index skip anything. `extra`: further condition lines."""
 
 PAIR_VALUES: Final[str] = "{where_values:Array(String)}"
 
@@ -352,14 +357,28 @@ KEYED_VALUES: Final[str] = (
 )
 """The where values whose key is (`test` empty) or is not (`test` 'NOT ') among `keys`."""
 
+PAIR_KEYS: Final[str] = "{where_keys:Array(String)}"
+
+KEYED_KEYS: Final[str] = "arrayFilter(k -> ${test}has(${keys}, k), {where_keys:Array(String)})"
+"""The where keys that are (`test` empty) or are not (`test` 'NOT ') among `keys`."""
+
 
 def where_pairs_fragments() -> dict[str, str]:
     """The trace list's where-pair fragments: the typed masks and the attribute-map CTEs of both paths."""
     resource_keys = sql_strings(RESOURCE_TYPED_ATTRIBUTES)
 
-    def pairs(name: str, attributes: str, values: str, extra: str) -> str:
-        return Template(MAP_PAIRS).substitute(name=name, map=attributes, values=values, extra=extra)
+    def pairs(name: str, attributes: str, keyed: tuple[str, str], extra: str) -> str:
+        keys, values = keyed
+        return Template(MAP_PAIRS).substitute(name=name, map=attributes, keys=keys, values=values, extra=extra)
 
+    def keyed(test: str) -> tuple[str, str]:
+        """The where keys and values whose key is (`test` '') or is not ('NOT ') a resource key."""
+        return (
+            Template(KEYED_KEYS).substitute(test=test, keys=resource_keys),
+            Template(KEYED_VALUES).substitute(test=test, keys=resource_keys),
+        )
+
+    every = (PAIR_KEYS, PAIR_VALUES)
     return {
         "typed_mask": typed_mask({**SPIN_TYPED_ATTRIBUTES, **RESOURCE_TYPED_ATTRIBUTES}),
         "child_mask": typed_mask(RESOURCE_TYPED_ATTRIBUTES),
@@ -369,20 +388,20 @@ def where_pairs_fragments() -> dict[str, str]:
         + resource_keys
         + ", {where_keys:Array(String)}[i])), i - 1), arrayEnumerate({where_keys:Array(String)}))))",
         # the map path (traces/trace_ranked outside typed mode): every span, every pair, both maps
-        "map_span_pairs": pairs("span", "SpanAttributes", PAIR_VALUES, "      AND NOT {typed:UInt8}\n"),
-        "map_resource_pairs": pairs("resource", "ResourceAttributes", PAIR_VALUES, "      AND NOT {typed:UInt8}\n"),
+        "map_span_pairs": pairs("span", "SpanAttributes", every, "      AND NOT {typed:UInt8}\n"),
+        "map_resource_pairs": pairs("resource", "ResourceAttributes", every, "      AND NOT {typed:UInt8}\n"),
         # typed mode (traces/trace_where_typed): the maps for what the typed columns do not hold
-        "typed_span_pairs": pairs("span", "SpanAttributes", PAIR_VALUES, "      AND SpanName != 'spin'\n"),
+        "typed_span_pairs": pairs("span", "SpanAttributes", every, "      AND SpanName != 'spin'\n"),
         "typed_spin_span_pairs": pairs(
             "spin_span",
             "SpanAttributes",
-            Template(KEYED_VALUES).substitute(test="", keys=resource_keys),
+            keyed(""),
             f"      AND SpanName = 'spin' AND hasAny({{where_keys:Array(String)}}, {resource_keys})\n",
         ),
         "typed_resource_pairs": pairs(
             "resource",
             "ResourceAttributes",
-            Template(KEYED_VALUES).substitute(test="NOT ", keys=resource_keys),
+            keyed("NOT "),
             f"      AND NOT hasAll({resource_keys}, {{where_keys:Array(String)}})\n",
         ),
     }
