@@ -7,7 +7,7 @@ only (traces/trace_list); the first SQL is kept here as the independent referenc
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
@@ -196,3 +196,31 @@ def test_trace_list_over_days_matches_the_reference(store, store_client) -> None
         rows = trace_list(store_client, **params)
         assert [tuple(r.values()) for r in rows] == expected, (order, limit)
         assert len(expected) == min(limit, 44)
+
+
+def test_span_counts_reach_a_minute_past_the_window(store, store_client) -> None:  # type: ignore[no-untyped-def]
+    """A listed trace's span count covers [start - 1 minute, end + 1 minute), as the reference's: a span 20 s
+    before the window counts, one 90 s before does not (traces/trace_list reads them as offsets from the
+    trace_index row's first span, which is then the one 90 s before)."""
+    start_ns = NOW_NS - 30 * 60 * 1_000_000_000
+    start = datetime.fromtimestamp(start_ns / 1e9, UTC).replace(tzinfo=None)
+    spans, _ = spin_trace(80, start_ns + 10 * 1_000_000_000, duration_ms=300)
+    for k, offset_s in enumerate((-20, -90)):
+        extra = Span()
+        extra.CopyFrom(spans[1])
+        extra.span_id = bytes([k + 1]) * 8
+        extra.start_time_unix_nano = start_ns + offset_s * 1_000_000_000
+        extra.end_time_unix_nano = extra.start_time_unix_nano + 1_000_000
+        spans.append(extra)
+    store_traces(store, [(spans, [])])
+    params = {
+        "start": start,
+        "end": start + timedelta(minutes=20),
+        "where_keys": [],
+        "where_values": [],
+        "order": "slowest",
+        "limit": 10,
+    }
+    rows = trace_list(store_client, **params)
+    assert [tuple(r.values()) for r in rows] == store_client.query(REFERENCE, parameters=params).result_rows
+    assert [r["span_count"] for r in rows if r["spin_id"] == "spin-80"] == [3]  # spin, debit, the span 20 s before
