@@ -114,7 +114,8 @@ def trace_list(
     if typed:
         (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=TYPED_MATCHED_CAP + 1)
         matched_ids, candidates, floor_key = row["matched_ids"], row["child_candidates"], row["floor_key"]
-        if candidates and len(candidates) <= TYPED_MATCHED_CAP:
+        typed = len(matched_ids) <= TYPED_MATCHED_CAP and len(candidates) <= TYPED_MATCHED_CAP
+        if typed and candidates:
             (completed,) = run(
                 client,
                 "traces/trace_where_children",
@@ -125,7 +126,7 @@ def trace_list(
                 cap=TYPED_MATCHED_CAP + 1,
             )
             matched_ids = matched_ids + completed["matched_ids"]
-        typed = len(matched_ids) <= TYPED_MATCHED_CAP and len(candidates) <= TYPED_MATCHED_CAP
+            typed = len(matched_ids) <= TYPED_MATCHED_CAP
         if not typed:
             matched_ids, floor_key = [], (0, 0)
     ranked = run(

@@ -17,7 +17,7 @@
 -- trace (matched). A spin span without slot.spin.id has no row in spins and is not listed.
 WITH
 $typed_mask AS typed_mask,
-bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
+$all_pairs AS all_pairs,
 -- The shortest duration of a row whose (first_key, duration_ns) is at or above `key`: key's duration when
 -- every such row has the same first_key (slowest first: always 0; errors first: key errored), else none.
 (key -> if(key.1 = 1 OR {order:String} = 'slowest', key.2, 0)) AS duration_floor,

@@ -7,7 +7,7 @@
 -- (Array(UInt64), parallel to trace_ids), cap (at most this many traces are returned).
 WITH
 $child_mask AS child_mask,
-bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs
+$all_pairs AS all_pairs
 
 SELECT groupArray({cap:UInt32})(trace_id) AS matched_ids
 FROM (

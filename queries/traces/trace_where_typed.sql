@@ -26,7 +26,7 @@
 WITH
 $typed_mask AS typed_mask,
 $child_mask AS child_mask,
-bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1 AS all_pairs,
+$all_pairs AS all_pairs,
 $resource_bits AS resource_bits,
 
 settled_threshold AS (

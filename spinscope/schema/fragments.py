@@ -383,6 +383,8 @@ def where_pairs_fragments() -> dict[str, str]:
         "typed_mask": typed_mask({**SPIN_TYPED_ATTRIBUTES, **RESOURCE_TYPED_ATTRIBUTES}),
         "child_mask": typed_mask(RESOURCE_TYPED_ATTRIBUTES),
         "resource_keys": resource_keys,
+        # every where pair, as a mask: what a trace must carry to be listed
+        "all_pairs": "bitShiftLeft(toUInt64(1), length({where_keys:Array(String)})) - 1",
         # the pairs naming a resource attribute, as a mask: what a child_spans row can carry at most
         "resource_bits": "toUInt64(arraySum(arrayMap(i -> bitShiftLeft(toUInt64(has("
         + resource_keys
