@@ -98,10 +98,9 @@ def trace_list(
     needs child_spans' copy over the window), traces/trace_where_typed first finds the few traces that
     carry the pairs other than through their spin's own row, among the spins the list may rank, and the
     ranking reads no attribute map: over a day of the 50 M benchmark store with cloud.region, 4.3 s -> 0.4 s.
-    When the pairs mix resource and other attributes, the child spans of the few traces that miss only
-    resource pairs are read in a second step (traces/trace_where_children) rather than those of every
-    unsettled trace. Past TYPED_MATCHED_CAP such traces (a pair mostly on spans other than spins) the maps
-    are read."""
+    The other spins and child spans of the few traces it cannot settle alone are read in a second step,
+    by id (traces/trace_where_other_spans). Past TYPED_MATCHED_CAP such traces (a pair mostly on spans
+    other than spins, or a value too rare to cut the window) the maps are read."""
     window = {"start": start, "end": end}
     where = {"where_keys": where_keys, "where_values": where_values}
     ranking = {"order": order, "limit": limit}
@@ -113,12 +112,12 @@ def trace_list(
     )
     if typed:
         (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=TYPED_MATCHED_CAP + 1)
-        matched_ids, candidates, floor_key = row["matched_ids"], row["child_candidates"], row["floor_key"]
+        matched_ids, candidates, floor_key = row["matched_ids"], row["candidates"], row["floor_key"]
         typed = len(matched_ids) <= TYPED_MATCHED_CAP and len(candidates) <= TYPED_MATCHED_CAP
         if typed and candidates:
             (completed,) = run(
                 client,
-                "traces/trace_where_children",
+                "traces/trace_where_other_spans",
                 **window,
                 **where,
                 trace_ids=[trace_id for trace_id, _ in candidates],

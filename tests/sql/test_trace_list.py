@@ -102,6 +102,20 @@ def test_trace_list_matches_the_reference_for_every_where_combination(store, sto
     spans[0].attributes.append(kv("cloud.region", "us-east-1"))
     spans[1].attributes.append(kv("cloud.region", "ap-south-1"))
     store_traces(store, [(spans, [])])
+    # Two spins in one trace, each under its own resource: one carries the game, the other the region (the
+    # contract's traces hold one spin; a trace that holds two is listed by what all its spans carry).
+    spans, _ = spin_trace(94, NOW_NS - 23 * 60_000_000_000, duration_ms=1800)
+    other = Span()
+    other.CopyFrom(spans[0])
+    other.span_id = b"\x94" * 8
+    other.start_time_unix_nano += 3_000_000
+    other.end_time_unix_nano -= 100_000_000
+    for attribute in other.attributes:
+        if attribute.key == "slot.spin.id":
+            attribute.value.string_value = "spin-94-second"
+        if attribute.key == "slot.game.id":
+            attribute.value.string_value = "dragon-gold"
+    store_two_resources(store, [(spans[0], "eu-west-1", "i-1"), (other, "us-east-1", "i-2")])
     cases = [[], *([p] for p in PAIRS), *(list(c) for c in itertools.combinations(PAIRS, 2)), [PAIRS[0], PAIRS[0]]]
     every = list(itertools.product(("errors", "slowest"), (1000, 3)))  # 3: the ranking decides
     non_empty = 0
