@@ -122,6 +122,7 @@ def trace_list(
                 **where,
                 trace_ids=[trace_id for trace_id, _ in candidates],
                 carried=[carried for _, carried in candidates],
+                child_ids=row["child_candidates"],
                 cap=TYPED_MATCHED_CAP + 1,
             )
             matched_ids = matched_ids + completed["matched_ids"]

@@ -4,8 +4,8 @@
 -- then lists the spins whose row carries every pair (settled) and the spins of these traces.
 -- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit (the list's), cap (at
 -- most this many traces are returned; the caller takes that many as "too many" and reads the maps instead).
--- One row: floor_key (the settled spins' cut, below: first_key, duration_ns), matched_ids and
--- candidates (below).
+-- One row: floor_key (the settled spins' cut, below: first_key, duration_ns), matched_ids, candidates and
+-- child_candidates (below).
 --
 -- The list holds at most `limit` + 20 rows, so no spin ranked below the settled spins' (limit + 20)-th
 -- key can be in it: only the spins at or above that key whose row does not settle them (`unsettled`,
@@ -33,6 +33,7 @@
 WITH
 $typed_mask AS typed_mask,
 $all_pairs AS all_pairs,
+$resource_bits AS resource_bits,
 
 settled_threshold AS (
     SELECT if(count() < {limit:UInt32} + 20, (0, 0), min((first_key, duration_ns))) AS lowest_kept
@@ -65,12 +66,16 @@ $typed_resource_pairs
 -- One row: the settled spins' lowest key the list may hold, where traces/trace_ranked cuts the window
 -- (the list's own cut is at or above it), the traces found, and the unsettled traces not found yet,
 -- which their other spans may complete (candidates: (trace id, the pairs carried so far), for
--- traces/trace_where_other_spans). The key is one tuple: each reference to a scalar subquery costs its
--- analysis again (two references, for its two parts: +4-12 ms at 50 M).
+-- traces/trace_where_other_spans), with those of them whose missing pairs are all resource pairs
+-- (child_candidates: their child spans may complete them). The key is one tuple: each reference to a
+-- scalar subquery costs its analysis again (two references, for its two parts: +4-12 ms at 50 M).
 SELECT
     (SELECT lowest_kept FROM settled_threshold) AS floor_key,
     groupArrayIf({cap:UInt32})(trace_id, carried = all_pairs) AS matched_ids,
-    groupArrayIf({cap:UInt32})((trace_id, carried), is_unsettled AND carried != all_pairs) AS candidates
+    groupArrayIf({cap:UInt32})((trace_id, carried), is_unsettled AND carried != all_pairs) AS candidates,
+    groupArrayIf({cap:UInt32})(
+        trace_id, is_unsettled AND carried != all_pairs AND bitOr(carried, resource_bits) = all_pairs
+    ) AS child_candidates
 FROM (
     SELECT trace_id, groupBitOr(pairs_carried) AS carried, max(is_unsettled) AS is_unsettled
     FROM (
