@@ -98,9 +98,11 @@ def trace_list(
     needs child_spans' copy over the window), traces/trace_where_typed first finds the few traces that
     carry the pairs other than through their spin's own row, among the spins the list may rank, and the
     ranking reads no attribute map: over a day of the 50 M benchmark store with cloud.region, 4.3 s -> 0.4 s.
-    The other spins and child spans of the few traces it cannot settle alone are read in a second step,
-    by id (traces/trace_where_other_spans). Past TYPED_MATCHED_CAP such traces (a pair mostly on spans
-    other than spins, or a value too rare to cut the window) the maps are read."""
+    The other spins and child spans of the few traces it cannot settle alone are read in further steps,
+    by id: which of them hold another spin span (traces/trace_several_spins; usually none), then those
+    spins and the child spans that may carry a missing resource pair (traces/trace_where_other_spans).
+    Past TYPED_MATCHED_CAP such traces (a pair mostly on spans other than spins, or a value too rare to
+    cut the window) the maps are read."""
     window = {"start": start, "end": end}
     where = {"where_keys": where_keys, "where_values": where_values}
     ranking = {"order": order, "limit": limit}
@@ -110,25 +112,10 @@ def trace_list(
         not set(where_keys) & RESOURCE_TYPED_ATTRIBUTES.keys()
         or bool(run(client, "traces/resource_columns_filled", **window)[0]["filled"])
     )
-    if typed:
-        (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=TYPED_MATCHED_CAP + 1)
-        matched_ids, candidates, floor_key = row["matched_ids"], row["candidates"], row["floor_key"]
-        typed = len(matched_ids) <= TYPED_MATCHED_CAP and len(candidates) <= TYPED_MATCHED_CAP
-        if typed and candidates:
-            (completed,) = run(
-                client,
-                "traces/trace_where_other_spans",
-                **window,
-                **where,
-                trace_ids=[trace_id for trace_id, _ in candidates],
-                carried=[carried for _, carried in candidates],
-                child_ids=row["child_candidates"],
-                cap=TYPED_MATCHED_CAP + 1,
-            )
-            matched_ids = matched_ids + completed["matched_ids"]
-            typed = len(matched_ids) <= TYPED_MATCHED_CAP
-        if not typed:
-            matched_ids, floor_key = [], (0, 0)
+    found = typed_matches(client, window, where, ranking) if typed else None
+    typed = found is not None
+    if found is not None:
+        matched_ids, floor_key = found
     ranked = run(
         client,
         "traces/trace_ranked",
@@ -159,6 +146,37 @@ def trace_list(
             }
         )
     return rows
+
+
+def typed_matches(
+    client: Client, window: dict[str, Any], where: dict[str, Any], ranking: dict[str, Any]
+) -> tuple[list[str], tuple[int, int]] | None:
+    """Typed mode's where sets: the traces carrying every pair other than through their spin's own row,
+    and the settled spins' cut; None past TYPED_MATCHED_CAP traces to look at (the maps are read then).
+    The candidates' other spans are read by id, the queries that would read nothing skipped."""
+    (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=TYPED_MATCHED_CAP + 1)
+    matched_ids, candidates = row["matched_ids"], row["candidates"]
+    if len(matched_ids) > TYPED_MATCHED_CAP or len(candidates) > TYPED_MATCHED_CAP:
+        return None
+    if candidates:
+        candidate_ids = [trace_id for trace_id, _ in candidates]
+        (several,) = run(client, "traces/trace_several_spins", **window, trace_ids=candidate_ids)
+        if several["trace_ids"] or row["child_candidates"]:
+            (completed,) = run(
+                client,
+                "traces/trace_where_other_spans",
+                **window,
+                **where,
+                trace_ids=candidate_ids,
+                carried=[carried for _, carried in candidates],
+                spin_ids=several["trace_ids"],
+                child_ids=row["child_candidates"],
+                cap=TYPED_MATCHED_CAP + 1,
+            )
+            matched_ids = matched_ids + completed["matched_ids"]
+    if len(matched_ids) > TYPED_MATCHED_CAP:
+        return None
+    return matched_ids, row["floor_key"]
 
 
 def trace(client: Client, trace_id: str) -> dict[str, Any]:

@@ -168,7 +168,7 @@ def test_sql_model_runs_read_only_with_the_same_rows(model: str, store, store_cl
         params["trace_ids"] = [r[0] for r in store_client.query("SELECT trace_id FROM spins").result_rows]
     if model == "traces/trace_where_other_spans":  # the traces' other spans carry the region pair, nothing else
         params.update(where_keys=["cloud.region"], where_values=["eu-west-1"], carried=[0] * len(params["trace_ids"]))
-        params["child_ids"] = params["trace_ids"]
+        params.update(spin_ids=params["trace_ids"], child_ids=params["trace_ids"])
     read_only = store_client.query(sql(model), parameters=params, settings={"readonly": 1}).result_rows
     unrestricted = store_client.query(sql(model), parameters=params).result_rows
     assert read_only, f"{model} returned no rows: give it data in store_spin_traces or a better parameter"
