@@ -238,3 +238,36 @@ def test_span_counts_reach_a_minute_past_the_window(store, store_client) -> None
     rows = trace_list(store_client, **params)
     assert [tuple(r.values()) for r in rows] == store_client.query(REFERENCE, parameters=params).result_rows
     assert [r["span_count"] for r in rows if r["spin_id"] == "spin-80"] == [3]  # spin, debit, the span 20 s before
+
+
+def test_another_spin_of_the_trace_just_before_the_window_lists_the_spin(store, store_client) -> None:  # type: ignore[no-untyped-def]
+    """A trace's other spin 30 s before the window carries the pair (the reference reads a minute either side):
+    the spin in the window is listed. traces/trace_several_spins finds the trace in trace_index by the row's
+    first span, which is then that other spin, before the window."""
+    store_spin_traces(store)
+    start_ns = NOW_NS - 30 * 60 * 1_000_000_000
+    start = datetime.fromtimestamp(start_ns / 1e9, UTC).replace(tzinfo=None)
+    spans, _ = spin_trace(81, start_ns + 10 * 1_000_000_000, duration_ms=3000)
+    before = Span()
+    before.CopyFrom(spans[0])
+    before.span_id = b"\x81" * 8
+    before.start_time_unix_nano = start_ns - 30 * 1_000_000_000
+    before.end_time_unix_nano = before.start_time_unix_nano + 50_000_000
+    for attribute in before.attributes:
+        if attribute.key == "slot.spin.id":
+            attribute.value.string_value = "spin-81-before"
+    for attribute in spans[0].attributes:
+        if attribute.key == "slot.game.id":
+            attribute.value.string_value = "dragon-gold"
+    store_traces(store, [([*spans, before], [])])
+    params = {
+        "start": start,
+        "end": start + timedelta(minutes=20),
+        "where_keys": ["slot.game.id"],
+        "where_values": ["fortune-tiger"],
+        "order": "slowest",
+        "limit": 3,
+    }
+    rows = trace_list(store_client, **params)
+    assert [tuple(r.values()) for r in rows] == store_client.query(REFERENCE, parameters=params).result_rows
+    assert "spin-81" in [r["spin_id"] for r in rows]
