@@ -67,6 +67,7 @@ def traces(
 
 
 TYPED_MATCHED_CAP = 10_000
+TYPED_CANDIDATES_CAP = 10_000  # unsettled traces passed by id (query parameters: ~35 bytes an id)
 """At most this many traces found by traces/trace_where_typed are passed to the ranking as a list."""
 
 
@@ -152,13 +153,27 @@ def typed_matches(
     client: Client, window: dict[str, Any], where: dict[str, Any], ranking: dict[str, Any]
 ) -> tuple[list[str], tuple[int, int]] | None:
     """Typed mode's where sets: the traces carrying every pair other than through their spin's own row,
-    and the settled spins' cut; None past TYPED_MATCHED_CAP traces to look at (the maps are read then).
-    The candidates' other spans are read by id, the queries that would read nothing skipped."""
-    (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=TYPED_MATCHED_CAP + 1)
-    matched_ids, candidates = row["matched_ids"], row["candidates"]
-    if len(matched_ids) > TYPED_MATCHED_CAP or len(candidates) > TYPED_MATCHED_CAP:
+    and the settled spins' cut; None past TYPED_MATCHED_CAP matched traces (the maps are read then).
+    The candidates' other spans are read by id, the queries that would read nothing skipped; past
+    TYPED_CANDIDATES_CAP candidates, in one query over the candidates' set (traces/trace_where_typed_many)."""
+    cap = max(TYPED_MATCHED_CAP, TYPED_CANDIDATES_CAP) + 1
+    (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=cap)
+    matched_ids, candidates, (floor_first, floor_duration_ns) = row["matched_ids"], row["candidates"], row["floor_key"]
+    if len(matched_ids) > TYPED_MATCHED_CAP:
         return None
-    if candidates:
+    if len(candidates) > TYPED_CANDIDATES_CAP:  # too many to pass by id: one query reads their other spans
+        (many,) = run(
+            client,
+            "traces/trace_where_typed_many",
+            **window,
+            **where,
+            order=ranking["order"],
+            floor_first=floor_first,
+            floor_duration_ns=floor_duration_ns,
+            cap=TYPED_MATCHED_CAP + 1,
+        )
+        matched_ids = many["matched_ids"]
+    elif candidates:
         candidate_ids = [trace_id for trace_id, _ in candidates]
         (several,) = run(client, "traces/trace_several_spins", **window, trace_ids=candidate_ids)
         if several["trace_ids"] or row["child_candidates"]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from spinscope.traces import trace_list
+import spinscope.traces
+from spinscope.traces import TYPED_CANDIDATES_CAP, trace_list
 from tests.sql.test_readonly import NOW, store_spin_traces
 from tests.sql.traces import NOW_NS, kv, spin_trace, store_traces
 
@@ -77,7 +79,12 @@ PAIRS = [
 ]
 
 
-def test_trace_list_matches_the_reference_for_every_where_combination(store, store_client) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("candidates_cap", [TYPED_CANDIDATES_CAP, 0], ids=["by-id", "one-query"])
+def test_trace_list_matches_the_reference_for_every_where_combination(
+    store, store_client, monkeypatch, candidates_cap
+) -> None:  # type: ignore[no-untyped-def]
+    # one-query: every unsettled trace is "too many to pass by id" (traces/trace_where_typed_many)
+    monkeypatch.setattr(spinscope.traces, "TYPED_CANDIDATES_CAP", candidates_cap)
     store_spin_traces(store)
     store_spin_traces(store)  # a replayed batch: every span stored twice in otel_traces, each spin once in spins
     # A typed pair that no spin row settles: the trace comes only through the matched set, which the
