@@ -67,8 +67,11 @@ def traces(
 
 
 TYPED_MATCHED_CAP = 10_000
-TYPED_CANDIDATES_CAP = 10_000  # unsettled traces passed by id (query parameters: ~35 bytes an id)
 """At most this many traces found by traces/trace_where_typed are passed to the ranking as a list."""
+
+TYPED_CANDIDATES_CAP = 10_000
+"""At most this many unsettled traces are passed by id to the lookups of their other spans (query
+parameters, ~35 bytes an id); past it, traces/trace_where_typed_many reads them in one query."""
 
 
 def typed_mode(where_keys: list[str], where_values: list[str]) -> bool:
@@ -101,9 +104,9 @@ def trace_list(
     ranking reads no attribute map: over a day of the 50 M benchmark store with cloud.region, 4.3 s -> 0.4 s.
     The other spins and child spans of the few traces it cannot settle alone are read in further steps,
     by id: which of them hold another spin span (traces/trace_several_spins; usually none), then those
-    spins and the child spans that may carry a missing resource pair (traces/trace_where_other_spans).
-    Past TYPED_MATCHED_CAP such traces (a pair mostly on spans other than spins, or a value too rare to
-    cut the window) the maps are read."""
+    spins and the child spans that may carry a missing resource pair (traces/trace_where_other_spans);
+    past TYPED_CANDIDATES_CAP such traces, all in one query (traces/trace_where_typed_many). Past
+    TYPED_MATCHED_CAP matched traces (a pair mostly on spans other than spins) the maps are read."""
     window = {"start": start, "end": end}
     where = {"where_keys": where_keys, "where_values": where_values}
     ranking = {"order": order, "limit": limit}

@@ -3,7 +3,8 @@
 -- pair although their spin's own row does not, among the spins the trace list may rank. traces/trace_ranked
 -- then lists the spins whose row carries every pair (settled) and the spins of these traces.
 -- Parameters: start, end (DateTime64(9)), where_keys, where_values, order, limit (the list's), cap (at
--- most this many traces are returned; the caller takes that many as "too many" and reads the maps instead).
+-- most this many traces are returned in each array; the caller takes that many as "too many": matched
+-- traces, it reads the maps instead; candidates, traces/trace_where_typed_many reads them).
 -- One row: floor_key (the settled spins' cut, below: first_key, duration_ns), matched_ids, candidates and
 -- child_candidates (below).
 --
