@@ -5,6 +5,7 @@ Thin I/O over the queries/traces models; on-call reaches here from a ranked find
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -73,6 +74,25 @@ TYPED_CANDIDATES_CAP = 10_000
 """At most this many unsettled traces are passed by id to the lookups of their other spans (query
 parameters, ~35 bytes an id); past it, traces/trace_where_typed_many reads them in one query."""
 
+SETTLED_CAP = 10_000
+"""At most this many settled spins are ranked from traces/trace_where_typed's answer (the list's `limit` + 20,
+at most 1,020, unless keys tie at the cut); past it, traces/trace_ranked ranks them."""
+
+SETTLED_COLUMNS = (*LIST_COLUMNS[1:10], "currency", "started_ns", "duration_ns")
+"""traces/trace_where_typed's settled_row, after the trace id: traces/trace_ranked's columns, then duration_ns."""
+
+
+@dataclass(frozen=True)
+class TypedWhere:
+    """Typed mode's where sets (traces/trace_where_typed and the lookups after it)."""
+
+    matched_ids: list[str]
+    """The traces carrying every pair other than through their spin's own row (with a spin at or above the cut)."""
+    floor_key: tuple[int, int]
+    """The settled spins' cut: (first_key, duration_ns) of the (limit + 20)-th, (0, 0) with fewer."""
+    settled: list[tuple[str, tuple[Any, ...]]]
+    """The settled spins at or above the cut: (trace id, SETTLED_COLUMNS' values), unordered."""
+
 
 def typed_mode(where_keys: list[str], where_values: list[str]) -> bool:
     """Whether every where pair names a distinct attribute that `spins` copies (and child_spans, for a resource
@@ -105,8 +125,11 @@ def trace_list(
     The other spins and child spans of the few traces it cannot settle alone are read in further steps,
     by id: which of them hold another spin span (traces/trace_several_spins; usually none), then those
     spins and the child spans that may carry a missing resource pair (traces/trace_where_other_spans);
-    past TYPED_CANDIDATES_CAP such traces, all in one query (traces/trace_where_typed_many). Past
-    TYPED_MATCHED_CAP matched traces (a pair mostly on spans other than spins) the maps are read."""
+    past TYPED_CANDIDATES_CAP such traces, all in one query (traces/trace_where_typed_many). When none is
+    found (a trace's spans share its spin's resource and game), the list is trace_where_typed's settled
+    spins in the list's order (rank_settled), and the window is not ranked a second time; otherwise
+    traces/trace_ranked lists them with the found traces' spins. Past TYPED_MATCHED_CAP matched traces (a
+    pair mostly on spans other than spins) the maps are read."""
     window = {"start": start, "end": end}
     where = {"where_keys": where_keys, "where_values": where_values}
     ranking = {"order": order, "limit": limit}
@@ -117,20 +140,22 @@ def trace_list(
         or bool(run(client, "traces/resource_columns_filled", **window)[0]["filled"])
     )
     found = typed_matches(client, window, where, ranking) if typed else None
-    typed = found is not None
-    if found is not None:
-        matched_ids, floor_key = found
-    ranked = run(
-        client,
-        "traces/trace_ranked",
-        **window,
-        **where,
-        **ranking,
-        typed=int(typed),
-        matched_ids=matched_ids,
-        floor_first=floor_key[0],
-        floor_duration_ns=floor_key[1],
-    )
+    if found is not None and not found.matched_ids and len(found.settled) <= SETTLED_CAP:
+        ranked = rank_settled(found.settled, order, limit)  # the list is the settled spins alone
+    else:
+        if found is not None:
+            matched_ids, floor_key = found.matched_ids, found.floor_key
+        ranked = run(
+            client,
+            "traces/trace_ranked",
+            **window,
+            **where,
+            **ranking,
+            typed=int(found is not None),
+            matched_ids=matched_ids,
+            floor_first=floor_key[0],
+            floor_duration_ns=floor_key[1],
+        )
     if not ranked:
         return []
     trace_ids = sorted({r["trace_id"] for r in ranked})
@@ -152,15 +177,31 @@ def trace_list(
     return rows
 
 
+def rank_settled(settled: list[tuple[str, tuple[Any, ...]]], order: str, limit: int) -> list[dict[str, Any]]:
+    """traces/trace_ranked's rows from trace_where_typed's settled spins, when no other trace is listed: the
+    same order (errored first for 'errors', then slowest, then trace id), `limit` + 20 rows kept, then one
+    row per spin (a spin stored twice waits for a merge), then `limit`."""
+    rows = [{"trace_id": trace_id, **dict(zip(SETTLED_COLUMNS, row, strict=True))} for trace_id, row in settled]
+    rows.sort(key=lambda r: (-(order == "errors" and r["status"] == "error"), -r["duration_ns"], r["trace_id"]))
+    kept: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for row in rows[: limit + 20]:
+        if row["spin_id"] not in seen:
+            seen.add(row["spin_id"])
+            kept.append(row)
+    return kept[:limit]
+
+
 def typed_matches(
     client: Client, window: dict[str, Any], where: dict[str, Any], ranking: dict[str, Any]
-) -> tuple[list[str], tuple[int, int]] | None:
+) -> TypedWhere | None:
     """Typed mode's where sets: the traces carrying every pair other than through their spin's own row,
-    and the settled spins' cut; None past TYPED_MATCHED_CAP matched traces (the maps are read then).
+    the settled spins' cut and the settled spins; None past TYPED_MATCHED_CAP matched traces (the maps are
+    read then).
     The candidates' other spans are read by id, the queries that would read nothing skipped; past
     TYPED_CANDIDATES_CAP candidates, in one query over the candidates' set (traces/trace_where_typed_many)."""
     cap = max(TYPED_MATCHED_CAP, TYPED_CANDIDATES_CAP) + 1
-    (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=cap)
+    (row,) = run(client, "traces/trace_where_typed", **window, **where, **ranking, cap=cap, settled_cap=SETTLED_CAP + 1)
     matched_ids, candidates, (floor_first, floor_duration_ns) = row["matched_ids"], row["candidates"], row["floor_key"]
     if len(matched_ids) > TYPED_MATCHED_CAP:
         return None
@@ -194,7 +235,7 @@ def typed_matches(
             matched_ids = matched_ids + completed["matched_ids"]
     if len(matched_ids) > TYPED_MATCHED_CAP:
         return None
-    return matched_ids, row["floor_key"]
+    return TypedWhere(matched_ids, row["floor_key"], row["settled"])
 
 
 def trace(client: Client, trace_id: str) -> dict[str, Any]:
