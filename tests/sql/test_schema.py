@@ -127,9 +127,11 @@ def migrated_to(client, version: int) -> RenderOptions:  # type: ignore[no-untyp
     for migration in later:  # views first: none may outlive the table it fills
         if "CREATE MATERIALIZED VIEW" in migration.template:
             client.command(f"DROP VIEW IF EXISTS {migration.name}")
-    for migration in later:  # a later table whose columns a later migration drops (0134): its backfill needs them
+    # a later table whose columns a later migration drops (0134: its backfill needs them) or adds (0155: its
+    # backfill, 0121, writes the columns it had then)
+    for migration in later:
         if migration.is_table and any(
-            re.search(rf"ALTER TABLE \$db\.{migration.name}\$local\b.*\bDROP COLUMN\b", m.template, re.DOTALL)
+            re.search(rf"ALTER TABLE \$db\.{migration.name}\$local\b.*\b(DROP|ADD) COLUMN\b", m.template, re.DOTALL)
             for m in later
         ):
             client.command(f"DROP TABLE IF EXISTS {migration.name}")
@@ -172,3 +174,33 @@ def test_a_view_is_replaced_in_one_statement_with_modify_query(store_client) -> 
     )
     assert rows.result_rows == [(2, 1000.0, 1)]  # the new query's column, each spin once; the old one's empty
     assert "spin_minutely_mv" in {r[0] for r in store_client.query("SHOW TABLES").result_rows}
+
+
+def test_the_store_fixture_copy_is_the_migrated_schema(store, empty_store) -> None:  # type: ignore[no-untyped-def]
+    """`store` copies a database migrated once per session (tests/conftest.py): each object's statement and
+    the seeded rows must be what running every migration on an empty database gives."""
+    migrate(empty_store.client(), RenderOptions(database=empty_store.database), log=lambda *_: None)
+
+    def schema(database: str) -> list[tuple[str, str]]:
+        return [
+            (name, statement.replace(f"{database}.", "DB."))
+            for name, statement in store.client()
+            .query(
+                "SELECT name, create_table_query FROM system.tables WHERE database = {database:String} ORDER BY name",
+                parameters={"database": database},
+            )
+            .result_rows
+        ]
+
+    def seeded(database: str) -> list[tuple]:
+        client = store.client()
+        return [
+            (table, sorted(client.query(f"SELECT * EXCEPT applied_at FROM {database}.{table}").result_rows))
+            if table == "spinscope_schema_migrations"
+            else (table, sorted(client.query(f"SELECT * FROM {database}.{table}").result_rows))
+            for table in ("spinscope_schema_migrations", "currency_scales")
+        ]
+
+    assert schema(store.database) == schema(empty_store.database)
+    assert len(schema(store.database)) > 30
+    assert seeded(store.database) == seeded(empty_store.database)
