@@ -429,6 +429,8 @@ def baseline_undo(ref: str, database: str = "spinscope") -> tuple[list[str], lis
             undo.append(f"ALTER TABLE {database}.{replaced[1]} MODIFY QUERY {query}")
         elif re.search(r"CREATE\s+TABLE", body) or not re.search(r"ALTER\s+TABLE", body):
             continue  # a table that no view fills, a backfill: nothing on the ingest path
+        elif re.search(r"\bADD\s+COLUMN\b", body) and not re.search(r"\b(MODIFY|DROP|MATERIALIZE)\b", body):
+            continue  # columns alone (0155): the view query that fills them is undone; defaults cost no view work
         else:
             kept.append(f"{m.version:04d}_{m.name}")
     return restore + undo, kept

@@ -123,8 +123,9 @@ def trace_list(
     carry the pairs other than through their spin's own row, among the spins the list may rank, and the
     ranking reads no attribute map: over a day of the 50 M benchmark store with cloud.region, 4.3 s -> 0.4 s.
     The other spins and child spans of the few traces it cannot settle alone are read in further steps,
-    by id: which of them hold another spin span (traces/trace_several_spins; usually none), then those
-    spins and the child spans that may carry a missing resource pair (traces/trace_where_other_spans);
+    by id: which of them hold another spin span or were sent under more than one resource
+    (traces/trace_spread; usually none), then those spins and the child spans that may carry a missing
+    resource pair (traces/trace_where_other_spans);
     past TYPED_CANDIDATES_CAP such traces, all in one query (traces/trace_where_typed_many). When none is
     found (a trace's spans share its spin's resource and game), the list is trace_where_typed's settled
     spins in the list's order (rank_settled), and the window is not ranked a second time; otherwise
@@ -219,8 +220,10 @@ def typed_matches(
         matched_ids = many["matched_ids"]
     elif candidates:
         candidate_ids = [trace_id for trace_id, _ in candidates]
-        (several,) = run(client, "traces/trace_several_spins", **window, trace_ids=candidate_ids)
-        if several["trace_ids"] or row["child_candidates"]:
+        (spread,) = run(client, "traces/trace_spread", **window, trace_ids=candidate_ids)
+        one_resource = set(spread["one_resource"])  # their child spans carry their spin's resource pairs
+        child_ids = [trace_id for trace_id in row["child_candidates"] if trace_id not in one_resource]
+        if spread["several_spins"] or child_ids:
             (completed,) = run(
                 client,
                 "traces/trace_where_other_spans",
@@ -228,8 +231,8 @@ def typed_matches(
                 **where,
                 trace_ids=candidate_ids,
                 carried=[carried for _, carried in candidates],
-                spin_ids=several["trace_ids"],
-                child_ids=row["child_candidates"],
+                spin_ids=spread["several_spins"],
+                child_ids=child_ids,
                 cap=TYPED_MATCHED_CAP + 1,
             )
             matched_ids = matched_ids + completed["matched_ids"]

@@ -12,9 +12,11 @@
 -- the window is a primary key prefix and only status, duration and trace id are read to rank (the
 -- engine reads the other columns of the first rows only). Without where pairs no attribute map is
 -- read. In typed mode a spin is listed when its own row carries every pair or its trace is among
--- matched_ids (an empty array: its trace id is not even read). Otherwise the window's spans that may
--- carry a pair's value are read from both attribute maps (span_pairs, resource_pairs) and grouped by
--- trace (matched). A spin span without slot.spin.id has no row in spins and is not listed.
+-- matched_ids (an empty array: its trace id is not even read); the caller runs this then only when
+-- matched_ids is not empty or keys tie past SETTLED_CAP (spinscope/traces.py), and otherwise ranks the
+-- settled spins traces/trace_where_typed returns. Outside typed mode the window's spans that may carry a
+-- pair's value are read from both attribute maps (span_pairs, resource_pairs) and grouped by trace
+-- (matched). A spin span without slot.spin.id has no row in spins and is not listed.
 WITH
 $typed_mask AS typed_mask,
 $all_pairs AS all_pairs,

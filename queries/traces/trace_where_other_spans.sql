@@ -6,8 +6,8 @@
 -- granules.
 -- Parameters: start, end (DateTime64(9)), where_keys, where_values, trace_ids (Array(String)), carried
 -- (Array(UInt64), parallel to trace_ids), spin_ids (those of trace_ids whose other spins to read:
--- traces/trace_several_spins), child_ids (those whose child spans may complete them:
--- traces/trace_where_typed's child_candidates), cap (at most this many traces are returned). The caller
+-- traces/trace_spread's several_spins), child_ids (those whose child spans may complete them:
+-- traces/trace_where_typed's child_candidates not under one resource, traces/trace_spread), cap (at most this many traces are returned). The caller
 -- skips this query when both are empty: its analysis alone costs ~20 ms at 50 M.
 WITH
 $typed_mask AS typed_mask,

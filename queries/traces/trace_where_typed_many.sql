@@ -2,7 +2,7 @@
 -- to pass by id (more than the cap: a where value a small share of the window's spins carries, e.g. one
 -- game among hundreds, leaves ~(limit + 20) / share unsettled spins): their other spins and child spans
 -- are read here through an IN over this query's own set of them, as one query, instead of by id
--- (traces/trace_several_spins, traces/trace_where_other_spans). Slower per trace than by id, but bounded:
+-- (traces/trace_spread, traces/trace_where_other_spans). Slower per trace than by id, but bounded:
 -- the other spins read are the window's spins carrying a pair, few for such a value, where reading the
 -- attribute maps (traces/trace_ranked outside typed mode) takes seconds a day (50 M store, a game pair,
 -- 24 h: 1.5 s).

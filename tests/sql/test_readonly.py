@@ -244,8 +244,8 @@ def test_cluster_views_read_and_write_local_tables_only() -> None:
     assert len(views) == 14
     replaced = [s for s in statements if "MODIFY QUERY" in s]
     # spins_mv (0031, 0140), span_minutely_mv (0034), rca_minutely_mv (0090), spin_hourly_mv (0133),
-    # child_spans_mv (0152)
-    assert len(replaced) == 6
+    # child_spans_mv (0152), trace_index_mv (0157)
+    assert len(replaced) == 7
     distributed = set(distributed_tables())
     everywhere = {"currency_scales"}  # replicated whole on every node, no Distributed table: read locally
     for view in views + replaced:

@@ -178,11 +178,11 @@ def test_upgrade_backfills_the_new_rollups_once(session_store, empty_store) -> N
     opts = RenderOptions(database=database)
     client = session_store.new_client(database=database)
     migrate(client, opts, log=lambda *_: None)  # creates the tracking table; then roll back to before 0080
-    roll_back(  # spin_daily_mv and spin_daily: retired since 0130
+    roll_back(  # spin_daily_mv and spin_daily: retired since 0130; trace_index: 0121 backfills it as 0120 made it
         client,
         range(80, 10_000),
-        views=("spin_daily_mv", "spin_hourly_mv", "spin_game_rtp_mv"),
-        tables=("spin_daily", "spin_hourly", "spin_game_rtp_minutely"),
+        views=("spin_daily_mv", "spin_hourly_mv", "spin_game_rtp_mv", "trace_index_mv"),
+        tables=("spin_daily", "spin_hourly", "spin_game_rtp_minutely", "trace_index"),
     )
     declared = Spin("declared", DAY0 + timedelta(hours=2), extra={"slot.game.rtp": "0.9650"})
     spins = [*spread(300), declared]

@@ -135,7 +135,8 @@ def test_a_store_upgraded_from_before_0120_gets_trace_index_filled_once(session_
     opts = RenderOptions(database=database)
     client = store.client()
     migrate(client, opts, log=lambda *_: None)
-    roll_back(client, range(120, 123), views=("trace_index_mv",), tables=("trace_index",))
+    # 0120-0122 made trace_index, 0155-0157 added its resource_hash
+    roll_back(client, [*range(120, 123), *range(155, 158)], views=("trace_index_mv",), tables=("trace_index",))
     fill(store)  # spans from before the upgrade
     migrate(client, opts, log=lambda *_: None)
     migrate(client, opts, log=lambda *_: None)  # idempotent: nothing applied twice
@@ -153,3 +154,25 @@ def test_a_store_upgraded_from_before_0120_gets_trace_index_filled_once(session_
             "SELECT SpanId FROM otel_traces WHERE TraceId = {t:String}", parameters={"t": one}
         ).result_rows
     }
+
+
+def test_each_row_holds_the_hash_of_the_one_resource_its_spans_came_under_or_0(store, store_client) -> None:  # type: ignore[no-untyped-def]
+    """resource_hash (0155, 0157): the trace list skips the child spans of a trace whose rows all hold one
+    hash, not 0 (traces/trace_spread). A request whose spans of one trace come under two resources gives 0."""
+    from tests.sql.test_trace_list import store_two_resources
+
+    fill(store)
+    spans, _ = spin_trace(300, START_NS + 4 * MINUTE_NS)
+    store_two_resources(store, [(spans[0], "us-east-1", "i-2"), (spans[1], "ap-south-1", "i-9")])
+    rows = store_client.query("SELECT trace_id, resource_hash FROM trace_index").result_rows
+    # each insert here sends a trace's spans under one resource but the last, so a row's resources are its trace's
+    expected = dict(
+        store_client.query(
+            "SELECT TraceId, if(uniqExact(ResourceAttributes) = 1, cityHash64(any(ResourceAttributes)), 0)"
+            " FROM otel_traces GROUP BY TraceId"
+        ).result_rows
+    )
+    assert len(rows) > 10 and all(h == expected[t] for t, h in rows)
+    mixed = spans[0].trace_id.hex()
+    assert [h for t, h in rows if t == mixed] == [0]
+    assert all(h != 0 for t, h in rows if t != mixed)

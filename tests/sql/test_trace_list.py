@@ -249,7 +249,7 @@ def test_span_counts_reach_a_minute_past_the_window(store, store_client) -> None
 
 def test_another_spin_of_the_trace_just_before_the_window_lists_the_spin(store, store_client) -> None:  # type: ignore[no-untyped-def]
     """A trace's other spin 30 s before the window carries the pair (the reference reads a minute either side):
-    the spin in the window is listed. traces/trace_several_spins finds the trace in trace_index by the row's
+    the spin in the window is listed. traces/trace_spread finds the trace in trace_index by the row's
     first span, which is then that other spin, before the window."""
     store_spin_traces(store)
     start_ns = NOW_NS - 30 * 60 * 1_000_000_000

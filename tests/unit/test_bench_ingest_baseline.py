@@ -84,3 +84,13 @@ def test_a_retired_view_and_dropped_columns_come_back_before_the_views_that_need
         "ALTER TABLE db.spins DROP INDEX IF EXISTS idx_duration",  # 0154
     ]
     assert kept == []
+
+
+@pytest.mark.skipif(not _has_commit("aeb85f8"), reason="needs the git history (aeb85f8)")
+def test_a_column_added_for_a_view_stays_and_the_view_gets_the_baselines_query_back() -> None:
+    """0155 adds trace_index.resource_hash, 0157 fills it in trace_index_mv's query: "before" runs 0122's query
+    (the column then holds its default, which costs no view work)."""
+    undo, kept = _bench().baseline_undo("aeb85f8", "db")
+    (create,) = render(next(m for m in load_migrations() if m.name == "trace_index_mv"), RenderOptions(database="db"))
+    assert undo == [f"ALTER TABLE db.trace_index_mv MODIFY QUERY {create.split(chr(10) + 'AS ', 1)[1].strip()}"]
+    assert kept == []
