@@ -79,6 +79,18 @@ PAIRS = [
 ]
 
 
+def list_params(where: list[tuple[str, str]], order: str, limit: int) -> dict:
+    """trace_list's (and REFERENCE's) parameters over the stored traces' hours."""
+    return {
+        "start": NOW - timedelta(hours=3),
+        "end": NOW + timedelta(hours=1),
+        "where_keys": [k for k, _ in where],
+        "where_values": [v for _, v in where],
+        "order": order,
+        "limit": limit,
+    }
+
+
 @pytest.mark.parametrize("cap", [TYPED_CANDIDATES_CAP, 0], ids=["by-id", "one-query"])
 def test_trace_list_matches_the_reference_for_every_where_combination(store, store_client, monkeypatch, cap) -> None:  # type: ignore[no-untyped-def]
     # one-query: every unsettled trace is "too many to pass by id" (traces/trace_where_typed_many), and the
@@ -130,14 +142,7 @@ def test_trace_list_matches_the_reference_for_every_where_combination(store, sto
         # A pair of pairs gets both orders, with both list sizes between them (alternating), to keep the
         # run short: ~90 filters.
         for order, limit in every if len(where) < 2 else [every[n % 2], every[3 - n % 2]]:
-            params = {
-                "start": NOW - timedelta(hours=3),
-                "end": NOW + timedelta(hours=1),
-                "where_keys": [k for k, _ in where],
-                "where_values": [v for _, v in where],
-                "order": order,
-                "limit": limit,
-            }
+            params = list_params(where, order, limit)
             expected = store_client.query(REFERENCE, parameters=params).result_rows
             rows = trace_list(store_client, **params)
             assert [tuple(r.values()) for r in rows] == expected, where
@@ -288,14 +293,7 @@ def test_a_spin_stored_twice_in_spins_is_listed_once(store, store_client) -> Non
     store_client.command("INSERT INTO spins SELECT * FROM spins")  # every spin twice, unmerged
     assert store_client.query("SELECT count() - uniqExact(spin_id) FROM spins").result_rows == [(40,)]
     for where, order, limit in itertools.product(([], [("slot.game.id", "fortune-tiger")]), ORDERS, (1000, 3)):
-        params = {
-            "start": NOW - timedelta(hours=3),
-            "end": NOW + timedelta(hours=1),
-            "where_keys": [k for k, _ in where],
-            "where_values": [v for _, v in where],
-            "order": order,
-            "limit": limit,
-        }
+        params = list_params(where, order, limit)
         rows = trace_list(store_client, **params)
         assert [tuple(r.values()) for r in rows] == store_client.query(REFERENCE, parameters=params).result_rows
         assert len(rows) == min(limit, 40), (where, order, limit)
