@@ -23,7 +23,9 @@ directory), which opens the store (running `migrate`, so a new rollup's backfill
    ExportTraceServiceRequest an exporter sends (plain and gzip), scaled to the store's span counts.
 
 Then it prints, per case, the 50 M / 5 M ratio of the warm p95 (target: at most 1.5) and the ratio
-to the case's target. Not a timed test: the figures are for the notes.
+to the case's target, with a * where the case's window is longer than the 5 M store's history (3.5 days at
+the demo's density): there the 5 M figure reads less data, so the ratio is not history's alone. Not a
+timed test: the figures are for the notes.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -49,6 +52,14 @@ sys.path.insert(0, str(REPO / "bench"))
 # 1 s over a day; the trace list 300; one trace 100.
 PAGE_MS, RCA_HOUR_MS, RCA_DAY_MS, TRACES_MS, TRACE_MS = 300, 500, 1000, 300, 100
 RATIO_TARGET = 1.5
+
+
+def window_hours(case: str) -> int | None:
+    """The window a case's name gives ("... 24h", "... 7d", "alerts since 1d"), in hours; None without one."""
+    found = re.search(r"\b(\d+)(h|d)\b", case)
+    return None if found is None else int(found[1]) * (24 if found[2] == "d" else 1)
+
+
 RAW_TABLES = ("otel_traces", "otel_logs", "otel_traces_trace_id_ts")
 TYPED_TABLES = ("spins", "child_spans")
 
@@ -328,6 +339,7 @@ def run_size(millions: float, repeat: int, only: set[str], via: str) -> dict[str
         .query("SELECT countIf(SpanName = 'spin'), countIf(SpanName != 'spin') FROM otel_traces")
         .result_rows[0]
     )
+    history_h = store.client().command("SELECT dateDiff('second', min(started_at), max(started_at)) / 3600 FROM spins")
     store.close()
     return {
         "millions": millions,
@@ -340,6 +352,7 @@ def run_size(millions: float, repeat: int, only: set[str], via: str) -> dict[str
         "raw_otlp": raw,
         "spin_spans": int(counts[0]),
         "child_spans": int(counts[1]),
+        "history_hours": float(history_h),
         "via": via,
     }
 
@@ -355,7 +368,8 @@ def print_size(r: dict[str, Any]) -> None:
     spins = r["manifest"]["spins"]
     print(
         f"\n== {r['millions']:g} M: {spins:,} spins, {r['disk_bytes'] / 1e9:.2f} GB on disk,"
-        f" built in {r['manifest']['load_seconds']} s, opened+migrated in {r['open_migrate_s']:.1f} s (via {r['via']})"
+        f" built in {r['manifest']['load_seconds']} s, opened+migrated in {r['open_migrate_s']:.1f} s (via {r['via']}),"
+        f" {r['history_hours'] / 24:.1f} days of spins"
     )
     print(f"{'case':<52}{'first':>9}{'p50':>9}{'p95':>9}{'cpu p50':>9}{'target':>8}{'p95/tgt':>9}")
     for x in r["results"]:
@@ -410,13 +424,23 @@ def print_ratios(by_size: dict[float, dict[str, Any]]) -> None:
     print(f"\n== {sizes[-1]:g} M / {sizes[0]:g} M (warm p95; target ratio <= {RATIO_TARGET})")
     small_head, big_head = (f"p95 {m:g}M" for m in (sizes[0], sizes[-1]))
     print(f"{'case':<52}{small_head:>10}{big_head:>10}{'ratio':>8}{'p95/tgt':>9}")
+    history_h = small.get("history_hours", float("inf"))
+    longer = False  # a case whose window holds more history than the small store has
     for x in big["results"]:
         y = a.get(x["case"])
         if not y or x["error"] or y["error"]:
             continue
+        hours = window_hours(x["case"])
+        mark = "*" if hours is not None and hours > history_h else " "
+        longer |= mark == "*"
         print(
-            f"{x['case']:<52}{y['p95_ms']:10.0f}{x['p95_ms']:10.0f}{x['p95_ms'] / max(y['p95_ms'], 1e-9):8.2f}"
-            f"{x['p95_ms'] / x['target_ms']:9.2f}"
+            f"{x['case']:<52}{y['p95_ms']:10.0f}{x['p95_ms']:10.0f}{x['p95_ms'] / max(y['p95_ms'], 1e-9):8.2f}{mark}"
+            f"{x['p95_ms'] / x['target_ms']:8.2f}"
+        )
+    if longer:
+        print(
+            f"* the window is longer than the {sizes[0]:g} M store's {history_h / 24:.1f} days of spins: there it"
+            " reads less data, so the ratio measures the window's content as well as the history's length"
         )
 
 
