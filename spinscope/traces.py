@@ -125,17 +125,14 @@ def trace_list(
     The other spins and child spans of the few traces it cannot settle alone are read in further steps,
     by id: which of them hold another spin span or were sent under more than one resource
     (traces/trace_spread; usually none), then those spins and the child spans that may carry a missing
-    resource pair (traces/trace_where_other_spans);
-    past TYPED_CANDIDATES_CAP such traces, all in one query (traces/trace_where_typed_many). When none is
-    found (a trace's spans share its spin's resource and game), the list is trace_where_typed's settled
-    spins in the list's order (rank_settled), and the window is not ranked a second time; otherwise
-    traces/trace_ranked lists them with the found traces' spins. Past TYPED_MATCHED_CAP matched traces (a
-    pair mostly on spans other than spins) the maps are read."""
+    resource pair (traces/trace_where_other_spans); past TYPED_CANDIDATES_CAP such traces, all in one query
+    (traces/trace_where_typed_many). When none is found (a trace's spans share its spin's resource and
+    game), the list is trace_where_typed's settled spins in the list's order (rank_settled), and the window
+    is not ranked a second time; otherwise traces/trace_ranked lists them with the found traces' spins.
+    Past TYPED_MATCHED_CAP matched traces (a pair mostly on spans other than spins) the maps are read."""
     window = {"start": start, "end": end}
     where = {"where_keys": where_keys, "where_values": where_values}
     ranking = {"order": order, "limit": limit}
-    matched_ids: list[str] = []
-    floor_key = (0, 0)  # the settled spins' cut in typed mode (below every key otherwise)
     typed = typed_mode(where_keys, where_values) and (
         not set(where_keys) & RESOURCE_TYPED_ATTRIBUTES.keys()
         or bool(run(client, "traces/resource_columns_filled", **window)[0]["filled"])
@@ -144,8 +141,8 @@ def trace_list(
     if found is not None and not found.matched_ids and len(found.settled) <= SETTLED_CAP:
         ranked = rank_settled(found.settled, order, limit)  # the list is the settled spins alone
     else:
-        if found is not None:
-            matched_ids, floor_key = found.matched_ids, found.floor_key
+        # the settled spins' cut in typed mode (below every key otherwise)
+        matched_ids, floor_key = (found.matched_ids, found.floor_key) if found is not None else ([], (0, 0))
         ranked = run(
             client,
             "traces/trace_ranked",
